@@ -1,0 +1,292 @@
+"""Exact money and ratio handling (SPEC 2).
+
+Amounts are `Decimal`, never float. Values keep full precision through a
+calculation and are quantized only at the edge: money to the currency's ISO 4217
+minor unit with ROUND_HALF_EVEN, ratios to 4 decimals. Mixing currencies raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from valuecalc_core.errors import CoreError
+
+MAX_INTEGER_DIGITS = 15
+RATIO_PLACES = 4
+
+
+class UnknownCurrencyError(CoreError):
+    code = "unknown_currency"
+
+
+class CurrencyMismatchError(CoreError):
+    code = "currency_mismatch"
+
+
+class DecimalValueError(CoreError):
+    code = "invalid_decimal"
+
+
+# ISO 4217 active codes whose minor unit is not 2 decimals.
+_NON_TWO_DECIMAL: dict[str, int] = {
+    # 0 decimals
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
+    "XPF": 0,
+    # 3 decimals
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    # 4 decimals
+    "CLF": 4, "UYW": 4,
+}  # fmt: skip
+
+# ISO 4217 active codes with 2 decimals.
+_TWO_DECIMAL = [
+    "AED",
+    "AFN",
+    "ALL",
+    "AMD",
+    "ANG",
+    "AOA",
+    "ARS",
+    "AUD",
+    "AWG",
+    "AZN",
+    "BAM",
+    "BBD",
+    "BDT",
+    "BGN",
+    "BMD",
+    "BND",
+    "BOB",
+    "BOV",
+    "BRL",
+    "BSD",
+    "BTN",
+    "BWP",
+    "BYN",
+    "BZD",
+    "CAD",
+    "CDF",
+    "CHE",
+    "CHF",
+    "CHW",
+    "CNY",
+    "COP",
+    "COU",
+    "CRC",
+    "CUP",
+    "CVE",
+    "CZK",
+    "DKK",
+    "DOP",
+    "DZD",
+    "EGP",
+    "ERN",
+    "ETB",
+    "EUR",
+    "FJD",
+    "FKP",
+    "GBP",
+    "GEL",
+    "GHS",
+    "GIP",
+    "GMD",
+    "GTQ",
+    "GYD",
+    "HKD",
+    "HNL",
+    "HTG",
+    "HUF",
+    "IDR",
+    "ILS",
+    "INR",
+    "IRR",
+    "JMD",
+    "KES",
+    "KGS",
+    "KHR",
+    "KPW",
+    "KYD",
+    "KZT",
+    "LAK",
+    "LBP",
+    "LKR",
+    "LRD",
+    "LSL",
+    "MAD",
+    "MDL",
+    "MGA",
+    "MKD",
+    "MMK",
+    "MNT",
+    "MOP",
+    "MRU",
+    "MUR",
+    "MVR",
+    "MWK",
+    "MXN",
+    "MXV",
+    "MYR",
+    "MZN",
+    "NAD",
+    "NGN",
+    "NIO",
+    "NOK",
+    "NPR",
+    "NZD",
+    "PAB",
+    "PEN",
+    "PGK",
+    "PHP",
+    "PKR",
+    "PLN",
+    "QAR",
+    "RON",
+    "RSD",
+    "RUB",
+    "SAR",
+    "SBD",
+    "SCR",
+    "SDG",
+    "SEK",
+    "SGD",
+    "SHP",
+    "SLE",
+    "SOS",
+    "SRD",
+    "SSP",
+    "STN",
+    "SVC",
+    "SYP",
+    "SZL",
+    "THB",
+    "TJS",
+    "TMT",
+    "TOP",
+    "TRY",
+    "TTD",
+    "TWD",
+    "TZS",
+    "UAH",
+    "USD",
+    "USN",
+    "UYU",
+    "UZS",
+    "VED",
+    "VES",
+    "WST",
+    "XCD",
+    "XCG",
+    "YER",
+    "ZAR",
+    "ZMW",
+    "ZWG",
+]
+
+MINOR_UNITS: dict[str, int] = dict.fromkeys(_TWO_DECIMAL, 2) | _NON_TWO_DECIMAL
+
+_QUANTUM: dict[int, Decimal] = {places: Decimal(1).scaleb(-places) for places in range(5)}
+_RATIO_QUANTUM = Decimal(1).scaleb(-RATIO_PLACES)
+
+
+def minor_units(currency: str) -> int:
+    """Decimals of `currency`'s minor unit (JPY 0, USD 2, KWD 3)."""
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise UnknownCurrencyError(
+            f"{currency!r} is not an ISO 4217 currency code (e.g. USD, EUR, JPY)."
+        ) from None
+
+
+def money_quantum(currency: str) -> Decimal:
+    """The smallest amount of `currency`: Decimal('0.01') for USD, Decimal('1') for JPY."""
+    return _QUANTUM[minor_units(currency)]
+
+
+def quantize_money(amount: Decimal, currency: str) -> Decimal:
+    """Round `amount` to `currency`'s minor unit, half to even (SPEC 2)."""
+    return amount.quantize(_QUANTUM[minor_units(currency)], rounding=ROUND_HALF_EVEN)
+
+
+def quantize_ratio(value: Decimal) -> Decimal:
+    """Round a ratio (a fraction, not a percent) to 4 decimals, half to even."""
+    return value.quantize(_RATIO_QUANTUM, rounding=ROUND_HALF_EVEN)
+
+
+def parse_decimal(value: object, *, field: str = "value") -> Decimal:
+    """Turn a JSON-ish value into a finite Decimal, refusing anything inexact.
+
+    Accepts `str`, `int` and `Decimal`. Refuses floats (they are not exact),
+    NaN and Infinity, and values with more than 15 integer digits (SPEC 2).
+    """
+    if isinstance(value, (bool, float)):
+        raise DecimalValueError(
+            f'{field} must be a decimal string such as "109000.00", not a floating-point number.'
+        )
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise DecimalValueError(
+                f'{field} must be a decimal number such as "109000.00"; got {value!r}.'
+            ) from None
+    else:
+        raise DecimalValueError(f'{field} must be a decimal string such as "109000.00".')
+    if not number.is_finite():
+        raise DecimalValueError(f"{field} must be a finite decimal number, not {number}.")
+    if integer_digits(number) > MAX_INTEGER_DIGITS:
+        raise DecimalValueError(
+            f"{field} has more than {MAX_INTEGER_DIGITS} digits before the decimal point."
+        )
+    return number
+
+
+def integer_digits(number: Decimal) -> int:
+    """How many digits `number` has before its decimal point (0 for |x| < 1)."""
+    if number.is_zero():
+        return 0
+    return max(number.adjusted() + 1, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in one currency. Adding two currencies raises instead of converting."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        minor_units(self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(
+                f"Cannot combine {self.currency} and {other.currency} amounts without an "
+                "explicit exchange rate."
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def rounded(self) -> Money:
+        return Money(quantize_money(self.amount, self.currency), self.currency)
+
+
+def sum_money(amounts: list[Money] | tuple[Money, ...], currency: str) -> Money:
+    """Sum amounts that must all be in `currency` (an empty sum is zero)."""
+    total = Money(Decimal(0), currency)
+    for amount in amounts:
+        total = total + amount
+    return total
