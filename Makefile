@@ -34,5 +34,8 @@ run: $(STAMP)
 bench-core: $(STAMP)
 	$(BIN)/python bench/bench_core.py
 
+bench-revenue: $(STAMP)
+	$(BIN)/python bench/bench_revenue.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
