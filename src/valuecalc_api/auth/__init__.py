@@ -1,0 +1,1 @@
+"""Authentication (bearer API keys) and authorization (roles, tracker scope)."""

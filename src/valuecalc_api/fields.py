@@ -1,0 +1,103 @@
+"""Field types shared by every schema: exact decimals and months as strings (SPEC 2).
+
+`DecimalStr` accepts a JSON string (or integer) and refuses floats, NaN, Infinity and
+more than 15 integer digits with a clear 422; it is always written back as a string.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from valuecalc_core.errors import CoreError
+from valuecalc_core.money import MINOR_UNITS, parse_decimal
+from valuecalc_core.months import Month
+
+MAX_DECIMAL_PLACES = 12
+
+
+def _to_decimal(value: Any) -> Decimal:
+    try:
+        number = parse_decimal(value)
+    except CoreError as error:
+        raise PydanticCustomError(error.code, str(error)) from None
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        raise PydanticCustomError(
+            "invalid_decimal", f"value has more than {MAX_DECIMAL_PLACES} decimal places."
+        )
+    return number
+
+
+def _to_month(value: Any) -> Month:
+    if isinstance(value, Month):
+        return value
+    try:
+        return Month.parse(value)
+    except CoreError as error:
+        raise PydanticCustomError(error.code, str(error)) from None
+
+
+def _to_currency(value: Any) -> str:
+    if not isinstance(value, str) or value not in MINOR_UNITS:
+        raise PydanticCustomError(
+            "unknown_currency", "currency must be an ISO 4217 code such as USD, EUR or JPY."
+        )
+    return value
+
+
+DecimalStr = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?\d{1,15}(\.\d{1,12})?$",
+            "description": "An exact decimal number written as a string.",
+            "examples": ["109000.00"],
+        }
+    ),
+]
+
+MonthStr = Annotated[
+    Month,
+    BeforeValidator(_to_month),
+    PlainSerializer(lambda m: str(m), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-(0[1-9]|1[0-2])$",
+            "description": "A calendar month, YYYY-MM.",
+            "examples": ["2026-03"],
+        }
+    ),
+]
+
+CurrencyCode = Annotated[
+    str,
+    BeforeValidator(_to_currency),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 code.",
+            "examples": ["USD"],
+        }
+    ),
+]
+
+
+class InputModel(BaseModel):
+    """Base of request bodies: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class OutputModel(BaseModel):
+    """Base of response bodies (built from ORM rows or core results)."""
+
+    model_config = ConfigDict(from_attributes=True)

@@ -1,0 +1,61 @@
+"""Cursor pagination (SPEC 6): `limit` (capped), opaque `cursor`, `next_cursor`.
+
+Lists are keyset-paginated on (created_at, id), so a page never skips or repeats
+rows when others are inserted meanwhile.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+from valuecalc_api.problems import invalid
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+LimitQuery = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"Page size (1-{MAX_LIMIT}, default {DEFAULT_LIMIT})."),
+]
+CursorQuery = Annotated[
+    str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return datetime.fromisoformat(created), uuid.UUID(row_id)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise invalid(
+            [
+                {
+                    "field": "cursor",
+                    "code": "invalid_cursor",
+                    "message": "cursor is not one we issued.",
+                }
+            ]
+        ) from None

@@ -1,0 +1,44 @@
+"""The one settings class (pydantic-settings): environment variables and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_KEY_PEPPER = "dev-only-pepper-change-me"
+
+
+class Settings(BaseSettings):
+    """Configuration. `DATABASE_URL` unset means: run an embedded PostgreSQL in `data_dir`."""
+
+    model_config = SettingsConfigDict(env_prefix="VALUECALC_", env_file=".env", extra="ignore")
+
+    environment: Literal["dev", "test", "production"] = "dev"
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "VALUECALC_DATABASE_URL")
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("data")
+    # Server-side secret mixed into API-key hashes (HMAC-SHA256), so a leaked table is not enough.
+    key_pepper: SecretStr = SecretStr(DEV_KEY_PEPPER)
+    max_body_bytes: int = 5 * 1024 * 1024
+    list_limit_max: int = 200
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_dev(self) -> Settings:
+        if (
+            self.environment == "production"
+            and self.key_pepper.get_secret_value() == DEV_KEY_PEPPER
+        ):
+            raise ValueError("Set VALUECALC_KEY_PEPPER to a long random secret in production.")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
