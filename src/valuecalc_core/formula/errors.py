@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import DivisionByZero, DivisionUndefined, Overflow, Underflow
+from decimal import InvalidOperation, Overflow, Underflow
 
 from valuecalc_core.errors import CoreError
 
@@ -36,7 +36,7 @@ class FormulaEvaluationError(CoreError):
 
 _REASONS: dict[str, str] = {
     "division_by_zero": "The formula divides by zero for this month's values.",
-    "invalid_operation": "The formula has no defined result for this month's values.",
+    "invalid_operation": "The formula has no defined result for this month's values (e.g. 0 divided by 0).",
     "overflow": "The formula's result is too large (or too small) to represent.",
 }
 
@@ -44,10 +44,12 @@ _REASONS: dict[str, str] = {
 def arithmetic_error_code(error: ArithmeticError) -> str:
     """Map a decimal exception raised by `Formula.call` to a FormulaEvaluationError code.
 
-    0 / 0 (decimal's DivisionUndefined, an InvalidOperation) counts as
-    `division_by_zero`: that is what a person reading the month's error needs to know.
+    0 / 0 is decimal's InvalidOperation (it has no defined result), so it maps to
+    `invalid_operation`; any other division by zero is `division_by_zero`.
     """
-    if isinstance(error, (DivisionByZero, DivisionUndefined, ZeroDivisionError)):
+    if isinstance(error, InvalidOperation):
+        return "invalid_operation"
+    if isinstance(error, ZeroDivisionError):  # decimal.DivisionByZero is one
         return "division_by_zero"
     if isinstance(error, (Overflow, Underflow, OverflowError)):
         return "overflow"
