@@ -28,8 +28,17 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench migrations
 	$(BIN)/ruff format src tests bench migrations
 
+# Serves the API on http://127.0.0.1:8000 (docs at /docs): the embedded PostgreSQL in data/
+# unless DATABASE_URL is set; migrates, and on a first start seeds a demo and prints its key.
 run: $(STAMP)
-	@echo "The API is not there yet: see issue 'The HTTP API for value tracking'."
+	$(BIN)/valuecalc serve
+
+# The OpenAPI contract, generated from the code (no database needed) and checked for drift.
+openapi: $(STAMP)
+	$(BIN)/valuecalc openapi --output openapi/openapi.json
+
+openapi-check: $(STAMP)
+	$(BIN)/valuecalc openapi --output openapi/openapi.json --check
 
 bench-core: $(STAMP)
 	$(BIN)/python bench/bench_core.py

@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from valuecalc_api.db import create_engine, create_sessionmaker
+from valuecalc_api.health import router as health_router
+from valuecalc_api.middleware.stack import install_request_handling
 from valuecalc_api.problems import install_problem_handlers
 from valuecalc_api.routes_v1 import v1_router
 from valuecalc_api.settings import Settings, get_settings
@@ -46,5 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_problem_handlers(app)
+    install_request_handling(app, settings)
+    app.include_router(health_router)
     app.include_router(v1_router)
     return app

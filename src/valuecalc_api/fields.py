@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from valuecalc_api.problems import invalid
 from valuecalc_core.errors import CoreError
 from valuecalc_core.money import MINOR_UNITS, parse_decimal
 from valuecalc_core.months import Month
@@ -52,7 +53,8 @@ def _to_currency(value: Any) -> str:
 DecimalStr = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
-    PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+    # Plain notation always: NUMERIC 10000 may come back from asyncpg as Decimal("1E+4").
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
     WithJsonSchema(
         {
             "type": "string",
@@ -89,6 +91,17 @@ CurrencyCode = Annotated[
         }
     ),
 ]
+
+
+def month_param(text: str, field: str = "month") -> Month:
+    """A `YYYY-MM` path or query parameter as a Month; 422 naming `field` if it is not one.
+
+    FastAPI takes only plain types as parameters, so months arrive as text.
+    """
+    try:
+        return Month.parse(text)
+    except CoreError as error:
+        raise invalid([{"field": field, "code": error.code, "message": str(error)}]) from None
 
 
 class InputModel(BaseModel):

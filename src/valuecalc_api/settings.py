@@ -26,8 +26,19 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # Server-side secret mixed into API-key hashes (HMAC-SHA256), so a leaked table is not enough.
     key_pepper: SecretStr = SecretStr(DEV_KEY_PEPPER)
-    max_body_bytes: int = 5 * 1024 * 1024
+    # Request bodies (middleware/body_limit.py): bulk writes of 10,000 rows need ~2 MiB.
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    # Paths matching one of these regular expressions (re.fullmatch) are uploads with their
+    # own, larger limit.
+    upload_path_patterns: tuple[str, ...] = (r"/v1/calculations/[^/]+/months/[^/]+/evidence",)
+    upload_max_body_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    # Requests per minute per API key (per client address without a valid key), per process
+    # (middleware/rate_limit.py).
+    rate_limit_enabled: bool = True
+    rate_limit_per_minute: int = Field(default=600, gt=0)
     list_limit_max: int = 200
+    # Evidence files (evidence/routes.py): larger files are refused with 413, nothing stored.
+    evidence_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.keys import KEY_PREFIX, hash_key
 from valuecalc_api.db import SessionDep
@@ -53,15 +54,27 @@ def _unauthorized(detail: str) -> Problem:
     return Problem(401, "unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def authenticate(request: Request, session: SessionDep) -> Principal:
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise _unauthorized("Send your API key as 'Authorization: Bearer vc_live_…'.")
+def bearer_secret(authorization: str | None) -> str | None:
+    """The secret of an `Authorization: Bearer vc_live_…` header, None if it is not one."""
+    scheme, _, secret = (authorization or "").partition(" ")
     secret = secret.strip()
-    if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
-        raise _unauthorized("That is not a valuecalc API key.")
-    settings: Settings = request.app.state.settings
+    if scheme.lower() != "bearer" or not _looks_like_key(secret):
+        return None
+    return secret
+
+
+def _looks_like_key(secret: str) -> bool:
+    return secret.startswith(KEY_PREFIX) and len(secret) <= 200
+
+
+async def find_principal(
+    session: AsyncSession, settings: Settings, secret: str
+) -> Principal | None:
+    """The caller behind an unrevoked key `secret`, None if no such key exists.
+
+    Shared by `authenticate` and the middleware that scope work per caller
+    (idempotency keys, rate limits), so a key is hashed and looked up in one place.
+    """
     key = await session.scalar(
         select(ApiKey).where(
             ApiKey.key_hash == hash_key(secret, settings.key_pepper.get_secret_value()),
@@ -69,13 +82,28 @@ async def authenticate(request: Request, session: SessionDep) -> Principal:
         )
     )
     if key is None:
-        raise _unauthorized("This API key is unknown or has been revoked.")
+        return None
     return Principal(
         organization_id=key.organization_id,
         key_id=key.id,
         role=Role(key.role),
         tracker_ids=frozenset(key.tracker_ids) if key.tracker_ids is not None else None,
     )
+
+
+async def authenticate(request: Request, session: SessionDep) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise _unauthorized("Send your API key as 'Authorization: Bearer vc_live_…'.")
+    secret = secret.strip()
+    if not _looks_like_key(secret):
+        raise _unauthorized("That is not a valuecalc API key.")
+    settings: Settings = request.app.state.settings
+    principal = await find_principal(session, settings, secret)
+    if principal is None:
+        raise _unauthorized("This API key is unknown or has been revoked.")
+    return principal
 
 
 async def require_editor(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:

@@ -6,8 +6,10 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, func
+from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from valuecalc_api.models.numeric import ExactNumeric
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -22,7 +24,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     # Unconstrained NUMERIC stores exactly what was given; the API limits digits on input.
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's documented class attribute
-        Decimal: Numeric(asdecimal=True),
+        Decimal: ExactNumeric(),
         datetime: DateTime(timezone=True),
     }
 

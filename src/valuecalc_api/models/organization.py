@@ -21,6 +21,7 @@ class Role(StrEnum):
 
 class Organization(IdMixin, TimestampMixin, Base):
     __tablename__ = "organizations"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - server defaults via RETURNING
 
     name: Mapped[str] = mapped_column(String(200))
 
@@ -29,6 +30,7 @@ class ApiKey(IdMixin, TimestampMixin, Base):
     """A bearer key. Only an HMAC-SHA256 of the secret is stored; `prefix` identifies it in lists."""
 
     __tablename__ = "api_keys"
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - server defaults via RETURNING
     __table_args__ = (CheckConstraint("role IN ('admin', 'editor', 'viewer')", name="role"),)
 
     organization_id: Mapped[uuid.UUID] = mapped_column(

@@ -1,0 +1,138 @@
+"""History endpoints: a tracker's audit trail and one measurement's changes (SPEC 6).
+
+Read-only on purpose: audit rows have no update or delete endpoint. Any role may read
+the history of a tracker it can see; a deleted tracker's history stays readable.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from valuecalc_api.audit import repository
+from valuecalc_api.audit.repository import HistoryFilter
+from valuecalc_api.audit.schemas import AuditEventOut
+from valuecalc_api.auth.dependencies import PrincipalDep
+from valuecalc_api.db import SessionDep
+from valuecalc_api.fields import month_param
+from valuecalc_api.models.audit import AuditAction, AuditEntity, AuditEvent
+from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.problems import invalid, not_found
+
+router = APIRouter(tags=["history"])
+
+
+def _encode_cursor(event: AuditEvent) -> str:
+    raw = json.dumps([event.occurred_at.isoformat(), event.seq]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        occurred_at, seq = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(seq, int):
+            raise TypeError
+        return datetime.fromisoformat(occurred_at), seq
+    except (ValueError, TypeError, binascii.Error):
+        raise invalid(
+            [
+                {
+                    "field": "cursor",
+                    "code": "invalid_cursor",
+                    "message": "cursor is not one we issued.",
+                }
+            ]
+        ) from None
+
+
+def _page(events: list[AuditEvent], limit: int) -> Page[AuditEventOut]:
+    shown = events[:limit]
+    next_cursor = _encode_cursor(shown[-1]) if len(events) > limit else None
+    return Page[AuditEventOut](
+        items=[AuditEventOut.model_validate(event) for event in shown], next_cursor=next_cursor
+    )
+
+
+def _check_window(since: datetime | None, until: datetime | None) -> None:
+    errors = [
+        {"field": name, "code": "naive_datetime", "message": f"{name} needs a time zone (e.g. Z)."}
+        for name, value in (("since", since), ("until", until))
+        if value is not None and value.tzinfo is None
+    ]
+    if errors:
+        raise invalid(errors)
+
+
+@router.get("/trackers/{tracker_id}/history", response_model=Page[AuditEventOut])
+async def tracker_history(
+    tracker_id: uuid.UUID,
+    principal: PrincipalDep,
+    session: SessionDep,
+    entity_type: AuditEntity | None = None,
+    entity_id: uuid.UUID | None = None,
+    calculation_id: uuid.UUID | None = None,
+    action: AuditAction | None = None,
+    month: Annotated[
+        str | None, Query(description="Only changes to this month, YYYY-MM.", examples=["2026-03"])
+    ] = None,
+    since: Annotated[datetime | None, Query(description="From this time (inclusive).")] = None,
+    until: Annotated[datetime | None, Query(description="Before this time (exclusive).")] = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[AuditEventOut]:
+    """Every recorded change to the tracker and what it contains, newest first."""
+    principal.check_tracker(tracker_id)
+    _check_window(since, until)
+    before = _decode_cursor(cursor) if cursor is not None else None
+    if not await repository.tracker_known(session, principal.organization_id, tracker_id):
+        raise not_found("tracker")
+    where = HistoryFilter(
+        entity_type=entity_type,
+        entity_id=entity_id,
+        calculation_id=calculation_id,
+        action=action.value if action is not None else None,
+        month=month_param(month) if month is not None else None,
+        since=since,
+        until=until,
+    )
+    events = await repository.list_events(
+        session, principal.organization_id, tracker_id, where, limit=limit + 1, before=before
+    )
+    return _page(list(events), limit)
+
+
+@router.get(
+    "/calculations/{calculation_id}/measurements/{month}/history",
+    response_model=Page[AuditEventOut],
+)
+async def measurement_history(
+    calculation_id: uuid.UUID,
+    month: Annotated[str, Path(description="The measurement's month, YYYY-MM.")],
+    principal: PrincipalDep,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[AuditEventOut]:
+    """Every change to one month's measurement of a calculation, newest first."""
+    before = _decode_cursor(cursor) if cursor is not None else None
+    tracker_id = await repository.tracker_of_calculation(
+        session, principal.organization_id, calculation_id
+    )
+    if tracker_id is None or not principal.can_see_tracker(tracker_id):
+        raise not_found("calculation")
+    where = HistoryFilter(
+        entity_type=AuditEntity.measurement,
+        calculation_id=calculation_id,
+        month=month_param(month),
+    )
+    events = await repository.list_events(
+        session, principal.organization_id, tracker_id, where, limit=limit + 1, before=before
+    )
+    return _page(list(events), limit)

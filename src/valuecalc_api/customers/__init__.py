@@ -1,0 +1,1 @@
+"""Customers: the accounts a vendor tracks value for (SPEC 3)."""

@@ -1,0 +1,75 @@
+"""Every query about customers; always scoped by organization."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import Exists
+
+from valuecalc_api.models.customer import Customer
+from valuecalc_api.models.tracker import Tracker
+
+
+async def get_customer(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    *,
+    visible_tracker_ids: Collection[uuid.UUID] | None = None,
+) -> Customer | None:
+    """The customer, or None; with `visible_tracker_ids`, only if it owns one of them."""
+    query = select(Customer).where(
+        Customer.organization_id == organization_id, Customer.id == customer_id
+    )
+    if visible_tracker_ids is not None:
+        query = query.where(_owns_one_of(visible_tracker_ids))
+    return await session.scalar(query)
+
+
+def _owns_one_of(tracker_ids: Collection[uuid.UUID]) -> Exists:
+    """The customer owns at least one of `tracker_ids` (what a tracker-limited key sees)."""
+    return exists().where(Tracker.customer_id == Customer.id, Tracker.id.in_(list(tracker_ids)))
+
+
+async def list_customers(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+    external_id: str | None = None,
+    visible_tracker_ids: Collection[uuid.UUID] | None = None,
+) -> Sequence[Customer]:
+    """Customers in creation order, `limit` of them after the keyset position `after`."""
+    query = select(Customer).where(Customer.organization_id == organization_id)
+    if external_id is not None:
+        query = query.where(Customer.external_id == external_id)
+    if visible_tracker_ids is not None:
+        query = query.where(_owns_one_of(visible_tracker_ids))
+    if after is not None:
+        query = query.where(tuple_(Customer.created_at, Customer.id) > tuple_(*after))
+    query = query.order_by(Customer.created_at, Customer.id).limit(limit)
+    return (await session.scalars(query)).all()
+
+
+async def count_trackers(
+    session: AsyncSession, organization_id: uuid.UUID, customer_id: uuid.UUID
+) -> int:
+    query = select(func.count()).where(
+        Tracker.organization_id == organization_id, Tracker.customer_id == customer_id
+    )
+    return (await session.scalar(query)) or 0
+
+
+async def delete_customer(
+    session: AsyncSession, organization_id: uuid.UUID, customer_id: uuid.UUID
+) -> None:
+    await session.execute(
+        delete(Customer).where(
+            Customer.organization_id == organization_id, Customer.id == customer_id
+        )
+    )

@@ -1,0 +1,69 @@
+"""Liveness and readiness probes, outside `/v1` and without authentication.
+
+`/healthz` answers while the process runs (no database). `/readyz` answers 200 only when
+the database is reachable and migrated to the head of `migrations/`, so a load balancer
+never routes to an instance whose schema is older (or newer) than its code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from valuecalc_api import migrate
+from valuecalc_api.problems import PROBLEM_JSON, Problem
+
+READINESS_TIMEOUT_SECONDS = 5.0
+
+logger = logging.getLogger("valuecalc.api")
+router = APIRouter(tags=["health"])
+
+
+class Alive(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Ready(BaseModel):
+    status: Literal["ready"] = "ready"
+    database_revision: str
+
+
+@router.get("/healthz", response_model=Alive)
+async def healthz() -> Alive:
+    """The process is up. Touches nothing else."""
+    return Alive()
+
+
+@router.get(
+    "/readyz",
+    response_model=Ready,
+    responses={503: {"description": "Not ready.", "content": {PROBLEM_JSON: {}}}},
+)
+async def readyz(request: Request) -> Ready:
+    """The database is reachable and at the head revision of the migrations."""
+    engine: AsyncEngine = request.app.state.engine
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT_SECONDS), engine.connect() as connection:
+            current = await migrate.database_revisions(connection)
+    except (OSError, SQLAlchemyError, TimeoutError) as error:
+        logger.warning("readiness: database unreachable: %s", error)
+        raise Problem(503, "database-unreachable", "The database cannot be reached.") from None
+    expected = migrate.head_revisions()
+    if current != expected:
+        raise Problem(
+            503,
+            "database-not-migrated",
+            f"The database is at revision {_names(current)} but this code needs "
+            f"{_names(expected)}: run `valuecalc migrate`.",
+        )
+    return Ready(database_revision=", ".join(sorted(current)))
+
+
+def _names(revisions: frozenset[str]) -> str:
+    return ", ".join(sorted(revisions)) if revisions else "none (never migrated)"

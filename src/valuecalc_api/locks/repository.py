@@ -1,0 +1,68 @@
+"""Every query about month locks, including the transaction-scoped advisory locks that keep
+a lock change and a write to the same tracker from interleaving."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from valuecalc_api.models.lock import TrackerLock
+from valuecalc_api.models.tracker import Tracker
+
+# First key of PostgreSQL's two-key advisory locks: the ASCII of "lock", so these never
+# collide with another feature's advisory locks. The second key is 32 bits of the tracker
+# id; two trackers sharing it only wait for each other, never see each other's lock.
+_ADVISORY_NAMESPACE = 0x6C6F636B
+
+
+def _advisory_key(tracker_id: uuid.UUID) -> int:
+    return int.from_bytes(tracker_id.bytes[:4], "big", signed=True)
+
+
+async def hold_lock_state_shared(session: AsyncSession, tracker_id: uuid.UUID) -> None:
+    """Writers: until commit, no lock change on this tracker can start (others may write)."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock_shared(:namespace, :key)"),
+        {"namespace": _ADVISORY_NAMESPACE, "key": _advisory_key(tracker_id)},
+    )
+
+
+async def hold_lock_state_exclusive(session: AsyncSession, tracker_id: uuid.UUID) -> None:
+    """Lock changes: wait for writes in flight on this tracker, keep new ones out until commit."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+        {"namespace": _ADVISORY_NAMESPACE, "key": _advisory_key(tracker_id)},
+    )
+
+
+async def get_tracker(
+    session: AsyncSession, organization_id: uuid.UUID, tracker_id: uuid.UUID
+) -> Tracker | None:
+    return await session.scalar(
+        select(Tracker).where(Tracker.organization_id == organization_id, Tracker.id == tracker_id)
+    )
+
+
+async def get_lock(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    tracker_id: uuid.UUID,
+    *,
+    for_share: bool = False,
+    for_update: bool = False,
+) -> TrackerLock | None:
+    query = select(TrackerLock).where(
+        TrackerLock.organization_id == organization_id, TrackerLock.tracker_id == tracker_id
+    )
+    if for_share:
+        query = query.with_for_update(read=True)
+    elif for_update:
+        query = query.with_for_update()
+    # populate_existing: a row already in the session is refreshed from this read.
+    return await session.scalar(query.execution_options(populate_existing=True))
+
+
+async def delete_lock(session: AsyncSession, lock: TrackerLock) -> None:
+    await session.execute(delete(TrackerLock).where(TrackerLock.tracker_id == lock.tracker_id))

@@ -1,0 +1,1 @@
+"""Values recorded month by month: input changes and metric measurements (SPEC 3)."""

@@ -1,0 +1,153 @@
+"""HTTP endpoints of input changes and measurements (SPEC 3 "Carry-forward timelines").
+
+`PUT` sets the value of one month (201 when new, 200 when replaced); `DELETE` removes it.
+Months are `YYYY-MM` inside the tracker's contract period; values are decimal strings.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response, status
+
+from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.db import SessionDep
+from valuecalc_api.measurements import service
+from valuecalc_api.measurements.schemas import (
+    InputChangeOut,
+    InputChangePut,
+    InputWithChangesOut,
+    MeasurementOut,
+    MeasurementPut,
+)
+from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.problems import invalid
+from valuecalc_api.trackers.terms import field_error
+from valuecalc_core.errors import CoreError
+from valuecalc_core.months import Month
+
+router = APIRouter(tags=["measurements"])
+
+MonthPath = Annotated[
+    str, Path(description="A month of the contract, YYYY-MM.", examples=["2026-03"])
+]
+InputKeyPath = Annotated[str, Path(max_length=63, description="The input's key, e.g. `reps`.")]
+_CREATED_OR_REPLACED: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Created (200 when an existing value was replaced)."}
+}
+
+
+def month_in_path(text: str) -> Month:
+    """The `{month}` path parameter as a Month; 422 naming `month` if it is not YYYY-MM."""
+    try:
+        return Month.parse(text)
+    except CoreError as error:
+        raise invalid([field_error("month", error.code, str(error))]) from None
+
+
+def _status(response: Response, created: bool) -> None:
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+
+
+@router.get("/calculations/{calculation_id}/inputs", response_model=Page[InputWithChangesOut])
+async def list_inputs(
+    calculation_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+) -> Page[InputWithChangesOut]:
+    """Every input of the calculation with its changes by month (one page, no cursor)."""
+    inputs = await service.list_inputs(session, principal, calculation_id)
+    return Page[InputWithChangesOut](
+        items=[InputWithChangesOut.model_validate(i) for i in inputs], next_cursor=None
+    )
+
+
+@router.put(
+    "/calculations/{calculation_id}/inputs/{key}/changes/{month}",
+    response_model=InputChangeOut,
+    responses=_CREATED_OR_REPLACED,
+)
+async def put_input_change(
+    calculation_id: uuid.UUID,
+    key: InputKeyPath,
+    month: MonthPath,
+    body: InputChangePut,
+    principal: EditorDep,
+    session: SessionDep,
+    response: Response,
+) -> InputChangeOut:
+    """Set the input's value from `month` on, until its next change."""
+    change, created = await service.put_input_change(
+        session, principal, calculation_id, key, month_in_path(month), body.value
+    )
+    _status(response, created)
+    return InputChangeOut.model_validate(change)
+
+
+@router.delete(
+    "/calculations/{calculation_id}/inputs/{key}/changes/{month}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={409: {"description": "`initial-value-required`: the contract's first month."}},
+)
+async def delete_input_change(
+    calculation_id: uuid.UUID,
+    key: InputKeyPath,
+    month: MonthPath,
+    principal: EditorDep,
+    session: SessionDep,
+) -> Response:
+    """Remove a change (not the initial value): the previous value carries forward."""
+    await service.delete_input_change(session, principal, calculation_id, key, month_in_path(month))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/calculations/{calculation_id}/measurements", response_model=Page[MeasurementOut])
+async def list_measurements(
+    calculation_id: uuid.UUID,
+    principal: PrincipalDep,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[MeasurementOut]:
+    """The calculation's measurements ordered by month."""
+    rows, next_cursor = await service.list_measurements(
+        session, principal, calculation_id, limit=limit, cursor=cursor
+    )
+    return Page[MeasurementOut](
+        items=[MeasurementOut.model_validate(m) for m in rows], next_cursor=next_cursor
+    )
+
+
+@router.put(
+    "/calculations/{calculation_id}/measurements/{month}",
+    response_model=MeasurementOut,
+    responses=_CREATED_OR_REPLACED,
+)
+async def put_measurement(
+    calculation_id: uuid.UUID,
+    month: MonthPath,
+    body: MeasurementPut,
+    principal: EditorDep,
+    session: SessionDep,
+    response: Response,
+) -> MeasurementOut:
+    """Record or correct the month's value; later carried months follow it."""
+    measurement, created = await service.put_measurement(
+        session, principal, calculation_id, month_in_path(month), body
+    )
+    _status(response, created)
+    return MeasurementOut.model_validate(measurement)
+
+
+@router.delete(
+    "/calculations/{calculation_id}/measurements/{month}",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def delete_measurement(
+    calculation_id: uuid.UUID,
+    month: MonthPath,
+    principal: EditorDep,
+    session: SessionDep,
+) -> Response:
+    """Blank out the month (it then carries the previous measurement, or has none)."""
+    await service.delete_measurement(session, principal, calculation_id, month_in_path(month))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

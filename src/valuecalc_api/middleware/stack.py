@@ -1,0 +1,26 @@
+"""Adding the request-handling middleware to the app, in their order (see the package)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from valuecalc_api.idempotency.middleware import IdempotencyMiddleware
+from valuecalc_api.middleware.body_limit import BodySizeLimitMiddleware
+from valuecalc_api.middleware.rate_limit import RateLimiter, RateLimitMiddleware
+from valuecalc_api.settings import Settings
+
+
+def install_request_handling(app: FastAPI, settings: Settings) -> None:
+    """Add the middleware; `app.state.rate_limiter` is None when limits are switched off."""
+    app.state.rate_limiter = (
+        RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_enabled else None
+    )
+    # Starlette runs the middleware added last first.
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        upload_max_body_bytes=settings.upload_max_body_bytes,
+        upload_path_patterns=settings.upload_path_patterns,
+    )
+    app.add_middleware(RateLimitMiddleware)

@@ -1,0 +1,87 @@
+"""The audit trail: one append-only row per change (SPEC 6 "who, when, before, after").
+
+Rows are never updated or deleted by the API. `tracker_id` and `calculation_id` are
+plain columns, not foreign keys, so a deleted tracker's history is not deleted with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, String, Uuid, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from valuecalc_api.models.base import Base
+from valuecalc_api.models.types import MonthType
+from valuecalc_core.months import Month
+
+
+class AuditEntity(StrEnum):
+    measurement = "measurement"
+    input_change = "input_change"
+    calculation = "calculation"
+    tracker = "tracker"
+    use_case = "use_case"
+    evidence = "evidence"
+    note = "note"
+    lock = "lock"
+
+
+class AuditAction(StrEnum):
+    create = "create"
+    update = "update"
+    delete = "delete"
+    lock = "lock"
+    unlock = "unlock"
+
+
+def _in(values: type[StrEnum]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+class AuditEvent(Base):
+    """One change: who (`actor_key_id`), when (`occurred_at`, the database clock), before, after.
+
+    `seq` orders events that share a transaction's timestamp (a bulk write of 10,000 rows).
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        CheckConstraint(f"entity_type IN ({_in(AuditEntity)})", name="entity_type"),
+        CheckConstraint(f"action IN ({_in(AuditAction)})", name="action"),
+        Index(
+            "ix_audit_events_tracker_id_occurred_at",
+            "organization_id",
+            "tracker_id",
+            "occurred_at",
+            "seq",
+        ),
+        Index(
+            "ix_audit_events_calculation_id_month",
+            "calculation_id",
+            "month",
+            "entity_type",
+        ),
+        Index("ix_audit_events_entity_id", "entity_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=False), unique=True)
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    tracker_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    calculation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    entity_type: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    month: Mapped[Month | None] = mapped_column(MonthType, default=None)
+    action: Mapped[str] = mapped_column(String(8))
+    actor_key_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    occurred_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB, default=None)
+    request_id: Mapped[str | None] = mapped_column(String(128), default=None)

@@ -1,0 +1,87 @@
+"""HTTP endpoints of benefit calculations (SPEC 3 "Benefit calculation", "Formula").
+
+An invalid formula answers 422 with an `errors` item `{"field": "formula", "code",
+"message", "position"}`; `position` is the 0-based character offset of the problem.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+
+from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.db import SessionDep
+from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.trackers import calculation_service as service
+from valuecalc_api.trackers.calculation_schemas import (
+    CalculationCreate,
+    CalculationOut,
+    CalculationPatch,
+)
+from valuecalc_api.trackers.paging import page_of, position_after
+
+router = APIRouter(tags=["calculations"])
+
+
+@router.get("/use-cases/{use_case_id}/calculations", response_model=Page[CalculationOut])
+async def list_calculations(
+    use_case_id: uuid.UUID,
+    principal: PrincipalDep,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> Page[CalculationOut]:
+    """The use case's calculations, oldest first."""
+    calculations = await service.list_calculations(
+        session, principal, use_case_id, limit=limit + 1, after=position_after(cursor)
+    )
+    return page_of(calculations, limit, service.calculation_out)
+
+
+@router.post(
+    "/use-cases/{use_case_id}/calculations",
+    response_model=CalculationOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "`calculation-key-taken`."}},
+)
+async def create_calculation(
+    use_case_id: uuid.UUID, body: CalculationCreate, principal: EditorDep, session: SessionDep
+) -> CalculationOut:
+    """Create a calculation with its metric, inputs (initial values), formula and ramp."""
+    calculation = await service.create_calculation(session, principal, use_case_id, body)
+    return service.calculation_out(calculation)
+
+
+@router.get("/calculations/{calculation_id}", response_model=CalculationOut)
+async def get_calculation(
+    calculation_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+) -> CalculationOut:
+    calculation, _ = await service.get_calculation(session, principal, calculation_id)
+    return service.calculation_out(calculation)
+
+
+@router.patch(
+    "/calculations/{calculation_id}",
+    response_model=CalculationOut,
+    responses={409: {"description": "`calculation-key-taken`."}},
+)
+async def update_calculation(
+    calculation_id: uuid.UUID, body: CalculationPatch, principal: EditorDep, session: SessionDep
+) -> CalculationOut:
+    """Change a calculation; the formula is re-checked against the (new) inputs."""
+    calculation = await service.update_calculation(session, principal, calculation_id, body)
+    return service.calculation_out(calculation)
+
+
+@router.delete(
+    "/calculations/{calculation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={409: {"description": "`has-measurements`."}},
+)
+async def delete_calculation(
+    calculation_id: uuid.UUID, principal: EditorDep, session: SessionDep
+) -> Response:
+    """Delete a calculation with its inputs; 409 while it has measurements."""
+    await service.delete_calculation(session, principal, calculation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

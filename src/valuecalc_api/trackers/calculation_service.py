@@ -1,0 +1,316 @@
+"""Benefit calculations: create, change and delete them, checking the formula on save.
+
+The formula is compiled with the core (SPEC 3 "Formula") against the calculation's input
+keys and the built-in variables; an invalid one is refused with the core's reason and
+the position of the problem. Inputs get their initial value at the tracker's first month
+(SPEC 3 "Carry-forward timelines").
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.models.calculation import Calculation, CalculationInput, RampStep
+from valuecalc_api.models.measurement import InputChange
+from valuecalc_api.models.tracker import Tracker, UseCase
+from valuecalc_api.problems import Problem, conflict, invalid, not_found
+from valuecalc_api.trackers import repository
+from valuecalc_api.trackers.calculation_schemas import (
+    CalculationCreate,
+    CalculationOut,
+    CalculationPatch,
+    InputOut,
+    InputPatchItem,
+    MetricOut,
+    RampStepIn,
+    RampStepOut,
+)
+from valuecalc_api.trackers.constraints import flush_or_conflict
+from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.trackers.service import get_use_case, refuse_if_measured
+from valuecalc_api.trackers.terms import FieldError, field_error
+from valuecalc_core.formula import BUILTIN_VARIABLES, FormulaError, compile_formula
+from valuecalc_core.months import Period
+
+
+def calculation_out(calculation: Calculation) -> CalculationOut:
+    """The response body; needs the calculation's inputs (with changes) and ramp loaded."""
+    return CalculationOut(
+        id=calculation.id,
+        tracker_id=calculation.tracker_id,
+        use_case_id=calculation.use_case_id,
+        key=calculation.key,
+        name=calculation.name,
+        kind=calculation.kind,
+        metric=MetricOut(
+            name=calculation.metric_name,
+            unit=calculation.metric_unit,
+            baseline=calculation.baseline,
+            direction=calculation.direction,
+            target=calculation.target,
+        ),
+        # The first change of an input is at the contract's start: its initial value.
+        inputs=[
+            InputOut(key=i.key, name=i.name, unit=i.unit, initial_value=i.changes[0].value)
+            for i in sorted(calculation.inputs, key=lambda i: i.position)
+        ],
+        formula=calculation.formula,
+        ramp=[RampStepOut(from_month=s.from_month, share=s.share) for s in calculation.ramp_steps],
+        version=calculation.version,
+        created_at=calculation.created_at,
+        updated_at=calculation.updated_at,
+    )
+
+
+async def get_calculation(
+    session: AsyncSession,
+    principal: Principal,
+    calculation_id: uuid.UUID,
+    *,
+    with_inputs: bool = True,
+    lock_tracker: bool = False,
+) -> tuple[Calculation, Tracker]:
+    """The calculation and its tracker; 404 if not the organization's or not the key's."""
+    found = await repository.get_calculation_and_tracker(
+        session,
+        principal.organization_id,
+        calculation_id,
+        with_inputs=with_inputs,
+        lock_tracker=lock_tracker,
+    )
+    if found is None or not principal.can_see_tracker(found[1].id):
+        raise not_found("calculation")
+    return found
+
+
+def formula_errors(formula: str, input_keys: Sequence[str]) -> list[FieldError]:
+    """The formula's problem as a 422 item (field, code, message, position), or none."""
+    try:
+        compile_formula(formula, [*input_keys, *BUILTIN_VARIABLES])
+    except FormulaError as error:
+        return [field_error("formula", error.code, error.reason, position=error.position)]
+    return []
+
+
+def _duplicate_key_errors(keys: Sequence[str]) -> list[FieldError]:
+    seen: set[str] = set()
+    errors: list[FieldError] = []
+    for index, key in enumerate(keys):
+        if key in seen:
+            errors.append(
+                field_error(f"inputs.{index}.key", "duplicate_input", f"{key!r} is listed twice.")
+            )
+        seen.add(key)
+    return errors
+
+
+def _ramp_errors(ramp: Sequence[RampStepIn], period: Period) -> list[FieldError]:
+    seen: set[int] = set()
+    errors: list[FieldError] = []
+    for index, step in enumerate(ramp):
+        if step.from_month in seen:
+            errors.append(
+                field_error(
+                    f"ramp.{index}.from_month",
+                    "duplicate_ramp_month",
+                    f"Contract month {step.from_month} has two ramp steps.",
+                )
+            )
+        elif step.from_month > len(period):
+            errors.append(
+                field_error(
+                    f"ramp.{index}.from_month",
+                    "month_outside_period",
+                    f"The contract {period} has {len(period)} months; a ramp step cannot start "
+                    f"in month {step.from_month}.",
+                )
+            )
+        seen.add(step.from_month)
+    return errors
+
+
+def _key_taken(key: str) -> Problem:
+    return conflict(
+        "calculation-key-taken",
+        f"Another calculation of this tracker already has the key {key!r}.",
+    )
+
+
+def _ramp_steps(organization_id: uuid.UUID, ramp: Sequence[RampStepIn]) -> list[RampStep]:
+    return [
+        RampStep(organization_id=organization_id, from_month=step.from_month, share=step.share)
+        for step in sorted(ramp, key=lambda s: s.from_month)
+    ]
+
+
+def _new_input(
+    tracker: Tracker, key: str, name: str, unit: str, position: int, initial_value: object
+) -> CalculationInput:
+    return CalculationInput(
+        organization_id=tracker.organization_id,
+        key=key,
+        name=name,
+        unit=unit,
+        position=position,
+        changes=[
+            InputChange(
+                organization_id=tracker.organization_id,
+                month=tracker.start_month,
+                value=initial_value,
+                version=1,
+            )
+        ],
+    )
+
+
+async def _use_case_and_tracker(
+    session: AsyncSession, principal: Principal, use_case_id: uuid.UUID
+) -> tuple[UseCase, Tracker]:
+    found = await repository.get_use_case_and_tracker(
+        session, principal.organization_id, use_case_id
+    )
+    if found is None or not principal.can_see_tracker(found[1].id):
+        raise not_found("use case")
+    return found
+
+
+async def list_calculations(
+    session: AsyncSession,
+    principal: Principal,
+    use_case_id: uuid.UUID,
+    *,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+) -> Sequence[Calculation]:
+    use_case = await get_use_case(session, principal, use_case_id)
+    return await repository.list_calculations(
+        session, principal.organization_id, use_case.id, limit=limit, after=after
+    )
+
+
+async def create_calculation(
+    session: AsyncSession, principal: Principal, use_case_id: uuid.UUID, body: CalculationCreate
+) -> Calculation:
+    use_case, tracker = await _use_case_and_tracker(session, principal, use_case_id)
+    keys = [item.key for item in body.inputs]
+    errors = _duplicate_key_errors(keys)
+    errors += formula_errors(body.formula, keys)
+    errors += _ramp_errors(body.ramp, Period(tracker.start_month, tracker.end_month))
+    if errors:
+        raise invalid(errors)
+    metric = body.metric
+    calculation = Calculation(
+        organization_id=principal.organization_id,
+        tracker_id=tracker.id,
+        use_case_id=use_case.id,
+        key=body.key,
+        name=body.name,
+        kind=body.kind,
+        metric_name=metric.name,
+        metric_unit=metric.unit,
+        baseline=metric.baseline,
+        direction=metric.direction,
+        target=metric.target,
+        formula=body.formula,
+        version=1,
+        inputs=[
+            _new_input(tracker, item.key, item.name, item.unit, position, item.initial_value)
+            for position, item in enumerate(body.inputs)
+        ],
+        ramp_steps=_ramp_steps(principal.organization_id, body.ramp),
+    )
+    session.add(calculation)
+    await flush_or_conflict(session, {"uq_calculations_tracker_id_key": _key_taken(body.key)})
+    return calculation
+
+
+async def update_calculation(
+    session: AsyncSession, principal: Principal, calculation_id: uuid.UUID, body: CalculationPatch
+) -> Calculation:
+    calculation, tracker = await get_calculation(
+        session, principal, calculation_id, lock_tracker=True
+    )
+    values = patch_values(body)
+    metric = (
+        patch_values(body.metric, nullable={"target"}, prefix="metric.")
+        if body.metric is not None
+        else {}
+    )
+    items: list[InputPatchItem] | None = values.get("inputs")
+    errors: list[FieldError] = []
+    if items is None:
+        keys = [i.key for i in calculation.inputs]
+    else:
+        keys = [item.key for item in items]
+        errors += _duplicate_key_errors(keys)
+        existing = {i.key for i in calculation.inputs}
+        errors += [
+            field_error(
+                f"inputs.{index}.initial_value",
+                "missing",
+                f"The new input {item.key!r} needs its value at the contract's first month.",
+            )
+            for index, item in enumerate(items)
+            if item.key not in existing and item.initial_value is None
+        ]
+    errors += formula_errors(values.get("formula", calculation.formula), keys)
+    if "ramp" in values:
+        errors += _ramp_errors(values["ramp"], Period(tracker.start_month, tracker.end_month))
+    if errors:
+        raise invalid(errors)
+
+    key_taken = {"uq_calculations_tracker_id_key": _key_taken(values.get("key", calculation.key))}
+    if "ramp" in values:  # steps are unique per month: delete the old ones first
+        calculation.ramp_steps.clear()
+        await flush_or_conflict(session, key_taken)
+        calculation.ramp_steps.extend(_ramp_steps(principal.organization_id, values["ramp"]))
+    for name in ("key", "name", "kind", "formula"):
+        if name in values:
+            setattr(calculation, name, values[name])
+    for name, value in metric.items():
+        setattr(calculation, "metric_" + name if name in ("name", "unit") else name, value)
+    if items is not None:
+        _apply_inputs(calculation, tracker, items)
+    calculation.version += 1
+    await flush_or_conflict(session, key_taken)
+    return calculation
+
+
+def _apply_inputs(
+    calculation: Calculation, tracker: Tracker, items: Sequence[InputPatchItem]
+) -> None:
+    """Make the calculation's inputs the `items`: add, update, and remove (with changes)."""
+    existing = {i.key: i for i in calculation.inputs}
+    wanted = {item.key for item in items}
+    for removed in [i for key, i in existing.items() if key not in wanted]:
+        calculation.inputs.remove(removed)
+    for position, item in enumerate(items):
+        current = existing.get(item.key)
+        if current is None:
+            calculation.inputs.append(
+                _new_input(tracker, item.key, item.name, item.unit, position, item.initial_value)
+            )
+            continue
+        current.name, current.unit, current.position = item.name, item.unit, position
+        initial = current.changes[0]
+        if item.initial_value is not None and initial.value != item.initial_value:
+            initial.value = item.initial_value
+            initial.version += 1
+
+
+async def delete_calculation(
+    session: AsyncSession, principal: Principal, calculation_id: uuid.UUID
+) -> None:
+    calculation, _ = await get_calculation(session, principal, calculation_id, with_inputs=False)
+    refuse_if_measured(
+        await repository.count_measurements_under(
+            session, principal.organization_id, calculation_id=calculation.id
+        ),
+        "calculation",
+    )
+    await repository.delete_calculation(session, principal.organization_id, calculation.id)

@@ -1,0 +1,40 @@
+"""PATCH semantics shared by the value-tracking resources.
+
+An omitted field keeps its value; `null` clears a field only where that means something
+(a customer's segment, a calculation's target). Elsewhere `null` is a 422 naming the field,
+never a silent no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from pydantic import BaseModel
+
+from valuecalc_api.problems import invalid
+
+
+def patch_values(
+    body: BaseModel, *, nullable: Collection[str] = (), prefix: str = ""
+) -> dict[str, Any]:
+    """The fields the client sent, as validated Python values (months stay `Month`).
+
+    `prefix` is the body path of a nested object (`metric.`) for the error's `field`.
+    """
+    values = {name: getattr(body, name) for name in body.model_fields_set}
+    refused = sorted(
+        name for name, value in values.items() if value is None and name not in nullable
+    )
+    if refused:
+        raise invalid(
+            [
+                {
+                    "field": prefix + name,
+                    "code": "null_not_allowed",
+                    "message": f"{prefix}{name} cannot be null.",
+                }
+                for name in refused
+            ]
+        )
+    return values

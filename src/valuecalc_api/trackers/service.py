@@ -1,0 +1,258 @@
+"""Trackers and use cases: create, change and delete them safely (SPEC 3 "Objects").
+
+Safety rules decided here:
+- a key limited to some trackers cannot create trackers (403) and sees others as 404;
+- the currency cannot change once the tracker has calculations (their amounts are in it);
+- the period cannot change so that measurements, input changes or ramp steps would fall
+  outside it (409 `period-excludes-data`); the inputs' initial values move with the start;
+- a DELETE removes configuration but never recorded measurements: while any measurement
+  lies under the object it answers 409 `has-measurements`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
+from valuecalc_api.problems import conflict, invalid, not_found
+from valuecalc_api.trackers import repository
+from valuecalc_api.trackers.access import require_whole_organization
+from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.trackers.schemas import (
+    OneTimeFeeIn,
+    TrackerCreate,
+    TrackerPatch,
+    UseCaseCreate,
+    UseCasePatch,
+)
+from valuecalc_api.trackers.terms import field_error, terms_errors
+from valuecalc_core.months import Month, Period
+
+
+async def get_tracker(
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, *, for_update: bool = False
+) -> Tracker:
+    """The tracker (fees loaded); 404 if it is not the organization's or not the key's."""
+    principal.check_tracker(tracker_id)
+    tracker = await repository.get_tracker(
+        session, principal.organization_id, tracker_id, for_update=for_update
+    )
+    if tracker is None:
+        raise not_found("tracker")
+    return tracker
+
+
+def _fees(organization_id: uuid.UUID, fees: list[OneTimeFeeIn]) -> list[OneTimeFee]:
+    """Fee rows in month order, the order every response lists them in."""
+    return [
+        OneTimeFee(
+            organization_id=organization_id,
+            month=fee.month,
+            amount=fee.amount,
+            description=fee.description,
+        )
+        for fee in sorted(fees, key=lambda fee: fee.month)
+    ]
+
+
+def _customer_missing() -> dict[str, str]:
+    return field_error(
+        "customer_id", "not_found", "No customer with that id exists in your organization."
+    )
+
+
+async def create_tracker(
+    session: AsyncSession, principal: Principal, body: TrackerCreate
+) -> Tracker:
+    require_whole_organization(principal, "creating a tracker")
+    errors = terms_errors(
+        currency=body.currency,
+        start_month=body.start_month,
+        end_month=body.end_month,
+        recurring_fee_amount=body.recurring_fee_amount,
+        one_time_fees=body.one_time_fees,
+    )
+    if not await repository.customer_exists(session, principal.organization_id, body.customer_id):
+        errors.insert(0, _customer_missing())
+    if errors:
+        raise invalid(errors)
+    tracker = Tracker(
+        organization_id=principal.organization_id,
+        customer_id=body.customer_id,
+        name=body.name,
+        currency=body.currency,
+        start_month=body.start_month,
+        end_month=body.end_month,
+        recurring_fee_amount=body.recurring_fee_amount,
+        recurring_fee_interval=body.recurring_fee_interval,
+        missing_months=body.missing_months,
+        one_time_fees=_fees(principal.organization_id, body.one_time_fees),
+        version=1,
+    )
+    session.add(tracker)
+    await session.flush()
+    return tracker
+
+
+async def update_tracker(
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, body: TrackerPatch
+) -> Tracker:
+    tracker = await get_tracker(session, principal, tracker_id, for_update=True)
+    values = patch_values(body)
+    currency: str = values.get("currency", tracker.currency)
+    start: Month = values.get("start_month", tracker.start_month)
+    end: Month = values.get("end_month", tracker.end_month)
+    fees: list[OneTimeFeeIn] = values.get("one_time_fees") or []
+    if "one_time_fees" not in values:  # the kept fees must still fit the (new) period
+        fees = [
+            OneTimeFeeIn(month=fee.month, amount=fee.amount, description=fee.description)
+            for fee in tracker.one_time_fees
+        ]
+    errors = terms_errors(
+        currency=currency,
+        start_month=start,
+        end_month=end,
+        recurring_fee_amount=values.get("recurring_fee_amount", tracker.recurring_fee_amount),
+        one_time_fees=fees,
+    )
+    customer_id = values.get("customer_id", tracker.customer_id)
+    if customer_id != tracker.customer_id and not await repository.customer_exists(
+        session, principal.organization_id, customer_id
+    ):
+        errors.insert(0, _customer_missing())
+    if errors:
+        raise invalid(errors)
+    if currency != tracker.currency:
+        calculations = await repository.count_calculations(
+            session, principal.organization_id, tracker.id
+        )
+        if calculations:
+            raise conflict(
+                "currency-locked",
+                f"The tracker's {calculations} calculation(s) give benefits in "
+                f"{tracker.currency}; its currency cannot change. Create a new tracker instead.",
+            )
+    if (start, end) != (tracker.start_month, tracker.end_month):
+        await _check_period_change(session, tracker, Period(start, end))
+        if start != tracker.start_month:
+            await repository.move_initial_values(
+                session, principal.organization_id, tracker.id, tracker.start_month, start
+            )
+    for name, value in values.items():
+        if name != "one_time_fees":
+            setattr(tracker, name, value)
+    if "one_time_fees" in values:
+        tracker.one_time_fees = _fees(principal.organization_id, fees)
+    tracker.version += 1
+    await session.flush()
+    return tracker
+
+
+async def _check_period_change(session: AsyncSession, tracker: Tracker, new: Period) -> None:
+    """409 if the new period would leave recorded data outside it (SPEC 3: every month of a
+    tracker's data lies in its contract period)."""
+    span = await repository.recorded_span(
+        session, tracker.organization_id, tracker.id, tracker.start_month
+    )
+    outside: list[str] = []
+    if span.first_measurement is not None and span.first_measurement < new.first:
+        outside.append(f"a measurement in {span.first_measurement}")
+    if span.last_measurement is not None and span.last_measurement > new.last:
+        outside.append(f"a measurement in {span.last_measurement}")
+    # Changes after the old start must stay after the new start: the start month holds
+    # the inputs' initial values, which move to the new start.
+    if span.first_later_change is not None and span.first_later_change <= new.first:
+        outside.append(f"an input change in {span.first_later_change}")
+    if span.last_later_change is not None and span.last_later_change > new.last:
+        outside.append(f"an input change in {span.last_later_change}")
+    if span.last_ramp_month is not None and span.last_ramp_month > len(new):
+        outside.append(f"a ramp step in contract month {span.last_ramp_month}")
+    if outside:
+        raise conflict(
+            "period-excludes-data",
+            f"The period {new} would leave {', '.join(outside)} outside the contract (or on "
+            "its first month, which holds the initial values). Delete or move that data first.",
+        )
+
+
+async def delete_tracker(
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID
+) -> None:
+    tracker = await get_tracker(session, principal, tracker_id)
+    refuse_if_measured(
+        await repository.count_measurements_under(
+            session, principal.organization_id, tracker_id=tracker.id
+        ),
+        "tracker",
+    )
+    await repository.delete_tracker(session, principal.organization_id, tracker.id)
+
+
+def refuse_if_measured(measurements: int, what: str) -> None:
+    if measurements:
+        raise conflict(
+            "has-measurements",
+            f"This {what} has {measurements} recorded measurement(s); delete them first, or "
+            "set the use case inactive to keep its data out of reports.",
+            measurement_count=measurements,
+        )
+
+
+# --- use cases -----------------------------------------------------------------------
+
+
+async def get_use_case(
+    session: AsyncSession, principal: Principal, use_case_id: uuid.UUID
+) -> UseCase:
+    use_case = await repository.get_use_case(session, principal.organization_id, use_case_id)
+    if use_case is None or not principal.can_see_tracker(use_case.tracker_id):
+        raise not_found("use case")
+    return use_case
+
+
+async def create_use_case(
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, body: UseCaseCreate
+) -> UseCase:
+    tracker = await get_tracker(session, principal, tracker_id)
+    position = body.position
+    if position is None:
+        position = await repository.next_use_case_position(
+            session, principal.organization_id, tracker.id
+        )
+    use_case = UseCase(
+        organization_id=principal.organization_id,
+        tracker_id=tracker.id,
+        name=body.name,
+        description=body.description,
+        status=body.status,
+        position=position,
+    )
+    session.add(use_case)
+    await session.flush()
+    return use_case
+
+
+async def update_use_case(
+    session: AsyncSession, principal: Principal, use_case_id: uuid.UUID, body: UseCasePatch
+) -> UseCase:
+    use_case = await get_use_case(session, principal, use_case_id)
+    for name, value in patch_values(body).items():
+        setattr(use_case, name, value)
+    await session.flush()
+    return use_case
+
+
+async def delete_use_case(
+    session: AsyncSession, principal: Principal, use_case_id: uuid.UUID
+) -> None:
+    use_case = await get_use_case(session, principal, use_case_id)
+    refuse_if_measured(
+        await repository.count_measurements_under(
+            session, principal.organization_id, use_case_id=use_case.id
+        ),
+        "use case",
+    )
+    await repository.delete_use_case(session, principal.organization_id, use_case.id)
