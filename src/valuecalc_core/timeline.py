@@ -12,9 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from itertools import compress, repeat
+from operator import attrgetter, is_, sub
 
 from valuecalc_core.months import Month
 from valuecalc_core.tracker_model import CalculationSpec
+
+_ORDINAL = attrgetter("month.ordinal")
+_VALUE = attrgetter("value")
+_KEY = attrgetter("key")
+_ESTIMATE = attrgetter("estimate")
 
 
 class Provenance(StrEnum):
@@ -31,10 +38,9 @@ class Timeline:
     """A calculation's carried-forward columns over `month_count` months from `first`.
 
     `inputs[k]` is the column of the calculation's k-th input definition.
-    `changed[i]` is True when something the formula could see changes in month i
-    (a measurement or an input change, and always month 0): a month with
-    `changed[i]` False has exactly the formula arguments of month i-1.
-    `input_changed[i]` is the same for inputs alone (used by the projection).
+    `measured_at` and `inputs_change_at` are the month indices (ascending) where
+    a measurement or any input change takes effect: between two of them every
+    month has exactly the formula arguments of the month before.
     """
 
     first: Month
@@ -42,69 +48,82 @@ class Timeline:
     metric: tuple[Decimal | None, ...]
     provenance: tuple[Provenance, ...]
     inputs: tuple[tuple[Decimal, ...], ...]
-    changed: tuple[bool, ...]
-    input_changed: tuple[bool, ...]
+    measured_at: tuple[int, ...]
+    inputs_change_at: tuple[int, ...]
 
 
-def build_timeline(calculation: CalculationSpec, first: Month, month_count: int) -> Timeline:
+def build_timeline(
+    calculation: CalculationSpec, first: Month, month_count: int, *, provenance: bool = True
+) -> Timeline:
     """Carry measurements and input changes forward over `month_count` months from `first`.
 
     Changes after the last month (e.g. after the report's `as_of`) are ignored.
     The model guarantees each input has a change at `first` and at most one
-    measurement per month, so every input column is fully defined.
+    measurement per month, so every input column is fully defined. Columns are
+    built from the changes (a value repeated until the next change), not month by month.
+    With `provenance` False the provenance column is left empty (totals-only callers).
     """
     start = first.ordinal
-    input_changed = [False] * month_count
-    if month_count:
-        input_changed[0] = True
-    columns: list[tuple[Decimal, ...]] = []
-    if calculation.inputs:
-        by_key: dict[str, list[Decimal | None]] = {
-            d.key: [None] * month_count for d in calculation.inputs
-        }
-        for change in calculation.input_changes:
-            index = change.month.ordinal - start
-            if 0 <= index < month_count:
-                by_key[change.key][index] = change.value
-                input_changed[index] = True
-        for definition in calculation.inputs:
-            columns.append(_fill_forward(by_key[definition.key]))
-
-    metric: list[Decimal | None] = [None] * month_count
-    provenance = [Provenance.NONE] * month_count
-    changed = list(input_changed)
-    for entry in calculation.measurements:
-        index = entry.month.ordinal - start
+    by_key: dict[str, dict[int, Decimal]] = {d.key: {} for d in calculation.inputs}
+    changes = calculation.input_changes
+    change_index = list(map(sub, map(_ORDINAL, changes), repeat(start)))
+    for key, index, value in zip(
+        map(_KEY, changes), change_index, map(_VALUE, changes), strict=True
+    ):
         if 0 <= index < month_count:
-            metric[index] = entry.value
-            provenance[index] = Provenance.ESTIMATE if entry.estimate else Provenance.MEASURED
-            changed[index] = True
-    current: Decimal | None = None
-    for index in range(month_count):
-        value = metric[index]
-        if value is not None:
-            current = value
-        elif current is not None:
-            metric[index] = current
-            provenance[index] = Provenance.CARRIED
+            by_key[key][index] = value
+    change_at = {index for index in change_index if 0 <= index < month_count}
+    columns = tuple(_runs(by_key[d.key], month_count) for d in calculation.inputs)
+
+    # attrgetter/map/compress keep the per-measurement work in C: this runs for
+    # every calculation of every report.
+    entries = calculation.measurements
+    measured_at = list(map(sub, map(_ORDINAL, entries), repeat(start)))
+    values = list(map(_VALUE, entries))
+    if measured_at and not (min(measured_at) >= 0 and max(measured_at) < month_count):
+        inside = [0 <= index < month_count for index in measured_at]
+        entries = tuple(compress(entries, inside))
+        measured_at = list(compress(measured_at, inside))
+        values = list(compress(values, inside))
+    value_at = dict(zip(measured_at, values, strict=True))
+    metric: list[Decimal | None] = list(map(value_at.get, range(month_count)))
+    origins: list[Provenance] = []
+    if provenance:
+        # `measured_at` is still in the order of `entries` here.
+        origin_at = dict.fromkeys(measured_at, Provenance.MEASURED)
+        for index in compress(measured_at, map(_ESTIMATE, entries)):
+            origin_at[index] = Provenance.ESTIMATE
+        origins = list(map(origin_at.get, range(month_count), repeat(Provenance.NONE)))
+    measured_at.sort()
+    if measured_at and len(measured_at) < month_count - measured_at[0]:
+        # Carry forward: each month without a value after the first measurement
+        # takes the previous month's (in ascending order, so runs of gaps carry).
+        first_measured = measured_at[0]
+        for index in compress(range(month_count), map(is_, metric, repeat(None))):
+            if index > first_measured:
+                metric[index] = metric[index - 1]
+                if provenance:
+                    origins[index] = Provenance.CARRIED
     return Timeline(
         first=first,
         month_count=month_count,
         metric=tuple(metric),
-        provenance=tuple(provenance),
-        inputs=tuple(columns),
-        changed=tuple(changed),
-        input_changed=tuple(input_changed),
+        provenance=tuple(origins),
+        inputs=columns,
+        measured_at=tuple(measured_at),
+        inputs_change_at=tuple(sorted(change_at)),
     )
 
 
-def _fill_forward(column: list[Decimal | None]) -> tuple[Decimal, ...]:
-    current = column[0] if column else None
-    filled: list[Decimal] = []
-    for value in column:
-        if value is not None:
-            current = value
-        # The model guarantees a change at the first month, so `current` is set.
-        assert current is not None
-        filled.append(current)
-    return tuple(filled)
+def _runs(changes: dict[int, Decimal], month_count: int) -> tuple[Decimal, ...]:
+    """A column holding each change's value from its month until the next change."""
+    if not month_count:
+        return ()
+    at = sorted(changes)
+    # The model guarantees a change at the first month.
+    assert at
+    assert at[0] == 0
+    column: list[Decimal] = []
+    for index, end in zip(at, [*at[1:], month_count], strict=True):
+        column.extend([changes[index]] * (end - index))
+    return tuple(column)

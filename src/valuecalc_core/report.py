@@ -1,0 +1,254 @@
+"""The tracker report (QBR / renewal) and the portfolio report across trackers (SPEC 3).
+
+A tracker report puts together, for each calculation, use case and the
+tracker: the measurement table, realized vs projected benefit, and the trend
+and data-quality findings; and for the tracker the cost schedule and ROI. Each
+formula is compiled once per report and every computation runs in
+`valuation.exact_context()`. Only active use cases count in the tracker's
+totals, comparison, ROI and review; draft and inactive ones are still reported.
+
+A portfolio report sums trackers only within one currency: trackers in
+different currencies are grouped per currency and never added together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from valuecalc_core.measurement_table import (
+    CalculationTable,
+    TrackerTable,
+    UseCaseTable,
+    build_tracker_table,
+    compile_tracker,
+    realized_benefit,
+    report_months,
+    sum_columns,
+)
+from valuecalc_core.money import CurrencyMismatchError
+from valuecalc_core.months import Month
+from valuecalc_core.projection import (
+    Projection,
+    RealizedVsProjected,
+    combine,
+    compare_calculation,
+    project_calculation,
+    projected_total,
+)
+from valuecalc_core.review import (
+    NO_ANNOTATIONS,
+    CalculationAnnotations,
+    Finding,
+    review_calculation,
+)
+from valuecalc_core.roi import RoiFigure, RoiSummary, cost_schedule, roi_figures, roi_summary
+from valuecalc_core.timeline import Provenance
+from valuecalc_core.tracker_model import TrackerSpec, UseCaseStatus
+from valuecalc_core.trend import Trend, classify_trend
+from valuecalc_core.valuation import FormulaCache, compile_calculation, exact_context
+
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class CalculationReport:
+    table: CalculationTable
+    projection: Projection | None
+    comparison: RealizedVsProjected
+    trend: Trend
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UseCaseReport:
+    table: UseCaseTable
+    calculations: tuple[CalculationReport, ...]
+    comparison: RealizedVsProjected
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerReport:
+    """Everything a QBR needs for one tracker as of `as_of` (active use cases counted)."""
+
+    table: TrackerTable
+    use_cases: tuple[UseCaseReport, ...]
+    comparison: RealizedVsProjected
+    roi: RoiSummary
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerSummary:
+    """One tracker's headline figures in its own currency (active use cases only)."""
+
+    tracker_id: str
+    name: str
+    currency: str
+    realized: Decimal
+    projected: Decimal
+    projection_incomplete: tuple[str, ...]
+    roi: RoiSummary
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyTotals:
+    """Sums over the trackers of one currency; ratios are computed from the sums."""
+
+    currency: str
+    tracker_ids: tuple[str, ...]
+    realized: Decimal
+    projected: Decimal
+    cost: Decimal
+    net_roi: RoiFigure
+    value_multiple: RoiFigure
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioReport:
+    as_of: Month
+    trackers: tuple[TrackerSummary, ...]
+    currencies: tuple[CurrencyTotals, ...]
+
+    def single_currency_totals(self) -> CurrencyTotals:
+        """The portfolio's totals if all trackers share one currency; raises otherwise."""
+        if len(self.currencies) != 1:
+            names = ", ".join(c.currency for c in self.currencies) or "none"
+            raise CurrencyMismatchError(
+                f"The portfolio's trackers are in several currencies ({names}); their amounts "
+                "cannot be added without an explicit exchange rate."
+            )
+        return self.currencies[0]
+
+
+def tracker_report(
+    tracker: TrackerSpec,
+    as_of: Month,
+    annotations: Mapping[str, CalculationAnnotations] | None = None,
+) -> TrackerReport:
+    """The tracker's report as of `as_of`; `annotations` by calculation id (notes, evidence)."""
+    annotations = annotations or {}
+    with exact_context():
+        formulas = compile_tracker(tracker)
+        table = build_tracker_table(tracker, formulas, as_of)
+        use_cases: list[UseCaseReport] = []
+        for use_case in table.use_cases:
+            calculations: list[CalculationReport] = []
+            for calc_table in use_case.calculations:
+                spec = calc_table.calculation
+                projection = project_calculation(calc_table, formulas[spec.id])
+                findings = (
+                    review_calculation(
+                        spec.id,
+                        spec.metric.baseline,
+                        calc_table.months,
+                        calc_table.metric,
+                        calc_table.provenance,
+                        annotations.get(spec.id, NO_ANNOTATIONS),
+                    )
+                    if use_case.counted
+                    else ()
+                )
+                calculations.append(
+                    CalculationReport(
+                        table=calc_table,
+                        projection=projection,
+                        comparison=compare_calculation(calc_table, projection),
+                        trend=classify_trend(spec.metric, measured_values(calc_table)),
+                        findings=findings,
+                    )
+                )
+            use_cases.append(
+                UseCaseReport(
+                    table=use_case,
+                    calculations=tuple(calculations),
+                    comparison=combine(table.months, [c.comparison for c in calculations]),
+                )
+            )
+        comparison = combine(table.months, [u.comparison for u in use_cases if u.table.counted])
+        roi = roi_summary(table.months, table.benefit, cost_schedule(tracker))
+        return TrackerReport(
+            table=table,
+            use_cases=tuple(use_cases),
+            comparison=comparison,
+            roi=roi,
+            findings=tuple(f for u in use_cases for c in u.calculations for f in c.findings),
+        )
+
+
+def measured_values(table: CalculationTable) -> list[tuple[Month, Decimal]]:
+    """The months with their own value (measured or estimate) and that value."""
+    return [
+        (month, value)
+        for month, value, origin in zip(table.months, table.metric, table.provenance, strict=True)
+        if value is not None and (origin is Provenance.MEASURED or origin is Provenance.ESTIMATE)
+    ]
+
+
+def tracker_summary(tracker: TrackerSpec, as_of: Month) -> TrackerSummary:
+    """Headline figures of one tracker: realized, projected, cost and ROI as of `as_of`."""
+    with exact_context():
+        return _summary(tracker, as_of)
+
+
+def _summary(
+    tracker: TrackerSpec, as_of: Month, cache: FormulaCache | None = None
+) -> TrackerSummary:
+    # Only active use cases count (SPEC 3), so the others are not computed at all.
+    cache = {} if cache is None else cache
+    months = report_months(tracker, as_of)
+    benefits: list[tuple[Decimal | None, ...]] = []
+    projected = _ZERO
+    incomplete: list[str] = []
+    for use_case in tracker.use_cases:
+        if use_case.status is not UseCaseStatus.ACTIVE:
+            continue
+        for spec in use_case.calculations:
+            formula = compile_calculation(spec, cache)
+            benefit, timeline = realized_benefit(spec, formula, tracker, len(months))
+            benefits.append(benefit)
+            projection = projected_total(spec, formula, timeline, tracker.currency)
+            if projection is None or projection[1]:
+                incomplete.append(spec.id)
+            if projection is not None:
+                projected += projection[0]
+    benefit = sum_columns(benefits, len(months))
+    roi = roi_summary(months, benefit, cost_schedule(tracker))
+    return TrackerSummary(
+        tracker_id=tracker.id,
+        name=tracker.name,
+        currency=tracker.currency,
+        realized=roi.total_benefit,
+        projected=projected,
+        projection_incomplete=tuple(incomplete),
+        roi=roi,
+    )
+
+
+def portfolio_report(trackers: Iterable[TrackerSpec], as_of: Month) -> PortfolioReport:
+    """Per-tracker summaries and per-currency totals; currencies are never added together."""
+    with exact_context():
+        cache: FormulaCache = {}
+        summaries = tuple(_summary(t, as_of, cache) for t in trackers)
+        groups: dict[str, list[TrackerSummary]] = {}
+        for summary in summaries:
+            groups.setdefault(summary.currency, []).append(summary)
+        currencies = tuple(_currency_totals(c, groups[c]) for c in sorted(groups))
+    return PortfolioReport(as_of=as_of, trackers=summaries, currencies=currencies)
+
+
+def _currency_totals(currency: str, summaries: list[TrackerSummary]) -> CurrencyTotals:
+    realized = sum((s.realized for s in summaries), _ZERO)
+    projected = sum((s.projected for s in summaries), _ZERO)
+    cost = sum((s.roi.total_cost for s in summaries), _ZERO)
+    net_roi, multiple = roi_figures(realized, cost)
+    return CurrencyTotals(
+        currency=currency,
+        tracker_ids=tuple(s.tracker_id for s in summaries),
+        realized=realized,
+        projected=projected,
+        cost=cost,
+        net_roi=net_roi,
+        value_multiple=multiple,
+    )

@@ -1,0 +1,74 @@
+"""The trend of a metric over its measured months (SPEC 3 "Trends"), as the seed names them.
+
+Only months with their own value count (measured or estimate, never carried).
+Values are direction-adjusted (negated when lower is better) so "better" is up.
+With v_1..v_n those values, d_k = v_{k+1} - v_k the changes, path = sum |d_k|,
+net = v_n - v_1, and scale = |baseline| (or the largest |v| when the baseline
+is 0, or 1 if all are 0), the rule, checked in this order, is:
+
+1. n < MIN_MEASUREMENTS                         -> insufficient_data
+2. path <= FLAT_SHARE x scale                   -> flat (it hardly moved at all)
+3. path > VOLATILITY_FACTOR x |net|             -> volatile (it wanders more than it goes anywhere)
+4. net < 0                                      -> declining
+5. rate_late > ACCELERATION_FACTOR x rate_early -> accelerating
+6. otherwise                                    -> steady_climb
+
+rate_early and rate_late are the average change per calendar month over the
+first and the last half of the changes (the middle change is left out when
+their number is odd); per calendar month so a gap between measurements does not
+look like a jump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
+from operator import itemgetter, neg, sub
+
+from valuecalc_core.months import Month
+from valuecalc_core.tracker_model import Direction, ImprovementMetric
+
+MIN_MEASUREMENTS = 3
+FLAT_SHARE = Decimal("0.05")
+VOLATILITY_FACTOR = Decimal(2)
+ACCELERATION_FACTOR = Decimal("1.5")
+
+
+_VALUE = itemgetter(1)
+
+
+class Trend(StrEnum):
+    STEADY_CLIMB = "steady_climb"
+    ACCELERATING = "accelerating"
+    FLAT = "flat"
+    DECLINING = "declining"
+    VOLATILE = "volatile"
+    INSUFFICIENT_DATA = "insufficient_data"
+
+
+def classify_trend(metric: ImprovementMetric, measured: Sequence[tuple[Month, Decimal]]) -> Trend:
+    """Classify `measured` (month, value) pairs, months ascending and distinct, by the rule above."""
+    if len(measured) < MIN_MEASUREMENTS:
+        return Trend.INSUFFICIENT_DATA
+    values = list(map(_VALUE, measured))
+    if metric.direction is Direction.LOWER_IS_BETTER:
+        values = list(map(neg, values))
+    changes = list(map(sub, values[1:], values[:-1]))
+    path = sum(map(abs, changes), Decimal(0))
+    net = values[-1] - values[0]
+    scale = abs(metric.baseline) or max(abs(v) for v in values) or Decimal(1)
+    if path <= FLAT_SHARE * scale:
+        return Trend.FLAT
+    if path > VOLATILITY_FACTOR * abs(net):
+        return Trend.VOLATILE
+    if net < 0:
+        return Trend.DECLINING
+    ordinals = [month.ordinal for month, _ in measured]
+    gaps = list(map(sub, ordinals[1:], ordinals[:-1]))
+    half = len(changes) // 2
+    early = sum(changes[:half], Decimal(0)) / sum(gaps[:half])
+    late = sum(changes[-half:], Decimal(0)) / sum(gaps[-half:])
+    if late > ACCELERATION_FACTOR * early:
+        return Trend.ACCELERATING
+    return Trend.STEADY_CLIMB

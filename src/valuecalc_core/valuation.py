@@ -1,0 +1,285 @@
+"""Per-month values of a calculation (SPEC 3): delta, improvement and the benefit its formula gives.
+
+This is the hot loop of every table and report, so it works on columns (one
+tuple per quantity, index = contract month) and evaluates the compiled formula
+only at evaluation points, the months where a measurement or an input change
+takes effect: under carry-forward every other month has exactly the previous
+month's arguments, and a formula is a pure function of them. Picking values at
+the points and spreading results back use `operator.itemgetter`, so the
+per-month work stays in C.
+"""
+
+from __future__ import annotations
+
+import decimal
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import accumulate, repeat
+from operator import itemgetter, sub, truediv
+from typing import TypeVar, cast
+
+from valuecalc_core.formula import (
+    BUILTIN_VARIABLES,
+    Formula,
+    FormulaEvaluationError,
+    arithmetic_error_code,
+    compile_formula,
+)
+from valuecalc_core.tracker_model import CalculationSpec, Direction
+
+# Decimal digits kept through a calculation: 15 integer digits (SPEC 2) times a
+# few factors still fits, so no cent is ever lost to the context's precision.
+PRECISION = 34
+
+UNDEFINED_IMPROVEMENT = "undefined_improvement"
+UNDEFINED_TARGET = "undefined_target"
+OVERFLOW = "overflow"
+
+_T = TypeVar("_T")
+
+
+@contextmanager
+def exact_context() -> Iterator[decimal.Context]:
+    """The decimal context every core computation runs in: 34 digits, half-even, traps on."""
+    with decimal.localcontext() as context:
+        context.prec = PRECISION
+        context.rounding = ROUND_HALF_EVEN
+        context.Emax = decimal.MAX_EMAX
+        context.Emin = decimal.MIN_EMIN
+        context.traps[decimal.InvalidOperation] = True
+        context.traps[decimal.DivisionByZero] = True
+        context.traps[decimal.Overflow] = True
+        yield context
+
+
+FormulaCache = dict[tuple[str, frozenset[str]], Formula]
+
+
+def compile_calculation(calculation: CalculationSpec, cache: FormulaCache | None = None) -> Formula:
+    """Compile a calculation's formula against its variables; raises FormulaError if invalid.
+
+    `cache` (owned by the caller, e.g. one report) reuses the compiled formula of
+    an identical text over the same allowed names: use cases built from one
+    template share their formulas, and compiling dominates small tables.
+    """
+    names = frozenset(d.key for d in calculation.inputs) | BUILTIN_VARIABLES
+    if cache is None:
+        return compile_formula(calculation.formula, names)
+    key = (calculation.formula, names)
+    formula = cache.get(key)
+    if formula is None:
+        formula = cache[key] = compile_formula(calculation.formula, names)
+    return formula
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyValues:
+    """Columns of one evaluation (realized or projected), before any missing-months policy.
+
+    `benefit[i]` is rounded once to the currency's minor unit, or None when the
+    month has no metric value or its formula failed (then `error[i]` says why).
+    `delta` and `improvement` keep full precision (empty when not asked for).
+    """
+
+    delta: tuple[Decimal | None, ...]
+    improvement: tuple[Decimal | None, ...]
+    benefit: tuple[Decimal | None, ...]
+    error: tuple[str | None, ...]
+
+
+def evaluate_months(
+    formula: Formula,
+    calculation: CalculationSpec,
+    metric: Sequence[Decimal | None],
+    inputs: Sequence[Sequence[Decimal]],
+    evaluation: EvaluationPoints,
+    quantum: Decimal,
+    *,
+    ratios: bool = True,
+) -> MonthlyValues:
+    """Evaluate `formula` in each month that has a metric value (SPEC 3 "Per-month values").
+
+    `inputs[k]` is the column of the calculation's k-th input definition.
+    Only the months in `points` go through the formula; every other month
+    shows the result of its point (see `evaluation_points`). With `ratios`
+    False, `delta` and `improvement` are left empty (the projection does not show them).
+    """
+    month_count = len(metric)
+    point_of_month = evaluation.point_of_month
+    deltas, improvements, benefits, errors = evaluate_at_points(
+        formula, calculation, metric, inputs, evaluation.months, quantum
+    )
+    return MonthlyValues(
+        delta=_spread(deltas, point_of_month, month_count) if ratios else (),
+        improvement=_spread(improvements, point_of_month, month_count) if ratios else (),
+        benefit=_spread(benefits, point_of_month, month_count),
+        error=_spread(errors, point_of_month, month_count),
+    )
+
+
+def evaluate_at_points(
+    formula: Formula,
+    calculation: CalculationSpec,
+    metric: Sequence[Decimal | None],
+    inputs: Sequence[Sequence[Decimal]],
+    points: Sequence[int],
+    quantum: Decimal,
+) -> tuple[
+    Sequence[Decimal], Sequence[Decimal | None], Sequence[Decimal | None], Sequence[str | None]
+]:
+    """(delta, improvement, benefit, error) at each evaluation point (months with a metric value)."""
+    spec = calculation.metric
+    baseline = spec.baseline
+    scale = abs(baseline)
+    values = cast(tuple[Decimal, ...], _pick(points, metric))
+    if spec.direction is Direction.HIGHER_IS_BETTER:
+        deltas = tuple(map(sub, values, repeat(baseline)))
+    else:
+        deltas = tuple(map(sub, repeat(baseline), values))
+    # SPEC 3: improvement = delta / |baseline|, undefined when the baseline is 0.
+    improvements = tuple(map(truediv, deltas, repeat(scale))) if scale else (None,) * len(points)
+    columns, static_error = _argument_columns(
+        formula, calculation, points, values, deltas, improvements, inputs
+    )
+    if static_error is not None:
+        return deltas, improvements, [None] * len(points), [static_error] * len(points)
+    benefits, errors = _evaluate_points(formula, columns, len(points), quantum)
+    return deltas, improvements, benefits, errors
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationPoints:
+    """The months that need the formula, and for each month the position of its point.
+
+    `point_of_month[i]` is the index in `months` of the latest point at or
+    before month i, or -1 when month i has no value (before the first point).
+    """
+
+    months: tuple[int, ...]
+    point_of_month: tuple[int, ...]
+
+    def run_lengths(self) -> list[int]:
+        """How many months show each point's result (the point's month and those after it)."""
+        ends = [*self.months[1:], len(self.point_of_month)]
+        return list(map(sub, ends, self.months))
+
+
+def evaluation_points(
+    change_at: Iterable[int], first_valued: int, month_count: int
+) -> EvaluationPoints:
+    """Points from the months where any formula argument changes.
+
+    `change_at` must contain every month index at which the metric or an input
+    takes a new value; `first_valued` is the first month with a metric value
+    (`month_count` if none). Between two points nothing changes, so a month
+    reuses its point's result: a formula is a pure function of its arguments.
+    """
+    if first_valued >= month_count:
+        return EvaluationPoints((), (-1,) * month_count)
+    ordered = sorted({first_valued, *change_at})
+    months = ordered[bisect_left(ordered, first_valued) : bisect_left(ordered, month_count)]
+    if len(months) == month_count - first_valued:
+        # Every month from the first value on is a point (the usual realized case).
+        return EvaluationPoints(tuple(months), (-1,) * first_valued + tuple(range(len(months))))
+    starts = [0] * month_count
+    for index in months:
+        starts[index] = 1
+    # The running count of points so far, minus one: -1 before the first point.
+    point_of_month = tuple(accumulate(starts, initial=-1))[1:]
+    return EvaluationPoints(tuple(months), point_of_month)
+
+
+def _pick(points: Sequence[int], column: Sequence[_T]) -> tuple[_T, ...]:
+    """The column's values at the evaluation points."""
+    if len(points) > 1:
+        return itemgetter(*points)(column)  # type: ignore[no-any-return]
+    return tuple(column[i] for i in points)
+
+
+def _spread(
+    at_points: Sequence[_T | None], point_of_month: Sequence[int], month_count: int
+) -> tuple[_T | None, ...]:
+    """Back from evaluation points to every month; a month without a point gets None."""
+    padded = [*at_points, None]  # index -1 picks this None
+    if month_count > 1:
+        return itemgetter(*point_of_month)(padded)  # type: ignore[no-any-return]
+    return tuple(padded[k] for k in point_of_month)
+
+
+def _evaluate_points(
+    formula: Formula, columns: Sequence[Sequence[Decimal]], count: int, quantum: Decimal
+) -> tuple[list[Decimal | None], list[str | None]]:
+    """Formula results rounded once to `quantum` at each point, or an error code per point.
+
+    Most months compute cleanly, so all points are first evaluated in one pass;
+    if any fails, they are evaluated again one by one to find which and why.
+    """
+    call = formula.call
+    try:
+        raw = list(map(call, *columns)) if columns else [call() for _ in range(count)]
+        return list(map(Decimal.quantize, raw, repeat(quantum), repeat(ROUND_HALF_EVEN))), [
+            None
+        ] * count
+    except (ArithmeticError, FormulaEvaluationError):
+        pass
+    benefits: list[Decimal | None] = []
+    errors: list[str | None] = []
+    for args in zip(*columns, strict=True) if columns else repeat((), count):
+        try:
+            result = call(*args)
+        except FormulaEvaluationError as failure:
+            benefits.append(None)
+            errors.append(failure.code)
+            continue
+        except ArithmeticError as failure:
+            benefits.append(None)
+            errors.append(arithmetic_error_code(failure))
+            continue
+        try:
+            benefits.append(result.quantize(quantum, rounding=ROUND_HALF_EVEN))
+            errors.append(None)
+        except ArithmeticError:
+            # More digits than PRECISION before the minor unit: too large to represent.
+            benefits.append(None)
+            errors.append(OVERFLOW)
+    return benefits, errors
+
+
+def _argument_columns(
+    formula: Formula,
+    calculation: CalculationSpec,
+    points: Sequence[int],
+    metric: Sequence[Decimal],
+    delta: Sequence[Decimal],
+    improvement: Sequence[Decimal | None],
+    inputs: Sequence[Sequence[Decimal]],
+) -> tuple[list[Sequence[Decimal]], str | None]:
+    """One column per formula variable at the points, in `formula.variables` order.
+
+    Or a code for every point when a variable the formula uses is undefined.
+    """
+    input_index = {d.key: k for k, d in enumerate(calculation.inputs)}
+    spec = calculation.metric
+    count = len(points)
+    columns: list[Sequence[Decimal]] = []
+    for name in formula.variables:
+        if name == "metric":
+            columns.append(metric)
+        elif name == "delta":
+            columns.append(delta)
+        elif name == "improvement":
+            if spec.baseline.is_zero():
+                return [], UNDEFINED_IMPROVEMENT
+            columns.append(improvement)  # type: ignore[arg-type]  # defined: baseline != 0
+        elif name == "baseline":
+            columns.append((spec.baseline,) * count)
+        elif name == "target":
+            if spec.target is None:
+                return [], UNDEFINED_TARGET
+            columns.append((spec.target,) * count)
+        else:
+            columns.append(_pick(points, inputs[input_index[name]]))
+    return columns, None
