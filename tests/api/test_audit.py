@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import Tenant
 from tests.api.value_rows import count, make_tracker, principal_of
+from tests.api.value_tracking_builders import create_graph, put_measurement
 from valuecalc_api.audit import service as audit
 from valuecalc_api.audit.service import AuditChange
 from valuecalc_api.audit.values import jsonable
@@ -116,13 +117,10 @@ async def test_record_many_writes_ten_thousand_events_in_one_statement(
 
         event.listen(engine, "before_cursor_execute", on_execute)
         try:
-            started = time.perf_counter()
             written = await audit.record_many(writer, editor, changes)
-            elapsed = time.perf_counter() - started
         finally:
             event.remove(engine, "before_cursor_execute", on_execute)
         await writer.commit()
-    print(f"record_many: 10,000 audit events in {elapsed * 1000:.0f} ms")
     assert written == 10_000
     assert len([s for s in statements if "INSERT INTO audit_events" in s]) == 1
     assert await count(session, AuditEvent) == 10_000
@@ -342,3 +340,138 @@ async def test_measurement_history_lists_only_that_months_measurement_changes(
         headers=tenant.viewer,
     )
     assert bad_month.status_code == 422
+
+
+async def test_every_resource_write_leaves_exactly_one_record_with_before_and_after(
+    client: httpx.AsyncClient, tenant: Tenant, session: AsyncSession
+) -> None:
+    headers = tenant.editor
+    graph = await create_graph(client, headers)
+    tracker_id = graph.tracker["id"]
+    calculation = f"/v1/calculations/{graph.calculation_id}"
+    events = await count(session, AuditEvent)
+    assert events == 3  # the tracker, the use case and the calculation were created
+
+    async def newest(expected: int = 1) -> dict[str, Any]:
+        """The newest event, after checking the write added exactly `expected` events."""
+        nonlocal events
+        assert await count(session, AuditEvent) == events + expected
+        events += expected
+        page = await client.get(
+            f"/v1/trackers/{tracker_id}/history", params={"limit": 1}, headers=tenant.viewer
+        )
+        item: dict[str, Any] = page.json()["items"][0]
+        return item
+
+    creation = await client.get(
+        f"/v1/trackers/{tracker_id}/history", params={"action": "create"}, headers=tenant.viewer
+    )
+    assert [(e["entity_type"], e["before"]) for e in creation.json()["items"]] == [
+        ("calculation", None),
+        ("use_case", None),
+        ("tracker", None),
+    ]
+    created_calculation = creation.json()["items"][0]["after"]
+    assert created_calculation["formula"] == "improvement * reps * cost_per_rep_month"
+    assert created_calculation["inputs"][0] == {
+        "key": "reps",
+        "name": "# of reps",
+        "unit": "reps",
+        "initial_value": "10",
+    }
+
+    await client.patch(f"/v1/trackers/{tracker_id}", json={"name": "Renewal 2026"}, headers=headers)
+    event = await newest()
+    assert (event["entity_type"], event["action"]) == ("tracker", "update")
+    assert (event["before"]["name"], event["after"]["name"]) == (
+        "Support automation 2026",
+        "Renewal 2026",
+    )
+    assert (event["before"]["version"], event["after"]["version"]) == (1, 2)
+
+    await client.patch(
+        f"/v1/use-cases/{graph.use_case['id']}", json={"status": "inactive"}, headers=headers
+    )
+    event = await newest()
+    assert (event["entity_type"], event["before"]["status"], event["after"]["status"]) == (
+        "use_case",
+        "active",
+        "inactive",
+    )
+
+    await client.patch(calculation, json={"metric": {"target": "160"}}, headers=headers)
+    event = await newest()
+    assert (event["entity_type"], event["before"]["target"], event["after"]["target"]) == (
+        "calculation",
+        "150",
+        "160",
+    )
+
+    await put_measurement(client, headers, graph.calculation_id, "2026-03", "158")
+    event = await newest()
+    assert (event["entity_type"], event["action"], event["month"]) == (
+        "measurement",
+        "create",
+        "2026-03",
+    )
+    assert (event["before"], event["after"]["value"], event["after"]["estimate"]) == (
+        None,
+        "158",
+        False,
+    )
+    await put_measurement(client, headers, graph.calculation_id, "2026-03", "160.5", estimate=True)
+    event = await newest()
+    assert (event["action"], event["before"]["value"], event["after"]["value"]) == (
+        "update",
+        "158",
+        "160.5",
+    )
+    assert event["after"]["estimate"] is True
+    await put_measurement(client, headers, graph.calculation_id, "2026-03", "160.5", estimate=True)
+    await newest(expected=0)  # the same value again changes nothing and records nothing
+    await client.delete(f"{calculation}/measurements/2026-03", headers=headers)
+    event = await newest()
+    assert (event["action"], event["before"]["value"], event["after"]) == (
+        "delete",
+        "160.5",
+        None,
+    )
+    history = await client.get(f"{calculation}/measurements/2026-03/history", headers=tenant.viewer)
+    assert [e["action"] for e in history.json()["items"]] == ["delete", "update", "create"]
+
+    changes = f"{calculation}/inputs/reps/changes/2026-06"
+    await client.put(changes, json={"value": "15"}, headers=headers)
+    event = await newest()
+    assert (event["entity_type"], event["action"], event["after"]["value"]) == (
+        "input_change",
+        "create",
+        "15",
+    )
+    assert event["after"]["input_key"] == "reps"
+    await client.put(changes, json={"value": "16"}, headers=headers)
+    event = await newest()
+    assert (event["before"]["value"], event["after"]["value"]) == ("15", "16")
+    await client.delete(changes, headers=headers)
+    event = await newest()
+    assert (event["action"], event["before"]["value"]) == ("delete", "16")
+
+    etag = (await client.get(calculation, headers=headers)).headers["ETag"]
+    await client.delete(calculation, headers=headers | {"If-Match": etag})
+    event = await newest()
+    assert (event["entity_type"], event["action"], event["after"]) == (
+        "calculation",
+        "delete",
+        None,
+    )
+    assert event["before"]["target"] == "160"
+    await client.delete(f"/v1/use-cases/{graph.use_case['id']}", headers=headers)
+    event = await newest()
+    assert (event["entity_type"], event["action"]) == ("use_case", "delete")
+    etag = (await client.get(f"/v1/trackers/{tracker_id}", headers=headers)).headers["ETag"]
+    await client.delete(f"/v1/trackers/{tracker_id}", headers=headers | {"If-Match": etag})
+    event = await newest()  # a deleted tracker's history stays readable
+    assert (event["entity_type"], event["action"], event["before"]["name"]) == (
+        "tracker",
+        "delete",
+        "Renewal 2026",
+    )

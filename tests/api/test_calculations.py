@@ -237,9 +237,11 @@ async def test_delete_refuses_measured_calculations(
     graph = await create_graph(client, tenant.admin)
     path = f"/v1/calculations/{graph.calculation_id}"
     expect(await put_measurement(client, tenant.admin, graph.calculation_id, "2026-03", "158"), 201)
-    problem(await client.delete(path, headers=tenant.admin), 409, "has-measurements")
+    problem(await client.delete(path, headers=tenant.admin), 428, "precondition-required")
+    if_match = {"If-Match": (await client.get(path, headers=tenant.admin)).headers["ETag"]}
+    problem(await client.delete(path, headers=tenant.admin | if_match), 409, "has-measurements")
     await client.delete(f"{path}/measurements/2026-03", headers=tenant.admin)
-    assert (await client.delete(path, headers=tenant.editor)).status_code == 204
+    assert (await client.delete(path, headers=tenant.editor | if_match)).status_code == 204
     problem(await client.get(path, headers=tenant.admin), 404)
     for model in (Calculation, CalculationInput, InputChange, RampStep):
         assert await _count(session, model) == 0, model

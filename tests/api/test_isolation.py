@@ -56,7 +56,7 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "use_case_id": lambda a: a.ids["use_case"],
     "calculation_id": lambda a: a.ids["calculation"],
     "key": lambda a: "reps",  # an input of A's calculation
-    "month": lambda a: MONTH,  # a month with A's measurement, note and evidence
+    "month": lambda a: MONTH,  # a month with A's measurement, input change, note, evidence
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
@@ -86,7 +86,7 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
     expect(await put_measurement(client, headers, calculation_id, MONTH, "158"), 201)
     expect(
         await client.put(
-            f"/v1/calculations/{calculation_id}/inputs/reps/changes/2026-06",
+            f"/v1/calculations/{calculation_id}/inputs/reps/changes/{MONTH}",
             json={"value": "15"},
             headers=headers,
         ),

@@ -257,7 +257,11 @@ async def test_delete_cascades_configuration_but_refuses_measured_trackers(
     graph = await create_graph(client, tenant.admin)
     expect(await put_measurement(client, tenant.admin, graph.calculation_id, "2026-01", "121"), 201)
     path = f"/v1/trackers/{graph.tracker['id']}"
-    body = problem(await client.delete(path, headers=tenant.admin), 409, "has-measurements")
+    problem(await client.delete(path, headers=tenant.admin), 428, "precondition-required")
+    if_match = {"If-Match": (await client.get(path, headers=tenant.admin)).headers["ETag"]}
+    body = problem(
+        await client.delete(path, headers=tenant.admin | if_match), 409, "has-measurements"
+    )
     assert body["measurement_count"] == 1
     expect(
         await client.delete(
@@ -265,7 +269,7 @@ async def test_delete_cascades_configuration_but_refuses_measured_trackers(
         ),
         204,
     )
-    assert (await client.delete(path, headers=tenant.editor)).status_code == 204
+    assert (await client.delete(path, headers=tenant.editor | if_match)).status_code == 204
     problem(await client.get(path, headers=tenant.admin), 404)
     for model in (Tracker, UseCase, Calculation, InputChange):
         assert await _count(session, model) == 0, model

@@ -38,11 +38,20 @@ async def hold_lock_state_exclusive(session: AsyncSession, tracker_id: uuid.UUID
 
 
 async def get_tracker(
-    session: AsyncSession, organization_id: uuid.UUID, tracker_id: uuid.UUID
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    tracker_id: uuid.UUID,
+    *,
+    key_share: bool = False,
 ) -> Tracker | None:
-    return await session.scalar(
-        select(Tracker).where(Tracker.organization_id == organization_id, Tracker.id == tracker_id)
+    """The tracker; `key_share` keeps it from being deleted until commit (FOR KEY SHARE,
+    which tracker updates, taking FOR NO KEY UPDATE, do not wait for)."""
+    query = select(Tracker).where(
+        Tracker.organization_id == organization_id, Tracker.id == tracker_id
     )
+    if key_share:
+        query = query.with_for_update(read=True, key_share=True)
+    return await session.scalar(query)
 
 
 async def get_lock(

@@ -64,13 +64,32 @@ async def ensure_unlocked(
     wanted = sorted(set(months))
     if not wanted:
         return
+    locked_through = await _held_lock(session, organization_id, tracker_id)
+    if locked_through is None:
+        return
+    refused = [month for month in wanted if month <= locked_through]
+    if refused:
+        raise month_locked(tracker_id, locked_through, refused)
+
+
+async def ensure_unlocked_from(
+    session: AsyncSession, organization_id: uuid.UUID, tracker_id: uuid.UUID, first: Month
+) -> None:
+    """`ensure_unlocked` for a change to every month from `first` on (a formula, a fee, a
+    contract term): the 423 then names each locked month the change would alter."""
+    locked_through = await _held_lock(session, organization_id, tracker_id)
+    if locked_through is not None and first <= locked_through:
+        refused = [Month(ordinal) for ordinal in range(first.ordinal, locked_through.ordinal + 1)]
+        raise month_locked(tracker_id, locked_through, refused)
+
+
+async def _held_lock(
+    session: AsyncSession, organization_id: uuid.UUID, tracker_id: uuid.UUID
+) -> Month | None:
+    """The tracker's last locked month, held fixed until the caller's transaction ends."""
     await repository.hold_lock_state_shared(session, tracker_id)
     lock = await repository.get_lock(session, organization_id, tracker_id, for_share=True)
-    if lock is None:
-        return
-    refused = [month for month in wanted if month <= lock.locked_through]
-    if refused:
-        raise month_locked(tracker_id, lock.locked_through, refused)
+    return lock.locked_through if lock is not None else None
 
 
 async def locked_through(
@@ -82,10 +101,17 @@ async def locked_through(
 
 
 async def _visible_tracker_start(
-    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, *, to_change: bool = False
 ) -> Month:
+    """The tracker's first month; 404 if the caller cannot see it. `to_change` first takes
+    the exclusive lock state (waiting for writes in flight), then keeps the tracker from
+    being deleted until commit."""
     principal.check_tracker(tracker_id)
-    tracker = await repository.get_tracker(session, principal.organization_id, tracker_id)
+    if to_change:
+        await repository.hold_lock_state_exclusive(session, tracker_id)
+    tracker = await repository.get_tracker(
+        session, principal.organization_id, tracker_id, key_share=to_change
+    )
     if tracker is None:
         raise not_found("tracker")
     return tracker.start_month
@@ -106,7 +132,7 @@ async def set_lock(
     Recorded as `lock` when it locks more months than before, `unlock` when fewer;
     setting the same month again changes nothing and records nothing.
     """
-    start_month = await _visible_tracker_start(session, principal, tracker_id)
+    start_month = await _visible_tracker_start(session, principal, tracker_id, to_change=True)
     if through < start_month:
         raise invalid(
             [
@@ -118,7 +144,6 @@ async def set_lock(
                 }
             ]
         )
-    await repository.hold_lock_state_exclusive(session, tracker_id)
     lock = await repository.get_lock(
         session, principal.organization_id, tracker_id, for_update=True
     )
@@ -160,8 +185,7 @@ async def set_lock(
 
 async def remove_lock(session: AsyncSession, principal: Principal, tracker_id: uuid.UUID) -> None:
     """Unlock every month of the tracker; 404 if it has no lock."""
-    await _visible_tracker_start(session, principal, tracker_id)
-    await repository.hold_lock_state_exclusive(session, tracker_id)
+    await _visible_tracker_start(session, principal, tracker_id, to_change=True)
     lock = await repository.get_lock(
         session, principal.organization_id, tracker_id, for_update=True
     )

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import Boolean, delete, func, literal_column, select, tuple_
+from sqlalchemy import Boolean, delete, func, literal_column, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -22,6 +22,19 @@ from valuecalc_core.months import Month
 
 # True when the upsert inserted the row (PostgreSQL: a fresh row version has xmax 0).
 _INSERTED = literal_column("(xmax = 0)", Boolean)
+# First key of the advisory lock that serializes the first writes of a month ("mnth").
+_NEW_MONTH_NAMESPACE = 0x6D6E7468
+
+
+async def lock_new_month(session: AsyncSession, owner_id: uuid.UUID, month: Month) -> None:
+    """Until commit, serialize writes that find no row for (`owner_id`, `month`): a row lock
+    needs a row, and the audit trail needs to know what the first write replaced (nothing).
+    After this, read the row again: a concurrent first write is then committed and visible."""
+    key = int.from_bytes(owner_id.bytes[:4], "big", signed=True) ^ month.ordinal
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+        {"namespace": _NEW_MONTH_NAMESPACE, "key": key},
+    )
 
 
 async def get_input(
@@ -92,6 +105,25 @@ async def put_input_change(
     return unchanged, False
 
 
+async def get_input_change(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    input_id: uuid.UUID,
+    month: Month,
+    *,
+    for_update: bool = False,
+) -> InputChange | None:
+    """The input's change at `month`; `for_update` locks it until the transaction ends."""
+    query = select(InputChange).where(
+        InputChange.organization_id == organization_id,
+        InputChange.input_id == input_id,
+        InputChange.month == month,
+    )
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query.execution_options(populate_existing=True))
+
+
 async def delete_input_change(
     session: AsyncSession, organization_id: uuid.UUID, input_id: uuid.UUID, month: Month
 ) -> bool:
@@ -125,6 +157,25 @@ async def list_measurements(
         query = query.where(Measurement.month > after[0])
     query = query.order_by(Measurement.month).limit(limit)
     return (await session.scalars(query)).all()
+
+
+async def get_measurement(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    calculation_id: uuid.UUID,
+    month: Month,
+    *,
+    for_update: bool = False,
+) -> Measurement | None:
+    """The month's measurement; `for_update` locks it until the transaction ends."""
+    query = select(Measurement).where(
+        Measurement.organization_id == organization_id,
+        Measurement.calculation_id == calculation_id,
+        Measurement.month == month,
+    )
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query.execution_options(populate_existing=True))
 
 
 async def put_measurement(

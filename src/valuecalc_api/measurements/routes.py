@@ -1,6 +1,7 @@
 """HTTP endpoints of input changes and measurements (SPEC 3 "Carry-forward timelines").
 
 `PUT` sets the value of one month (201 when new, 200 when replaced); `DELETE` removes it.
+A month's value has an `ETag`; `PUT` and `DELETE` honour `If-Match` (412 when stale).
 Months are `YYYY-MM` inside the tracker's contract period; values are decimal strings.
 """
 
@@ -12,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response, status
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.measurements import service
 from valuecalc_api.measurements.schemas import (
@@ -21,6 +23,7 @@ from valuecalc_api.measurements.schemas import (
     MeasurementOut,
     MeasurementPut,
 )
+from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problems import invalid
 from valuecalc_api.trackers.terms import field_error
@@ -50,6 +53,10 @@ def _status(response: Response, created: bool) -> None:
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
 
 
+def _etag(response: Response, row: InputChange | Measurement) -> None:
+    response.headers["ETag"] = etag_for(row.id, row.version)
+
+
 @router.get("/calculations/{calculation_id}/inputs", response_model=Page[InputWithChangesOut])
 async def list_inputs(
     calculation_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
@@ -74,12 +81,33 @@ async def put_input_change(
     principal: EditorDep,
     session: SessionDep,
     response: Response,
+    if_match: IfMatchHeader = None,
 ) -> InputChangeOut:
     """Set the input's value from `month` on, until its next change."""
     change, created = await service.put_input_change(
-        session, principal, calculation_id, key, month_in_path(month), body.value
+        session, principal, calculation_id, key, month_in_path(month), body.value, if_match
     )
     _status(response, created)
+    _etag(response, change)
+    return InputChangeOut.model_validate(change)
+
+
+@router.get(
+    "/calculations/{calculation_id}/inputs/{key}/changes/{month}", response_model=InputChangeOut
+)
+async def get_input_change(
+    calculation_id: uuid.UUID,
+    key: InputKeyPath,
+    month: MonthPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    response: Response,
+) -> InputChangeOut:
+    """The input's change at `month` (404 if it has none there), with its ETag."""
+    change = await service.get_input_change(
+        session, principal, calculation_id, key, month_in_path(month)
+    )
+    _etag(response, change)
     return InputChangeOut.model_validate(change)
 
 
@@ -94,9 +122,12 @@ async def delete_input_change(
     month: MonthPath,
     principal: EditorDep,
     session: SessionDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
     """Remove a change (not the initial value): the previous value carries forward."""
-    await service.delete_input_change(session, principal, calculation_id, key, month_in_path(month))
+    await service.delete_input_change(
+        session, principal, calculation_id, key, month_in_path(month), if_match
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -129,12 +160,30 @@ async def put_measurement(
     principal: EditorDep,
     session: SessionDep,
     response: Response,
+    if_match: IfMatchHeader = None,
 ) -> MeasurementOut:
     """Record or correct the month's value; later carried months follow it."""
     measurement, created = await service.put_measurement(
-        session, principal, calculation_id, month_in_path(month), body
+        session, principal, calculation_id, month_in_path(month), body, if_match
     )
     _status(response, created)
+    _etag(response, measurement)
+    return MeasurementOut.model_validate(measurement)
+
+
+@router.get("/calculations/{calculation_id}/measurements/{month}", response_model=MeasurementOut)
+async def get_measurement(
+    calculation_id: uuid.UUID,
+    month: MonthPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    response: Response,
+) -> MeasurementOut:
+    """The month's own measurement (404 if it has none), with its ETag."""
+    measurement = await service.get_measurement(
+        session, principal, calculation_id, month_in_path(month)
+    )
+    _etag(response, measurement)
     return MeasurementOut.model_validate(measurement)
 
 
@@ -147,7 +196,10 @@ async def delete_measurement(
     month: MonthPath,
     principal: EditorDep,
     session: SessionDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
     """Blank out the month (it then carries the previous measurement, or has none)."""
-    await service.delete_measurement(session, principal, calculation_id, month_in_path(month))
+    await service.delete_measurement(
+        session, principal, calculation_id, month_in_path(month), if_match
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

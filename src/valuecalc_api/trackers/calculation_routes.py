@@ -11,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.trackers import calculation_service as service
@@ -46,18 +47,25 @@ async def list_calculations(
     responses={409: {"description": "`calculation-key-taken`."}},
 )
 async def create_calculation(
-    use_case_id: uuid.UUID, body: CalculationCreate, principal: EditorDep, session: SessionDep
+    use_case_id: uuid.UUID,
+    body: CalculationCreate,
+    principal: EditorDep,
+    session: SessionDep,
+    response: Response,
 ) -> CalculationOut:
     """Create a calculation with its metric, inputs (initial values), formula and ramp."""
     calculation = await service.create_calculation(session, principal, use_case_id, body)
+    response.headers["ETag"] = etag_for(calculation.id, calculation.version)
     return service.calculation_out(calculation)
 
 
 @router.get("/calculations/{calculation_id}", response_model=CalculationOut)
 async def get_calculation(
-    calculation_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+    calculation_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, response: Response
 ) -> CalculationOut:
+    """The calculation, with its `ETag` for a later `If-Match`."""
     calculation, _ = await service.get_calculation(session, principal, calculation_id)
+    response.headers["ETag"] = etag_for(calculation.id, calculation.version)
     return service.calculation_out(calculation)
 
 
@@ -67,21 +75,39 @@ async def get_calculation(
     responses={409: {"description": "`calculation-key-taken`."}},
 )
 async def update_calculation(
-    calculation_id: uuid.UUID, body: CalculationPatch, principal: EditorDep, session: SessionDep
+    calculation_id: uuid.UUID,
+    body: CalculationPatch,
+    principal: EditorDep,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatchHeader = None,
 ) -> CalculationOut:
-    """Change a calculation; the formula is re-checked against the (new) inputs."""
-    calculation = await service.update_calculation(session, principal, calculation_id, body)
+    """Change a calculation; the formula is re-checked against the (new) inputs.
+    With `If-Match`, 412 if it changed since; 423 if a number of a locked month would change."""
+    calculation = await service.update_calculation(
+        session, principal, calculation_id, body, if_match
+    )
+    response.headers["ETag"] = etag_for(calculation.id, calculation.version)
     return service.calculation_out(calculation)
 
 
 @router.delete(
     "/calculations/{calculation_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={409: {"description": "`has-measurements`."}},
+    responses={
+        409: {"description": "`has-measurements`."},
+        412: {"description": "`If-Match` names an older version."},
+        423: {"description": "`month-locked`."},
+        428: {"description": "`If-Match` is required."},
+    },
 )
 async def delete_calculation(
-    calculation_id: uuid.UUID, principal: EditorDep, session: SessionDep
+    calculation_id: uuid.UUID,
+    principal: EditorDep,
+    session: SessionDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
-    """Delete a calculation with its inputs; 409 while it has measurements."""
-    await service.delete_calculation(session, principal, calculation_id)
+    """Delete a calculation with its inputs; 409 while it has measurements. Send `If-Match`
+    with its ETag (428 without, 412 if it changed since)."""
+    await service.delete_calculation(session, principal, calculation_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

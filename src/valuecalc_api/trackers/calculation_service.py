@@ -4,17 +4,27 @@ The formula is compiled with the core (SPEC 3 "Formula") against the calculation
 keys and the built-in variables; an invalid one is refused with the core's reason and
 the position of the problem. Inputs get their initial value at the tracker's first month
 (SPEC 3 "Carry-forward timelines").
+
+Once months are locked, a change that moves their numbers (formula, metric baseline,
+direction or target, inputs and their initial values, ramp; creating or deleting a
+calculation) is refused with 423; renaming is not. Every change leaves one audit record;
+updates honour `If-Match`, which a DELETE requires.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from valuecalc_api.audit import service as audit
+from valuecalc_api.audit.snapshots import calculation_state
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.concurrency import check_if_match, etag_for
+from valuecalc_api.locks.service import ensure_unlocked_from
+from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.models.calculation import Calculation, CalculationInput, RampStep
 from valuecalc_api.models.measurement import InputChange
 from valuecalc_api.models.tracker import Tracker, UseCase
@@ -203,6 +213,8 @@ async def create_calculation(
     errors += _ramp_errors(body.ramp, Period(tracker.start_month, tracker.end_month))
     if errors:
         raise invalid(errors)
+    # A new calculation adds projected and realized values to every month.
+    await ensure_unlocked_from(session, principal.organization_id, tracker.id, tracker.start_month)
     metric = body.metric
     calculation = Calculation(
         organization_id=principal.organization_id,
@@ -226,15 +238,78 @@ async def create_calculation(
     )
     session.add(calculation)
     await flush_or_conflict(session, {"uq_calculations_tracker_id_key": _key_taken(body.key)})
+    await _record(session, principal, calculation, AuditAction.create, None)
     return calculation
 
 
-async def update_calculation(
-    session: AsyncSession, principal: Principal, calculation_id: uuid.UUID, body: CalculationPatch
-) -> Calculation:
+async def _record(
+    session: AsyncSession,
+    principal: Principal,
+    calculation: Calculation,
+    action: AuditAction,
+    before: Mapping[str, object] | None,
+) -> None:
+    await audit.record(
+        session,
+        principal,
+        entity_type=AuditEntity.calculation,
+        entity_id=calculation.id,
+        tracker_id=calculation.tracker_id,
+        calculation_id=calculation.id,
+        action=action,
+        before=before,
+        after=None if action is AuditAction.delete else calculation_state(calculation),
+    )
+
+
+async def _lock_current_version(
+    session: AsyncSession, principal: Principal, calculation_id: uuid.UUID, if_match: str | None
+) -> tuple[Calculation, Tracker]:
+    """Lock the calculation row first (so what we load next is current), then load it
+    and compare its ETag with `If-Match`; a DELETE requires the header."""
+    await repository.lock_calculation(session, principal.organization_id, calculation_id)
     calculation, tracker = await get_calculation(
         session, principal, calculation_id, lock_tracker=True
     )
+    check_if_match(if_match, etag_for(calculation.id, calculation.version), required=False)
+    return calculation, tracker
+
+
+def _changes_numbers(
+    calculation: Calculation,
+    values: Mapping[str, object],
+    metric: Mapping[str, object],
+    items: Sequence[InputPatchItem] | None,
+) -> bool:
+    """Whether the patch changes any month's projected or realized value (not just labels)."""
+    if values.get("formula", calculation.formula) != calculation.formula:
+        return True
+    if any(
+        metric.get(name, getattr(calculation, name)) != getattr(calculation, name)
+        for name in ("baseline", "direction", "target")
+    ):
+        return True
+    ramp = values.get("ramp")
+    if isinstance(ramp, list) and [(s.from_month, s.share) for s in ramp] != [
+        (s.from_month, s.share) for s in calculation.ramp_steps
+    ]:
+        return True
+    if items is None:
+        return False
+    initial = {i.key: i.changes[0].value for i in calculation.inputs}
+    return set(initial) != {item.key for item in items} or any(
+        item.initial_value is not None and item.initial_value != initial[item.key] for item in items
+    )
+
+
+async def update_calculation(
+    session: AsyncSession,
+    principal: Principal,
+    calculation_id: uuid.UUID,
+    body: CalculationPatch,
+    if_match: str | None = None,
+) -> Calculation:
+    calculation, tracker = await _lock_current_version(session, principal, calculation_id, if_match)
     values = patch_values(body)
     metric = (
         patch_values(body.metric, nullable={"target"}, prefix="metric.")
@@ -263,6 +338,11 @@ async def update_calculation(
         errors += _ramp_errors(values["ramp"], Period(tracker.start_month, tracker.end_month))
     if errors:
         raise invalid(errors)
+    if _changes_numbers(calculation, values, metric, items):
+        await ensure_unlocked_from(
+            session, principal.organization_id, tracker.id, tracker.start_month
+        )
+    before = calculation_state(calculation)
 
     key_taken = {"uq_calculations_tracker_id_key": _key_taken(values.get("key", calculation.key))}
     if "ramp" in values:  # steps are unique per month: delete the old ones first
@@ -278,6 +358,7 @@ async def update_calculation(
         _apply_inputs(calculation, tracker, items)
     calculation.version += 1
     await flush_or_conflict(session, key_taken)
+    await _record(session, principal, calculation, AuditAction.update, before)
     return calculation
 
 
@@ -304,13 +385,17 @@ def _apply_inputs(
 
 
 async def delete_calculation(
-    session: AsyncSession, principal: Principal, calculation_id: uuid.UUID
+    session: AsyncSession, principal: Principal, calculation_id: uuid.UUID, if_match: str | None
 ) -> None:
-    calculation, _ = await get_calculation(session, principal, calculation_id, with_inputs=False)
+    calculation, tracker = await _lock_current_version(session, principal, calculation_id, None)
+    check_if_match(if_match, etag_for(calculation.id, calculation.version), required=True)
+    await ensure_unlocked_from(session, principal.organization_id, tracker.id, tracker.start_month)
     refuse_if_measured(
         await repository.count_measurements_under(
             session, principal.organization_id, calculation_id=calculation.id
         ),
         "calculation",
     )
+    before = calculation_state(calculation)
     await repository.delete_calculation(session, principal.organization_id, calculation.id)
+    await _record(session, principal, calculation, AuditAction.delete, before)

@@ -96,8 +96,10 @@ async def get_tracker(
         .options(selectinload(Tracker.one_time_fees))
     )
     if for_update:
-        query = query.with_for_update()
-    return await session.scalar(query)
+        # FOR NO KEY UPDATE: it still excludes the share locks of writers, but not the key
+        # share a new month lock's foreign key takes (locks.service), so the two never deadlock.
+        query = query.with_for_update(key_share=True)
+    return await session.scalar(query.execution_options(populate_existing=True))
 
 
 async def list_trackers(
@@ -259,11 +261,17 @@ async def delete_tracker(
 
 
 async def get_use_case(
-    session: AsyncSession, organization_id: uuid.UUID, use_case_id: uuid.UUID
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    use_case_id: uuid.UUID,
+    *,
+    for_update: bool = False,
 ) -> UseCase | None:
     query = select(UseCase).where(
         UseCase.organization_id == organization_id, UseCase.id == use_case_id
     )
+    if for_update:
+        query = query.with_for_update(key_share=True)
     return await session.scalar(query)
 
 
@@ -351,6 +359,17 @@ async def get_calculation_and_tracker(
         )
     row = (await session.execute(query)).one_or_none()
     return None if row is None else (row[0], row[1])
+
+
+async def lock_calculation(
+    session: AsyncSession, organization_id: uuid.UUID, calculation_id: uuid.UUID
+) -> None:
+    """Lock the calculation row until the transaction ends (an update compares its version)."""
+    await session.execute(
+        select(Calculation.id)
+        .where(Calculation.organization_id == organization_id, Calculation.id == calculation_id)
+        .with_for_update(key_share=True)
+    )
 
 
 async def list_calculations(

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.trackers import repository, service
@@ -29,6 +30,10 @@ router = APIRouter(tags=["trackers"])
 
 _CONFLICTS: dict[int | str, dict[str, Any]] = {
     409: {"description": "`has-measurements`, `currency-locked` or `period-excludes-data`."}
+}
+_LOCKED: dict[int | str, dict[str, Any]] = {
+    412: {"description": "`If-Match` names an older version."},
+    423: {"description": "`month-locked`: the change would alter locked months."},
 }
 
 
@@ -54,38 +59,52 @@ async def list_trackers(
 
 @router.post("/trackers", response_model=TrackerOut, status_code=status.HTTP_201_CREATED)
 async def create_tracker(
-    body: TrackerCreate, principal: EditorDep, session: SessionDep
+    body: TrackerCreate, principal: EditorDep, session: SessionDep, response: Response
 ) -> TrackerOut:
     """Create a tracker for a customer; 422 names every invalid field at once."""
     tracker = await service.create_tracker(session, principal, body)
+    response.headers["ETag"] = etag_for(tracker.id, tracker.version)
     return TrackerOut.model_validate(tracker)
 
 
 @router.get("/trackers/{tracker_id}", response_model=TrackerOut)
 async def get_tracker(
-    tracker_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+    tracker_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, response: Response
 ) -> TrackerOut:
+    """The tracker, with its `ETag` for a later `If-Match`."""
     tracker = await service.get_tracker(session, principal, tracker_id)
+    response.headers["ETag"] = etag_for(tracker.id, tracker.version)
     return TrackerOut.model_validate(tracker)
 
 
-@router.patch("/trackers/{tracker_id}", response_model=TrackerOut, responses=_CONFLICTS)
+@router.patch(
+    "/trackers/{tracker_id}", response_model=TrackerOut, responses={**_CONFLICTS, **_LOCKED}
+)
 async def update_tracker(
-    tracker_id: uuid.UUID, body: TrackerPatch, principal: EditorDep, session: SessionDep
+    tracker_id: uuid.UUID,
+    body: TrackerPatch,
+    principal: EditorDep,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatchHeader = None,
 ) -> TrackerOut:
-    """Change a tracker; `version` goes up by one."""
-    tracker = await service.update_tracker(session, principal, tracker_id, body)
+    """Change a tracker; `version` goes up by one. With `If-Match`, 412 if it changed since."""
+    tracker = await service.update_tracker(session, principal, tracker_id, body, if_match)
+    response.headers["ETag"] = etag_for(tracker.id, tracker.version)
     return TrackerOut.model_validate(tracker)
 
 
 @router.delete(
-    "/trackers/{tracker_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_CONFLICTS
+    "/trackers/{tracker_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_CONFLICTS, **_LOCKED, 428: {"description": "`If-Match` is required."}},
 )
 async def delete_tracker(
-    tracker_id: uuid.UUID, principal: EditorDep, session: SessionDep
+    tracker_id: uuid.UUID, principal: EditorDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
-    """Delete a tracker with its use cases and calculations; 409 while it has measurements."""
-    await service.delete_tracker(session, principal, tracker_id)
+    """Delete a tracker with its use cases and calculations; 409 while it has measurements.
+    Send `If-Match` with its ETag (428 without, 412 if it changed since)."""
+    await service.delete_tracker(session, principal, tracker_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -6,16 +6,26 @@ Safety rules decided here:
 - the period cannot change so that measurements, input changes or ramp steps would fall
   outside it (409 `period-excludes-data`); the inputs' initial values move with the start;
 - a DELETE removes configuration but never recorded measurements: while any measurement
-  lies under the object it answers 409 `has-measurements`.
+  lies under the object it answers 409 `has-measurements`;
+- once months are locked (SPEC 3 "Month lock"), a change that would move their numbers
+  (contract terms, fees, the missing-months policy, a use case's status, deleting) is
+  refused with 423; renaming is not. Every change leaves one audit record, and a tracker
+  update or delete honours `If-Match` (required for DELETE).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from valuecalc_api.audit import service as audit
+from valuecalc_api.audit.snapshots import tracker_state, use_case_state
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.concurrency import check_if_match, etag_for
+from valuecalc_api.locks.service import ensure_unlocked_from
+from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
 from valuecalc_api.problems import conflict, invalid, not_found
 from valuecalc_api.trackers import repository
@@ -94,13 +104,28 @@ async def create_tracker(
     )
     session.add(tracker)
     await session.flush()
+    await audit.record(
+        session,
+        principal,
+        entity_type=AuditEntity.tracker,
+        entity_id=tracker.id,
+        tracker_id=tracker.id,
+        action=AuditAction.create,
+        before=None,
+        after=tracker_state(tracker),
+    )
     return tracker
 
 
 async def update_tracker(
-    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, body: TrackerPatch
+    session: AsyncSession,
+    principal: Principal,
+    tracker_id: uuid.UUID,
+    body: TrackerPatch,
+    if_match: str | None = None,
 ) -> Tracker:
     tracker = await get_tracker(session, principal, tracker_id, for_update=True)
+    check_if_match(if_match, etag_for(tracker.id, tracker.version), required=False)
     values = patch_values(body)
     currency: str = values.get("currency", tracker.currency)
     start: Month = values.get("start_month", tracker.start_month)
@@ -125,6 +150,10 @@ async def update_tracker(
         errors.insert(0, _customer_missing())
     if errors:
         raise invalid(errors)
+    first_changed = _first_month_whose_numbers_change(tracker, values, fees)
+    if first_changed is not None:
+        await ensure_unlocked_from(session, principal.organization_id, tracker.id, first_changed)
+    before = tracker_state(tracker)
     if currency != tracker.currency:
         calculations = await repository.count_calculations(
             session, principal.organization_id, tracker.id
@@ -148,7 +177,47 @@ async def update_tracker(
         tracker.one_time_fees = _fees(principal.organization_id, fees)
     tracker.version += 1
     await session.flush()
+    await audit.record(
+        session,
+        principal,
+        entity_type=AuditEntity.tracker,
+        entity_id=tracker.id,
+        tracker_id=tracker.id,
+        action=AuditAction.update,
+        before=before,
+        after=tracker_state(tracker),
+    )
     return tracker
+
+
+_TERMS_OF_EVERY_MONTH = (
+    "currency",
+    "recurring_fee_amount",
+    "recurring_fee_interval",
+    "missing_months",
+)
+
+
+def _first_month_whose_numbers_change(
+    tracker: Tracker, values: dict[str, object], fees: list[OneTimeFeeIn]
+) -> Month | None:
+    """The first month whose benefit, cost or ROI the update changes, None if only labels
+    change. A lock covers a prefix of months, so this month alone decides (SPEC 3)."""
+    firsts: list[Month] = []
+    if any(
+        name in values and values[name] != getattr(tracker, name) for name in _TERMS_OF_EVERY_MONTH
+    ):
+        firsts.append(tracker.start_month)
+    start = values.get("start_month", tracker.start_month)
+    if isinstance(start, Month) and start != tracker.start_month:
+        firsts.append(min(start, tracker.start_month))
+    end = values.get("end_month", tracker.end_month)
+    if isinstance(end, Month) and end != tracker.end_month:
+        firsts.append(min(end, tracker.end_month) + 1)
+    old_fees = {(f.month, f.amount, f.description) for f in tracker.one_time_fees}
+    new_fees = {(f.month, f.amount, f.description) for f in fees}
+    firsts += [month for month, _, _ in old_fees ^ new_fees]
+    return min(firsts, default=None)
 
 
 async def _check_period_change(session: AsyncSession, tracker: Tracker, new: Period) -> None:
@@ -179,16 +248,29 @@ async def _check_period_change(session: AsyncSession, tracker: Tracker, new: Per
 
 
 async def delete_tracker(
-    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, if_match: str | None
 ) -> None:
-    tracker = await get_tracker(session, principal, tracker_id)
+    tracker = await get_tracker(session, principal, tracker_id, for_update=True)
+    check_if_match(if_match, etag_for(tracker.id, tracker.version), required=True)
+    await ensure_unlocked_from(session, principal.organization_id, tracker.id, tracker.start_month)
     refuse_if_measured(
         await repository.count_measurements_under(
             session, principal.organization_id, tracker_id=tracker.id
         ),
         "tracker",
     )
+    before = tracker_state(tracker)
     await repository.delete_tracker(session, principal.organization_id, tracker.id)
+    await audit.record(
+        session,
+        principal,
+        entity_type=AuditEntity.tracker,
+        entity_id=tracker.id,
+        tracker_id=tracker.id,
+        action=AuditAction.delete,
+        before=before,
+        after=None,
+    )
 
 
 def refuse_if_measured(measurements: int, what: str) -> None:
@@ -205,9 +287,11 @@ def refuse_if_measured(measurements: int, what: str) -> None:
 
 
 async def get_use_case(
-    session: AsyncSession, principal: Principal, use_case_id: uuid.UUID
+    session: AsyncSession, principal: Principal, use_case_id: uuid.UUID, *, for_update: bool = False
 ) -> UseCase:
-    use_case = await repository.get_use_case(session, principal.organization_id, use_case_id)
+    use_case = await repository.get_use_case(
+        session, principal.organization_id, use_case_id, for_update=for_update
+    )
     if use_case is None or not principal.can_see_tracker(use_case.tracker_id):
         raise not_found("use case")
     return use_case
@@ -232,16 +316,54 @@ async def create_use_case(
     )
     session.add(use_case)
     await session.flush()
+    await _record_use_case(session, principal, use_case, AuditAction.create, None)
     return use_case
+
+
+async def _record_use_case(
+    session: AsyncSession,
+    principal: Principal,
+    use_case: UseCase,
+    action: AuditAction,
+    before: Mapping[str, object] | None,
+) -> None:
+    await audit.record(
+        session,
+        principal,
+        entity_type=AuditEntity.use_case,
+        entity_id=use_case.id,
+        tracker_id=use_case.tracker_id,
+        action=action,
+        before=before,
+        after=None if action is AuditAction.delete else use_case_state(use_case),
+    )
+
+
+async def _ensure_tracker_unlocked(
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID
+) -> None:
+    """423 if any month of the tracker is locked (for changes that touch every month)."""
+    tracker = await repository.get_tracker(session, principal.organization_id, tracker_id)
+    if tracker is not None:
+        await ensure_unlocked_from(
+            session, principal.organization_id, tracker_id, tracker.start_month
+        )
 
 
 async def update_use_case(
     session: AsyncSession, principal: Principal, use_case_id: uuid.UUID, body: UseCasePatch
 ) -> UseCase:
-    use_case = await get_use_case(session, principal, use_case_id)
-    for name, value in patch_values(body).items():
+    use_case = await get_use_case(session, principal, use_case_id, for_update=True)
+    values = patch_values(body)
+    if not any(getattr(use_case, name) != value for name, value in values.items()):
+        return use_case
+    if values.get("status", use_case.status) != use_case.status:  # reports count active ones
+        await _ensure_tracker_unlocked(session, principal, use_case.tracker_id)
+    before = use_case_state(use_case)
+    for name, value in values.items():
         setattr(use_case, name, value)
     await session.flush()
+    await _record_use_case(session, principal, use_case, AuditAction.update, before)
     return use_case
 
 
@@ -249,10 +371,13 @@ async def delete_use_case(
     session: AsyncSession, principal: Principal, use_case_id: uuid.UUID
 ) -> None:
     use_case = await get_use_case(session, principal, use_case_id)
+    await _ensure_tracker_unlocked(session, principal, use_case.tracker_id)
     refuse_if_measured(
         await repository.count_measurements_under(
             session, principal.organization_id, use_case_id=use_case.id
         ),
         "use case",
     )
+    before = use_case_state(use_case)
     await repository.delete_use_case(session, principal.organization_id, use_case.id)
+    await _record_use_case(session, principal, use_case, AuditAction.delete, before)
