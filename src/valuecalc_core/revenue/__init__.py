@@ -46,7 +46,9 @@ Series: each metric per calendar month, quarter or year over a span of months (t
 last buckets clipped to the span), optionally split by segment or owner (per split plus total).
 
 Contract lines → movements: see `contracts`. Pre-aggregated form (what a SQL GROUP BY gives):
-see `aggregate`; metrics from it equal metrics from raw movements.
+see `aggregate` (a row per customer) and `sparse` (rows only for customers with movements, plus
+per-(segment, owner) totals of the others, as columns: the fast form for series); metrics from
+either equal metrics from raw movements.
 
 Errors (each a `CoreError` with a stable `code`): `InvalidLedgerError` (`invalid_ledger`) lists
 every problem of a ledger, contract lines or leads as `LedgerProblem(code, message, customer_id,
@@ -95,6 +97,7 @@ from valuecalc_core.revenue.metrics import (
     SplitMetrics,
     ledger_period_metrics,
     period_metrics,
+    sparse_period_metrics,
     split_period_metrics,
 )
 from valuecalc_core.revenue.period import RevenuePeriod
@@ -109,9 +112,12 @@ from valuecalc_core.revenue.series import (
     aggregate_series,
     metric_series,
     metric_series_from_aggregates,
+    metric_series_from_sparse,
     movement_bars,
     series_periods,
+    sparse_series,
 )
+from valuecalc_core.revenue.sparse import SparseGroup, SparsePeriodAggregate, sparse_from_aggregate
 
 __all__ = [
     "ArrBridge",
@@ -145,6 +151,8 @@ __all__ = [
     "RenewalRates",
     "RetentionMetrics",
     "RevenuePeriod",
+    "SparseGroup",
+    "SparsePeriodAggregate",
     "SplitBy",
     "SplitMetrics",
     "WaterfallStep",
@@ -156,11 +164,15 @@ __all__ = [
     "ledger_period_metrics",
     "metric_series",
     "metric_series_from_aggregates",
+    "metric_series_from_sparse",
     "movement_bars",
     "movements_from_contracts",
     "mrr",
     "period_metrics",
     "series_periods",
+    "sparse_from_aggregate",
+    "sparse_period_metrics",
+    "sparse_series",
     "split_period_metrics",
     "summarize_leads",
 ]

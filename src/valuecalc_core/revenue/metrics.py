@@ -1,8 +1,9 @@
 """All revenue metrics of one period, from the aggregated form or from a ledger (SPEC 4).
 
-`period_metrics` is the aggregated path the API uses after PostgreSQL has grouped the rows;
-`ledger_period_metrics` is the raw path, which aggregates the movements first, so both give
-identical results by construction. Splits by segment or owner give per-split metrics plus the
+`period_metrics` is the aggregated path the API uses after PostgreSQL has grouped the rows
+(`sparse_period_metrics` the same from the sparse form, see `sparse`); `ledger_period_metrics`
+is the raw path, which aggregates the movements first, so both give identical results by
+construction. Splits by segment or owner give per-split metrics plus the
 total over all customers.
 """
 
@@ -27,6 +28,7 @@ from valuecalc_core.revenue.period import RevenuePeriod
 from valuecalc_core.revenue.quick_ratio import QuickRatio, quick_ratio
 from valuecalc_core.revenue.renewals import RenewalRates, renewal_rates
 from valuecalc_core.revenue.retention import RetentionMetrics, retention_from_tally
+from valuecalc_core.revenue.sparse import SparsePeriodAggregate, tally_groups
 from valuecalc_core.revenue.tally import PeriodTally, tally_rows
 
 
@@ -84,6 +86,14 @@ def period_metrics(aggregate: PeriodAggregate) -> PeriodMetrics:
     """Every metric of the aggregate's period, in one pass over its rows."""
     return metrics_from_tally(
         tally_rows(aggregate.customers), aggregate.renewals, aggregate.period, aggregate.currency
+    )
+
+
+def sparse_period_metrics(aggregate: SparsePeriodAggregate) -> PeriodMetrics:
+    """Every metric of the period from its sparse form (equal to `period_metrics`)."""
+    present = [group for group in aggregate.groups if not group.is_empty]
+    return metrics_from_tally(
+        tally_groups(present), aggregate.renewals, aggregate.period, aggregate.currency
     )
 
 

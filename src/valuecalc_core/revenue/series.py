@@ -1,9 +1,11 @@
 """Metric series by month, quarter or year, optionally split by segment or owner (SPEC 4).
 
 The raw path (`metric_series`) sweeps the ledger once (see `sweep`); the aggregated path
-(`metric_series_from_aggregates`) tallies each period's pre-aggregated rows. Both feed the same
+(`metric_series_from_aggregates`) tallies each period's pre-aggregated rows, and the sparse path
+(`metric_series_from_sparse`) each period's sparse groups (see `sparse`). All feed the same
 tallies into the same assembly, and give identical results (checked by property tests and by
-the benchmark). `aggregate_series` derives the aggregated rows of every period in one sweep.
+the benchmark). `aggregate_series` and `sparse_series` derive the pre-aggregated forms of every
+period in one sweep.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from valuecalc_core.revenue.metrics import (
 )
 from valuecalc_core.revenue.period import RevenuePeriod, first_day, last_day
 from valuecalc_core.revenue.ratio import EXACT
+from valuecalc_core.revenue.sparse import SparseGroup, SparsePeriodAggregate, tally_groups
 from valuecalc_core.revenue.sweep import Bucket, SplitKey, Sweep
 from valuecalc_core.revenue.tally import PeriodTally, tally_rows
 
@@ -134,12 +137,7 @@ def metric_series_from_aggregates(
     split_by: SplitBy | None = None,
 ) -> MetricSeries:
     """The series from pre-aggregated periods (one `PeriodAggregate` per period, in order)."""
-    currencies = {aggregate.currency for aggregate in aggregates}
-    if len(currencies) > 1:
-        raise SeriesError(
-            f"The periods are in different currencies ({', '.join(sorted(currencies))}).",
-            code="currency_mismatch",
-        )
+    currency = _single_currency({aggregate.currency for aggregate in aggregates})
     key_of = split_key(split_by) if split_by is not None else None
     buckets: list[Bucket] = []
     for aggregate in aggregates:
@@ -157,8 +155,49 @@ def metric_series_from_aggregates(
             for renewal in aggregate.renewals:
                 renewals[key_of(renewal)].append(renewal)
         buckets.append((aggregate.period, tallies, renewals))
-    currency = currencies.pop() if currencies else ""
     return _assemble(granularity, currency, split_by, buckets)
+
+
+def metric_series_from_sparse(
+    aggregates: Sequence[SparsePeriodAggregate],
+    granularity: Granularity,
+    *,
+    split_by: SplitBy | None = None,
+) -> MetricSeries:
+    """The series from sparse pre-aggregated periods (one per period, in order; see `sparse`).
+
+    Equal to `metric_series_from_aggregates` and `metric_series`; groups without any customer
+    in the cohort or with movements are left out, as the raw path leaves such customers out.
+    """
+    currency = _single_currency({aggregate.currency for aggregate in aggregates})
+    buckets: list[Bucket] = []
+    for aggregate in aggregates:
+        present = [group for group in aggregate.groups if not group.is_empty]
+        renewals: dict[SplitKey, list[RenewalAggregate]] = defaultdict(list)
+        tallies: dict[SplitKey, PeriodTally]
+        if split_by is None:
+            tallies = {None: tally_groups(present)}
+            if aggregate.renewals:
+                renewals[None].extend(aggregate.renewals)
+        else:
+            by_segment = split_by is SplitBy.SEGMENT
+            grouped: dict[SplitKey, list[SparseGroup]] = defaultdict(list)
+            for group in present:
+                grouped[group.segment if by_segment else group.owner].append(group)
+            tallies = {key: tally_groups(groups) for key, groups in grouped.items()}
+            for renewal in aggregate.renewals:
+                renewals[renewal.segment if by_segment else renewal.owner].append(renewal)
+        buckets.append((aggregate.period, tallies, renewals))
+    return _assemble(granularity, currency, split_by, buckets)
+
+
+def _single_currency(currencies: set[str]) -> str:
+    if len(currencies) > 1:
+        raise SeriesError(
+            f"The periods are in different currencies ({', '.join(sorted(currencies))}).",
+            code="currency_mismatch",
+        )
+    return currencies.pop() if currencies else ""
 
 
 def metric_series(
@@ -198,3 +237,24 @@ def aggregate_series(
     with localcontext(EXACT):
         sweep.bucket_movements()
         return tuple(sweep.aggregate(index, currency) for index in range(len(periods)))
+
+
+def sparse_series(
+    ledger: Ledger,
+    span: Period,
+    granularity: Granularity = Granularity.MONTH,
+    *,
+    as_of: datetime.date | None = None,
+    fx: FxRates | None = None,
+) -> tuple[SparsePeriodAggregate, ...]:
+    """The sparse form of every period of the series, from one sweep of the ledger.
+
+    Equal (as metrics) to `sparse_from_aggregate` of each `aggregate_series` period; with `fx`,
+    amounts at each period's start-month rate.
+    """
+    currency = reporting_currency(ledger.currencies, fx)
+    periods = series_periods(span, granularity)
+    sweep = Sweep(ledger, periods, None, as_of, fx)
+    with localcontext(EXACT):
+        sweep.bucket_movements()
+        return tuple(sweep.sparse(index, currency) for index in range(len(periods)))

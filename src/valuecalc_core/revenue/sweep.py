@@ -25,6 +25,7 @@ from valuecalc_core.revenue.fx import FxRates
 from valuecalc_core.revenue.ledger import INCREASES, Ledger
 from valuecalc_core.revenue.metrics import SplitBy
 from valuecalc_core.revenue.period import RevenuePeriod
+from valuecalc_core.revenue.sparse import GroupKey, SparseGroupBuilder, SparsePeriodAggregate
 from valuecalc_core.revenue.tally import PeriodTally
 
 ZERO = Decimal(0)
@@ -169,8 +170,8 @@ class Sweep:
         return period, by_key, dict(renewals)
 
     def bucket_movements(self) -> None:
-        """For `aggregate`: one pass, customer by customer (movements in date order), giving
-        ARR before the first period and each kind's sum per period and customer."""
+        """For `aggregate` and `sparse`: one pass, customer by customer (movements in date
+        order), giving ARR before the first period and each kind's sum per period and customer."""
         arr = self.arr
         changes = self.changes
         index_of_date: dict[datetime.date, int] = {}
@@ -244,3 +245,36 @@ class Sweep:
             rows.append(customer_row(customer, start, sums, rate_s, rate_e))
             arr[cid] = converted_period(start, sums, ONE)[2]
         return PeriodAggregate(period, currency, tuple(rows), tuple(self._renewal_rows(index)))
+
+    def sparse(self, index: int, currency: str) -> SparsePeriodAggregate:
+        """The sparse form of period `index` (same amounts as `aggregate`, grouped by segment and
+        owner); moves the running ARR to its end."""
+        period = self.periods[index]
+        customers = self.ledger.customer_by_id
+        changes = self.changes[index]
+        arr = self.arr
+        builders: dict[GroupKey, SparseGroupBuilder] = {}
+        rates: dict[str, Decimal] = {}
+
+        def builder_and_rate(cid: str) -> tuple[SparseGroupBuilder, Decimal]:
+            customer = customers[cid]
+            key = (customer.segment, customer.owner)
+            builder = builders.get(key)
+            if builder is None:
+                builder = builders[key] = SparseGroupBuilder(key)
+            rate = rates.get(customer.currency)
+            if rate is None:
+                rate = rates[customer.currency] = self._rates(customer.currency, period)[0]
+            return builder, rate
+
+        for cid, start in arr.items():
+            if start > 0 and cid not in changes:
+                builder, rate = builder_and_rate(cid)
+                builder.add_steady(start if rate == ONE else start * rate)
+        for cid, sums in changes.items():
+            builder, rate = builder_and_rate(cid)
+            start, end, end_local, converted = converted_period(arr.get(cid, ZERO), sums, rate)
+            builder.add_moved(start, end, converted)
+            arr[cid] = end_local
+        groups = tuple(builder.build() for builder in builders.values())
+        return SparsePeriodAggregate(period, currency, groups, tuple(self._renewal_rows(index)))

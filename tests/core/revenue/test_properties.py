@@ -28,8 +28,13 @@ from valuecalc_core.revenue import (
     ledger_period_metrics,
     metric_series,
     metric_series_from_aggregates,
+    metric_series_from_sparse,
     movements_from_contracts,
+    period_metrics,
     series_periods,
+    sparse_from_aggregate,
+    sparse_period_metrics,
+    sparse_series,
 )
 
 from .strategies import (
@@ -219,6 +224,25 @@ def test_raw_and_pre_aggregated_series_agree(
     assert [p.period for p in raw.points] == [a.period for a in aggregates]
     swept = aggregate_series(ledger, months, granularity, as_of=as_of)
     assert raw == metric_series_from_aggregates(swept, granularity, split_by=split_by)
+    sparse = sparse_series(ledger, months, granularity, as_of=as_of)
+    assert raw == metric_series_from_sparse(sparse, granularity, split_by=split_by)
+    converted = [sparse_from_aggregate(aggregate) for aggregate in aggregates]
+    assert raw == metric_series_from_sparse(converted, granularity, split_by=split_by)
+
+
+@given(ledgers(), periods(), st.none() | periods().map(lambda p: p.end))
+def test_the_sparse_form_gives_the_same_numbers_as_the_row_per_customer_form(
+    ledger: Ledger, period: RevenuePeriod, as_of: datetime.date | None
+) -> None:
+    """Any period (not only whole months); repr compares the Decimals' exponents too.
+
+    (`period_metrics(aggregate_period(...))` is the raw path `ledger_period_metrics`.)"""
+    aggregate = aggregate_period(ledger, period, as_of=as_of)
+    sparse = sparse_from_aggregate(aggregate)
+    assert repr(sparse_period_metrics(sparse)) == repr(period_metrics(aggregate))
+    # Only customers with movements have a position in the columns.
+    moved = sum(1 for row in aggregate.customers if row.movements is not None)
+    assert sum(len(group.moved_arr_start) for group in sparse.groups) == moved
 
 
 @st.composite
@@ -230,19 +254,31 @@ def rate_tables(draw: st.DrawFn) -> FxRates:
     )
 
 
-@given(ledger_paths(currencies=("USD", "EUR", "JPY")), rate_tables(), month_spans)
+@given(
+    ledger_paths(currencies=("USD", "EUR", "JPY")),
+    rate_tables(),
+    month_spans,
+    st.none() | st.sampled_from(SplitBy),
+)
 def test_converted_series_agree_and_the_bridge_adds_up(
-    paths: tuple[CustomerPath, ...], fx: FxRates, span: tuple[Month, Month]
+    paths: tuple[CustomerPath, ...],
+    fx: FxRates,
+    span: tuple[Month, Month],
+    split_by: SplitBy | None,
 ) -> None:
     ledger = ledger_of(paths)
     months = Period(*span)
-    raw = metric_series(ledger, months, Granularity.MONTH, fx=fx)
-    aggregates = [
-        aggregate_period(ledger, p, fx=fx) for p in series_periods(months, Granularity.MONTH)
-    ]
-    assert raw == metric_series_from_aggregates(aggregates, Granularity.MONTH)
-    swept = aggregate_series(ledger, months, Granularity.MONTH, fx=fx)
-    assert raw == metric_series_from_aggregates(swept, Granularity.MONTH)
+    month = Granularity.MONTH
+    raw = metric_series(ledger, months, month, split_by=split_by, fx=fx)
+    aggregates = [aggregate_period(ledger, p, fx=fx) for p in series_periods(months, month)]
+    assert raw == metric_series_from_aggregates(aggregates, month, split_by=split_by)
+    swept = aggregate_series(ledger, months, month, fx=fx)
+    assert raw == metric_series_from_aggregates(swept, month, split_by=split_by)
+    sparse = sparse_series(ledger, months, month, fx=fx)
+    assert raw == metric_series_from_sparse(sparse, month, split_by=split_by)
+    assert raw == metric_series_from_sparse(
+        [sparse_from_aggregate(aggregate) for aggregate in aggregates], month, split_by=split_by
+    )
     for aggregate, point in zip(aggregates, raw.points, strict=True):
         bridge = arr_bridge(aggregate)
         gained = bridge.new + bridge.expansion + bridge.reactivation
