@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, repeat
 from operator import add, is_not
 
 from valuecalc_core.formula import Formula
@@ -35,8 +35,7 @@ from valuecalc_core.valuation import (
     FormulaCache,
     MonthlyValues,
     compile_calculation,
-    evaluate_months,
-    evaluation_points,
+    evaluate_realized,
     exact_context,
 )
 
@@ -250,19 +249,8 @@ def _realized(
     ratios: bool = True,
 ) -> MonthlyValues:
     """The formula's values over the timeline, before the missing-months policy."""
-    month_count = timeline.month_count
-    first_valued = timeline.measured_at[0] if timeline.measured_at else month_count
-    points = evaluation_points(
-        chain(timeline.measured_at, timeline.inputs_change_at), first_valued, month_count
-    )
-    return evaluate_months(
-        formula,
-        calculation,
-        timeline.metric,
-        timeline.inputs,
-        points,
-        money_quantum(tracker.currency),
-        ratios=ratios,
+    return evaluate_realized(
+        formula, calculation, timeline, money_quantum(tracker.currency), ratios=ratios
     )
 
 
@@ -309,8 +297,8 @@ def has_missing(values: Iterable[object]) -> bool:
 def running_total(values: Sequence[Decimal | None]) -> tuple[Decimal, ...]:
     """Cumulative sums, a missing value counting as 0."""
     if has_missing(values):
-        return tuple(accumulate(_ZERO if v is None else v for v in values))
-    return tuple(accumulate(values))  # type: ignore[arg-type]  # no None, checked above
+        values = [_ZERO if v is None else v for v in values]
+    return tuple(accumulate(values))  # type: ignore[arg-type]  # no None left
 
 
 def sum_columns(columns: Sequence[Sequence[Decimal | None]], length: int) -> tuple[Decimal, ...]:

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain
-from operator import add, sub
+from itertools import repeat
+from operator import add, is_not, sub
 from typing import cast
 
 from valuecalc_core.formula import Formula
@@ -28,12 +28,7 @@ from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.timeline import Timeline
 from valuecalc_core.tracker_model import CalculationSpec, RampStep
-from valuecalc_core.valuation import (
-    EvaluationPoints,
-    evaluate_at_points,
-    evaluate_months,
-    evaluation_points,
-)
+from valuecalc_core.valuation import evaluate_values
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -99,22 +94,37 @@ def project(
     path = _projected_path(calculation, timeline)
     if path is None:
         return None
-    shares, metric, points = path
-    values = evaluate_months(
+    runs, points, lengths, metric_at_points = path
+    _, _, at_points, errors_at_points = evaluate_values(
         formula,
         calculation,
-        metric,
-        timeline.inputs,
-        points,
+        metric_at_points,
+        [_pick(points, column) for column in timeline.inputs],
         money_quantum(currency),
         ratios=False,
     )
-    cumulative = running_total(values.benefit)
+    # Shares, projected metric and each point's result hold for runs of months:
+    # columns are built run by run (a handful of runs), not month by month.
+    shares: list[Decimal] = []
+    metric: list[Decimal] = []
+    for share, value, length in runs:
+        shares += [share] * length
+        metric += [value] * length
+    benefit: list[Decimal | None] = []
+    for result, length in zip(at_points, lengths, strict=True):
+        benefit += [result] * length
+    if any(map(is_not, errors_at_points, repeat(None))):
+        error: tuple[str | None, ...] = ()
+        for code, length in zip(errors_at_points, lengths, strict=True):
+            error += (code,) * length
+    else:
+        error = (None,) * timeline.month_count
+    cumulative = running_total(benefit)
     return Projection(
-        share=shares,
-        metric=metric,
-        benefit=values.benefit,
-        error=values.error,
+        share=tuple(shares),
+        metric=tuple(metric),
+        benefit=tuple(benefit),
+        error=error,
         cumulative_benefit=cumulative,
         total_benefit=cumulative[-1] if cumulative else _ZERO,
     )
@@ -131,13 +141,18 @@ def projected_total(
     path = _projected_path(calculation, timeline)
     if path is None:
         return None
-    _, metric, points = path
-    _, _, benefits, _ = evaluate_at_points(
-        formula, calculation, metric, timeline.inputs, points.months, money_quantum(currency)
+    _, points, lengths, metric_at_points = path
+    _, _, benefits, _ = evaluate_values(
+        formula,
+        calculation,
+        metric_at_points,
+        [_pick(points, column) for column in timeline.inputs],
+        money_quantum(currency),
+        ratios=False,
     )
     total = _ZERO
     failed = False
-    for benefit, months in zip(benefits, points.run_lengths(), strict=True):
+    for benefit, months in zip(benefits, lengths, strict=True):
         if benefit is None:
             failed = True
         else:
@@ -147,51 +162,102 @@ def projected_total(
 
 def _projected_path(
     calculation: CalculationSpec, timeline: Timeline
-) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...], EvaluationPoints] | None:
-    """Share and projected metric per month, and the months where either or an input changes."""
+) -> tuple[list[tuple[Decimal, Decimal, int]], list[int], list[int], list[Decimal]] | None:
+    """The projected path by runs and at its evaluation points; None without a target.
+
+    Gives (share, projected metric, length) of each ramp run, the points (the
+    months where the share or an input changes), how many months each point
+    covers, and the projected metric at each point.
+    """
     target = calculation.metric.target
     if target is None:
         return None
     count = timeline.month_count
     baseline = calculation.metric.baseline
-    runs = _ramp_runs(calculation.ramp, count)
-    shares: list[Decimal] = []
-    metric: list[Decimal] = []
-    for (index, share), (end, _) in zip(runs, [*runs[1:], (count, _ZERO)], strict=False):
-        shares.extend([share] * (end - index))
-        metric.extend([baseline + share * (target - baseline)] * (end - index))
-    share_changes = [index for index, _ in runs]
-    points = evaluation_points(chain(share_changes, timeline.inputs_change_at), 0, count)
-    return tuple(shares), tuple(metric), points
+    steps = _ramp_runs(calculation.ramp, count)
+    ends = [*(index for index, _ in steps[1:]), count] if steps else []
+    runs = [
+        (share, baseline + share * (target - baseline), end - index)
+        for (index, share), end in zip(steps, ends, strict=True)
+    ]
+    # The first ramp run starts at month 0, so the points start there too, and
+    # every run starts at a point: walking the points in order, the projected
+    # metric changes exactly at the runs' starts.
+    run_value = {index: run[1] for (index, _), run in zip(steps, runs, strict=True)}
+    points = sorted(run_value.keys() | set(timeline.inputs_change_at))
+    lengths = list(map(sub, [*points[1:], count], points))
+    metric_at_points: list[Decimal] = []
+    current = _ZERO
+    for point in points:
+        current = run_value.get(point, current)
+        metric_at_points.append(current)
+    return runs, points, lengths, metric_at_points
+
+
+def _pick(points: Sequence[int], column: Sequence[Decimal]) -> list[Decimal]:
+    return [column[point] for point in points]
 
 
 def compare_calculation(
     table: CalculationTable, projection: Projection | None
 ) -> RealizedVsProjected:
     """Realized vs projected for one calculation."""
-    benefit = table.benefit
-    realized: tuple[Decimal, ...] = (
-        tuple(_ZERO if b is None else b for b in benefit)
-        if has_missing(benefit)
-        else cast(tuple[Decimal, ...], benefit)
-    )
+    realized = zero_filled(table.benefit)
+    months = table.months
     if projection is None:
-        projected: tuple[Decimal | None, ...] = (None,) * len(table.months)
-        incomplete = True
-    else:
-        projected = projection.benefit
-        incomplete = any(b is None for b in projected)
-    return compare(table.months, realized, projected, (table.calculation.id,) if incomplete else ())
+        # running_total of no projected month: 0 + 0 + ... (written as Decimal('0')).
+        return compared(
+            months,
+            realized,
+            (None,) * len(months),
+            table.cumulative_benefit,
+            (_ZERO,) * len(months),
+            (table.calculation.id,),
+        )
+    projected = projection.benefit
+    incomplete = (table.calculation.id,) if has_missing(projected) else ()
+    # The table's and the projection's cumulative columns are running_total() of
+    # these same monthly columns: reused rather than summed again.
+    return compared(
+        months,
+        realized,
+        projected,
+        table.cumulative_benefit,
+        projection.cumulative_benefit,
+        incomplete,
+    )
+
+
+def zero_filled(benefit: tuple[Decimal | None, ...]) -> tuple[Decimal, ...]:
+    """A benefit column with a month without benefit counted as 0 (nothing was realized)."""
+    if has_missing(benefit):
+        return tuple([_ZERO if b is None else b for b in benefit])
+    return cast(tuple[Decimal, ...], benefit)
 
 
 def combine(months: tuple[Month, ...], parts: Sequence[RealizedVsProjected]) -> RealizedVsProjected:
     """Sum several comparisons (a use case's calculations, a tracker's active use cases)."""
-    count = len(months)
-    realized = [_ZERO] * count
-    projected = [_ZERO] * count
-    incomplete: list[str] = []
+    realized: Sequence[Decimal] = [_ZERO] * len(months)
     for part in parts:
         realized = list(map(add, realized, part.realized))
+    return combine_with_realized(months, parts, tuple(realized), None)
+
+
+def combine_with_realized(
+    months: tuple[Month, ...],
+    parts: Sequence[RealizedVsProjected],
+    realized: tuple[Decimal, ...],
+    cumulative_realized: tuple[Decimal, ...] | None,
+) -> RealizedVsProjected:
+    """`combine` given the parts' realized sum (and its running total, if already known).
+
+    The tables already hold both: a use case's `benefit` is the same sum, from 0,
+    of its calculations' benefits with a missing month as 0, and its
+    `cumulative_benefit` the running total of that.
+    """
+    projected: Sequence[Decimal] = [_ZERO] * len(months)
+    incomplete: list[str] = []
+    for part in parts:
         if has_missing(part.projected):
             projected = [
                 a if b is None else a + b for a, b in zip(projected, part.projected, strict=True)
@@ -199,7 +265,15 @@ def combine(months: tuple[Month, ...], parts: Sequence[RealizedVsProjected]) -> 
         else:
             projected = list(map(add, projected, part.projected))
         incomplete.extend(part.incomplete)
-    return compare(months, tuple(realized), tuple(projected), tuple(incomplete))
+    projected_column = tuple(projected)
+    return compared(
+        months,
+        realized,
+        projected_column,
+        running_total(realized) if cumulative_realized is None else cumulative_realized,
+        running_total(projected_column),
+        tuple(incomplete),
+    )
 
 
 def compare(
@@ -208,14 +282,26 @@ def compare(
     projected: tuple[Decimal | None, ...],
     incomplete: tuple[str, ...],
 ) -> RealizedVsProjected:
+    return compared(
+        months, realized, projected, running_total(realized), running_total(projected), incomplete
+    )
+
+
+def compared(
+    months: tuple[Month, ...],
+    realized: tuple[Decimal, ...],
+    projected: tuple[Decimal | None, ...],
+    cumulative_realized: tuple[Decimal, ...],
+    cumulative_projected: tuple[Decimal, ...],
+    incomplete: tuple[str, ...],
+) -> RealizedVsProjected:
+    """`compare` with the running totals of `realized` and `projected` already computed."""
     if has_missing(projected):
         variance = tuple(
-            None if p is None else r - p for r, p in zip(realized, projected, strict=True)
+            [None if p is None else r - p for r, p in zip(realized, projected, strict=True)]
         )
     else:
         variance = tuple(map(sub, realized, projected))
-    cumulative_realized = running_total(realized)
-    cumulative_projected = running_total(projected)
     cumulative_variance = tuple(map(sub, cumulative_realized, cumulative_projected))
     total_realized = cumulative_realized[-1] if months else _ZERO
     total_projected = cumulative_projected[-1] if months else _ZERO

@@ -13,10 +13,11 @@ different currencies are grouped per currency and never added together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from valuecalc_core.formula import Formula
 from valuecalc_core.measurement_table import (
     CalculationTable,
     TrackerTable,
@@ -32,7 +33,7 @@ from valuecalc_core.months import Month
 from valuecalc_core.projection import (
     Projection,
     RealizedVsProjected,
-    combine,
+    combine_with_realized,
     compare_calculation,
     project_calculation,
     projected_total,
@@ -41,12 +42,12 @@ from valuecalc_core.review import (
     NO_ANNOTATIONS,
     CalculationAnnotations,
     Finding,
-    review_calculation,
+    review_measured,
 )
 from valuecalc_core.roi import RoiFigure, RoiSummary, cost_schedule, roi_figures, roi_summary
 from valuecalc_core.timeline import Provenance
 from valuecalc_core.tracker_model import TrackerSpec, UseCaseStatus
-from valuecalc_core.trend import Trend, classify_trend
+from valuecalc_core.trend import Trend, classify_values
 from valuecalc_core.valuation import FormulaCache, compile_calculation, exact_context
 
 _ZERO = Decimal(0)
@@ -132,42 +133,40 @@ def tracker_report(
     with exact_context():
         formulas = compile_tracker(tracker)
         table = build_tracker_table(tracker, formulas, as_of)
+        months = table.months
+        labels = [str(month) for month in months]  # for the findings' sentences
         use_cases: list[UseCaseReport] = []
         for use_case in table.use_cases:
-            calculations: list[CalculationReport] = []
-            for calc_table in use_case.calculations:
-                spec = calc_table.calculation
-                projection = project_calculation(calc_table, formulas[spec.id])
-                findings = (
-                    review_calculation(
-                        spec.id,
-                        spec.metric.baseline,
-                        calc_table.months,
-                        calc_table.metric,
-                        calc_table.provenance,
-                        annotations.get(spec.id, NO_ANNOTATIONS),
-                    )
-                    if use_case.counted
-                    else ()
+            calculations = [
+                _calculation_report(
+                    calc_table,
+                    formulas[calc_table.calculation.id],
+                    use_case.counted,
+                    annotations,
+                    labels,
                 )
-                calculations.append(
-                    CalculationReport(
-                        table=calc_table,
-                        projection=projection,
-                        comparison=compare_calculation(calc_table, projection),
-                        trend=classify_trend(spec.metric, measured_values(calc_table)),
-                        findings=findings,
-                    )
-                )
+                for calc_table in use_case.calculations
+            ]
             use_cases.append(
                 UseCaseReport(
                     table=use_case,
                     calculations=tuple(calculations),
-                    comparison=combine(table.months, [c.comparison for c in calculations]),
+                    # The use case's table already holds the realized sum and its running total.
+                    comparison=combine_with_realized(
+                        months,
+                        [c.comparison for c in calculations],
+                        use_case.benefit,
+                        use_case.cumulative_benefit,
+                    ),
                 )
             )
-        comparison = combine(table.months, [u.comparison for u in use_cases if u.table.counted])
-        roi = roi_summary(table.months, table.benefit, cost_schedule(tracker))
+        comparison = combine_with_realized(
+            months,
+            [u.comparison for u in use_cases if u.table.counted],
+            table.benefit,
+            table.cumulative_benefit,
+        )
+        roi = roi_summary(months, table.benefit, cost_schedule(tracker))
         return TrackerReport(
             table=table,
             use_cases=tuple(use_cases),
@@ -175,6 +174,50 @@ def tracker_report(
             roi=roi,
             findings=tuple(f for u in use_cases for c in u.calculations for f in c.findings),
         )
+
+
+def _calculation_report(
+    table: CalculationTable,
+    formula: Formula,
+    counted: bool,
+    annotations: Mapping[str, CalculationAnnotations],
+    labels: Sequence[str],
+) -> CalculationReport:
+    """Projection, comparison, trend and findings of one calculation, from its table."""
+    spec = table.calculation
+    projection = project_calculation(table, formula)
+    # The months with their own value are the timeline's measured months (ascending):
+    # trend and review work on them directly instead of re-deriving them from provenance.
+    own = table.timeline.measured_at
+    values = _pick(own, table.metric)
+    findings = (
+        review_measured(
+            spec.id,
+            spec.metric.baseline,
+            table.months,
+            table.metric,
+            table.provenance,
+            own,
+            values,
+            annotations.get(spec.id, NO_ANNOTATIONS),
+            labels,
+        )
+        if counted
+        else ()
+    )
+    start = table.timeline.first.ordinal
+    return CalculationReport(
+        table=table,
+        projection=projection,
+        comparison=compare_calculation(table, projection),
+        trend=classify_values(spec.metric, values, [start + index for index in own]),
+        findings=findings,
+    )
+
+
+def _pick(indices: Sequence[int], column: Sequence[Decimal | None]) -> list[Decimal]:
+    """The column's values at `indices` (months that have a value)."""
+    return [column[index] for index in indices]  # type: ignore[misc]  # valued months
 
 
 def measured_values(table: CalculationTable) -> list[tuple[Month, Decimal]]:
@@ -193,11 +236,23 @@ def tracker_summary(tracker: TrackerSpec, as_of: Month) -> TrackerSummary:
 
 
 def _summary(
-    tracker: TrackerSpec, as_of: Month, cache: FormulaCache | None = None
+    tracker: TrackerSpec,
+    as_of: Month,
+    cache: FormulaCache | None = None,
+    month_cache: dict[tuple[int, int], tuple[Month, ...]] | None = None,
 ) -> TrackerSummary:
     # Only active use cases count (SPEC 3), so the others are not computed at all.
     cache = {} if cache is None else cache
-    months = report_months(tracker, as_of)
+    if month_cache is None:
+        months = report_months(tracker, as_of)
+    else:
+        # Trackers of a portfolio mostly share their contract start: their months
+        # through `as_of` are the same tuple, built once.
+        key = (tracker.period.first.ordinal, tracker.period.last.ordinal)
+        cached = month_cache.get(key)
+        if cached is None:
+            cached = month_cache[key] = report_months(tracker, as_of)
+        months = cached
     benefits: list[tuple[Decimal | None, ...]] = []
     projected = _ZERO
     incomplete: list[str] = []
@@ -230,7 +285,8 @@ def portfolio_report(trackers: Iterable[TrackerSpec], as_of: Month) -> Portfolio
     """Per-tracker summaries and per-currency totals; currencies are never added together."""
     with exact_context():
         cache: FormulaCache = {}
-        summaries = tuple(_summary(t, as_of, cache) for t in trackers)
+        month_cache: dict[tuple[int, int], tuple[Month, ...]] = {}
+        summaries = tuple(_summary(t, as_of, cache, month_cache) for t in trackers)
         groups: dict[str, list[TrackerSummary]] = {}
         for summary in summaries:
             groups.setdefault(summary.currency, []).append(summary)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
 from itertools import compress, repeat
-from operator import is_, not_, sub
+from operator import gt, is_not, sub
 
 from valuecalc_core.months import Month
 from valuecalc_core.timeline import Provenance
@@ -97,33 +97,67 @@ def review_calculation(
     provenance: Sequence[Provenance],
     annotations: CalculationAnnotations = NO_ANNOTATIONS,
 ) -> tuple[Finding, ...]:
-    """Findings for one calculation's months (up to `as_of`), ordered by month then kind."""
-    own = [origin is _MEASURED or origin is _ESTIMATE for origin in provenance]
-    measured = list(zip(compress(months, own), compress(metric, own), strict=True))
-    findings = [
-        Finding(
-            FindingKind.MISSING_MONTH,
-            calculation_id,
-            month,
-            f"{month} has no measurement of its own.",
-        )
-        for month in compress(months, map(not_, own))
+    """Findings for one calculation's months (up to `as_of`, ascending), ordered by month then kind."""
+    own = [
+        index
+        for index, origin in enumerate(provenance)
+        if origin is _MEASURED or origin is _ESTIMATE
     ]
-    is_estimate = map(is_, provenance, repeat(_ESTIMATE))
-    for month, value in compress(zip(months, metric, strict=True), is_estimate):
-        if month not in annotations.note_months:
+    values: list[Decimal] = [metric[index] for index in own]  # type: ignore[misc]  # own: valued
+    return review_measured(
+        calculation_id, baseline, months, metric, provenance, own, values, annotations
+    )
+
+
+def review_measured(
+    calculation_id: str,
+    baseline: Decimal,
+    months: Sequence[Month],
+    metric: Sequence[Decimal | None],
+    provenance: Sequence[Provenance],
+    own: Sequence[int],
+    values: Sequence[Decimal],
+    annotations: CalculationAnnotations = NO_ANNOTATIONS,
+    labels: Sequence[str] | None = None,
+) -> tuple[Finding, ...]:
+    """`review_calculation` given `own`, the ascending indices of the months with their own
+    value, and `values`, the metric in those months: the report knows both already.
+
+    `labels`, if given, are `str(month)` of each month (a report formats them once).
+    """
+    notes = annotations.note_months
+    findings: list[Finding] = []
+    # One pass over the months without a plain measurement (picked in C), in month
+    # order, yields the missing-month and estimate findings already sorted: a month
+    # is either without its own value or an estimate, never both.
+    for index in compress(range(len(provenance)), map(is_not, provenance, repeat(_MEASURED))):
+        month = months[index]
+        label = str(month) if labels is None else labels[index]
+        if provenance[index] is _ESTIMATE:
+            if not notes or month not in notes:
+                findings.append(
+                    Finding(
+                        FindingKind.ESTIMATE_WITHOUT_NOTE,
+                        calculation_id,
+                        month,
+                        f"{label} is an estimate without a note saying how it was estimated.",
+                        metric[index],
+                    )
+                )
+        else:
             findings.append(
                 Finding(
-                    FindingKind.ESTIMATE_WITHOUT_NOTE,
+                    FindingKind.MISSING_MONTH,
                     calculation_id,
                     month,
-                    f"{month} is an estimate without a note saying how it was estimated.",
-                    value,
+                    f"{label} has no measurement of its own.",
                 )
             )
-    findings.extend(_spikes(calculation_id, baseline, measured, annotations))  # type: ignore[arg-type]
-    findings.extend(_unit_mistakes(calculation_id, measured))  # type: ignore[arg-type]
-    findings.sort(key=lambda f: (f.month.ordinal, _KIND_ORDER[f.kind]))
+    unusual = _spikes(calculation_id, baseline, months, own, values, annotations)
+    unusual += _unit_mistakes(calculation_id, months, own, values)
+    if unusual:
+        findings += unusual
+        findings.sort(key=lambda f: (f.month.ordinal, _KIND_ORDER[f.kind]))
     return tuple(findings)
 
 
@@ -138,28 +172,32 @@ def _median(values: Sequence[Decimal]) -> Decimal:
 def _spikes(
     calculation_id: str,
     baseline: Decimal,
-    measured: Sequence[tuple[Month, Decimal]],
+    months: Sequence[Month],
+    own: Sequence[int],
+    values: Sequence[Decimal],
     annotations: CalculationAnnotations,
 ) -> list[Finding]:
-    values = [value for _, value in measured]
     changes = list(map(sub, values[1:], values[:-1]))
     if len(changes) < MIN_CHANGES_FOR_SPIKES:
         return []
     median = _median(changes)
-    mad = _median(list(map(abs, map(sub, changes, repeat(median)))))
+    deviations = list(map(abs, map(sub, changes, repeat(median))))
+    mad = _median(deviations)
     scale = abs(baseline) or _median(list(map(abs, values)))
     mad = max(mad, MAD_FLOOR_SHARE * scale)
     if mad.is_zero():
         return []
     findings: list[Finding] = []
-    # |z| > threshold  <=>  |change - median| > threshold x MAD / factor (one division).
+    # |z| > threshold  <=>  |change - median| > threshold x MAD / factor (one division),
+    # so only the few changes beyond `limit` get a z-score; the test itself runs in C.
     limit = SPIKE_Z_THRESHOLD * mad / MODIFIED_Z_FACTOR
-    for (month, value), change in zip(measured[1:], changes, strict=True):
-        if abs(change - median) <= limit:
-            continue
+    for position in compress(range(len(changes)), map(gt, deviations, repeat(limit))):
+        change = changes[position]
         score = MODIFIED_Z_FACTOR * (change - median) / mad
         if abs(score) <= SPIKE_Z_THRESHOLD:
             continue  # the rearranged test agrees except at the rounding edge
+        month = months[own[position + 1]]
+        value = values[position + 1]
         findings.append(
             Finding(
                 FindingKind.SPIKE,
@@ -216,15 +254,19 @@ def _no_ratio_can_be_suspect(values: Sequence[Decimal]) -> bool:
     return smallest > 0 and largest < _PLAIN_HIGH * smallest and smallest > _PLAIN_LOW * largest
 
 
-def _unit_mistakes(calculation_id: str, measured: Sequence[tuple[Month, Decimal]]) -> list[Finding]:
+def _unit_mistakes(
+    calculation_id: str, months: Sequence[Month], own: Sequence[int], values: Sequence[Decimal]
+) -> list[Finding]:
     findings: list[Finding] = []
-    values = [value for _, value in measured]
     if not values or _no_ratio_can_be_suspect(values):
         return findings
-    for index, (month, value) in enumerate(measured):
+    for index, value in enumerate(values):
+        month = months[own[index]]
         neighbours = sorted(
-            values[max(0, index - UNIT_NEIGHBOURS) : index]
-            + values[index + 1 : index + 1 + UNIT_NEIGHBOURS]
+            [
+                *values[max(0, index - UNIT_NEIGHBOURS) : index],
+                *values[index + 1 : index + 1 + UNIT_NEIGHBOURS],
+            ]
         )
         if len(neighbours) < UNIT_MIN_NEIGHBOURS or value.is_zero():
             continue

@@ -13,15 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from itertools import compress, repeat
-from operator import attrgetter, is_, sub
+from operator import is_
 
 from valuecalc_core.months import Month
 from valuecalc_core.tracker_model import CalculationSpec
-
-_ORDINAL = attrgetter("month.ordinal")
-_VALUE = attrgetter("value")
-_KEY = attrgetter("key")
-_ESTIMATE = attrgetter("estimate")
 
 
 class Provenance(StrEnum):
@@ -31,6 +26,12 @@ class Provenance(StrEnum):
     ESTIMATE = "estimate"
     CARRIED = "carried"
     NONE = "none"
+
+
+_MEASURED = Provenance.MEASURED
+_ESTIMATE = Provenance.ESTIMATE
+_CARRIED = Provenance.CARRIED
+_NONE = Provenance.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,47 +64,41 @@ def build_timeline(
     built from the changes (a value repeated until the next change), not month by month.
     With `provenance` False the provenance column is left empty (totals-only callers).
     """
+    # Plain loops over the few changes and ~one measurement per month: in Python
+    # 3.11 they beat attrgetter/map pipelines here (specialized slot reads, no
+    # intermediate lists), and this runs for every calculation of every report.
     start = first.ordinal
-    by_key: dict[str, dict[int, Decimal]] = {d.key: {} for d in calculation.inputs}
-    changes = calculation.input_changes
-    change_index = list(map(sub, map(_ORDINAL, changes), repeat(start)))
-    for key, index, value in zip(
-        map(_KEY, changes), change_index, map(_VALUE, changes), strict=True
-    ):
+    definitions = calculation.inputs
+    steps: dict[str, list[tuple[int, Decimal]]] = {d.key: [] for d in definitions}
+    change_at: set[int] = set()
+    for change in calculation.input_changes:
+        index = change.month.ordinal - start
         if 0 <= index < month_count:
-            by_key[key][index] = value
-    change_at = {index for index in change_index if 0 <= index < month_count}
-    columns = tuple(_runs(by_key[d.key], month_count) for d in calculation.inputs)
+            steps[change.key].append((index, change.value))
+            change_at.add(index)
+    columns = tuple(_runs(steps[d.key], month_count) for d in definitions)
 
-    # attrgetter/map/compress keep the per-measurement work in C: this runs for
-    # every calculation of every report.
-    entries = calculation.measurements
-    measured_at = list(map(sub, map(_ORDINAL, entries), repeat(start)))
-    values = list(map(_VALUE, entries))
-    if measured_at and not (min(measured_at) >= 0 and max(measured_at) < month_count):
-        inside = [0 <= index < month_count for index in measured_at]
-        entries = tuple(compress(entries, inside))
-        measured_at = list(compress(measured_at, inside))
-        values = list(compress(values, inside))
-    value_at = dict(zip(measured_at, values, strict=True))
-    metric: list[Decimal | None] = list(map(value_at.get, range(month_count)))
-    origins: list[Provenance] = []
-    if provenance:
-        # `measured_at` is still in the order of `entries` here.
-        origin_at = dict.fromkeys(measured_at, Provenance.MEASURED)
-        for index in compress(measured_at, map(_ESTIMATE, entries)):
-            origin_at[index] = Provenance.ESTIMATE
-        origins = list(map(origin_at.get, range(month_count), repeat(Provenance.NONE)))
+    metric: list[Decimal | None] = [None] * month_count
+    origins: list[Provenance] = [_NONE] * month_count if provenance else []
+    measured_at: list[int] = []
+    for entry in calculation.measurements:
+        index = entry.month.ordinal - start
+        if 0 <= index < month_count:
+            metric[index] = entry.value
+            measured_at.append(index)
+            if provenance:
+                origins[index] = _ESTIMATE if entry.estimate else _MEASURED
     measured_at.sort()
     if measured_at and len(measured_at) < month_count - measured_at[0]:
         # Carry forward: each month without a value after the first measurement
-        # takes the previous month's (in ascending order, so runs of gaps carry).
+        # takes the previous month's (ascending, so runs of gaps carry). Finding
+        # the gaps runs in C; only the few gap months take a Python step.
         first_measured = measured_at[0]
-        for index in compress(range(month_count), map(is_, metric, repeat(None))):
-            if index > first_measured:
-                metric[index] = metric[index - 1]
-                if provenance:
-                    origins[index] = Provenance.CARRIED
+        gaps = map(is_, metric[first_measured:], repeat(None))
+        for index in compress(range(first_measured, month_count), gaps):
+            metric[index] = metric[index - 1]
+            if provenance:
+                origins[index] = _CARRIED
     return Timeline(
         first=first,
         month_count=month_count,
@@ -115,15 +110,17 @@ def build_timeline(
     )
 
 
-def _runs(changes: dict[int, Decimal], month_count: int) -> tuple[Decimal, ...]:
+def _runs(steps: list[tuple[int, Decimal]], month_count: int) -> tuple[Decimal, ...]:
     """A column holding each change's value from its month until the next change."""
     if not month_count:
         return ()
-    at = sorted(changes)
+    # At most one change per input and month (the model checks), so sorting the
+    # (index, value) pairs never compares two values.
+    steps.sort()
     # The model guarantees a change at the first month.
-    assert at
-    assert at[0] == 0
+    assert steps
+    assert steps[0][0] == 0
     column: list[Decimal] = []
-    for index, end in zip(at, [*at[1:], month_count], strict=True):
-        column.extend([changes[index]] * (end - index))
+    for (index, value), (end, _) in zip(steps, [*steps[1:], (month_count, None)], strict=True):
+        column += [value] * (end - index)
     return tuple(column)

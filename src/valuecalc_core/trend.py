@@ -36,6 +36,8 @@ ACCELERATION_FACTOR = Decimal("1.5")
 
 
 _VALUE = itemgetter(1)
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
 
 
 class Trend(StrEnum):
@@ -49,26 +51,36 @@ class Trend(StrEnum):
 
 def classify_trend(metric: ImprovementMetric, measured: Sequence[tuple[Month, Decimal]]) -> Trend:
     """Classify `measured` (month, value) pairs, months ascending and distinct, by the rule above."""
+    return classify_values(
+        metric, list(map(_VALUE, measured)), [month.ordinal for month, _ in measured]
+    )
+
+
+def classify_values(
+    metric: ImprovementMetric, measured: Sequence[Decimal], ordinals: Sequence[int]
+) -> Trend:
+    """`classify_trend` on the measured values and their months' ordinals, as two columns.
+
+    The report has these columns already (one pair per month with its own value),
+    so it does not build (month, value) pairs only to take them apart again.
+    """
     if len(measured) < MIN_MEASUREMENTS:
         return Trend.INSUFFICIENT_DATA
-    values = list(map(_VALUE, measured))
-    if metric.direction is Direction.LOWER_IS_BETTER:
-        values = list(map(neg, values))
+    values = list(map(neg, measured)) if metric.direction is Direction.LOWER_IS_BETTER else measured
     changes = list(map(sub, values[1:], values[:-1]))
-    path = sum(map(abs, changes), Decimal(0))
+    path = sum(map(abs, changes), _ZERO)
     net = values[-1] - values[0]
-    scale = abs(metric.baseline) or max(abs(v) for v in values) or Decimal(1)
+    scale = abs(metric.baseline) or max(map(abs, values)) or _ONE
     if path <= FLAT_SHARE * scale:
         return Trend.FLAT
     if path > VOLATILITY_FACTOR * abs(net):
         return Trend.VOLATILE
     if net < 0:
         return Trend.DECLINING
-    ordinals = [month.ordinal for month, _ in measured]
     gaps = list(map(sub, ordinals[1:], ordinals[:-1]))
     half = len(changes) // 2
-    early = sum(changes[:half], Decimal(0)) / sum(gaps[:half])
-    late = sum(changes[-half:], Decimal(0)) / sum(gaps[-half:])
+    early = sum(changes[:half], _ZERO) / sum(gaps[:half])
+    late = sum(changes[-half:], _ZERO) / sum(gaps[-half:])
     if late > ACCELERATION_FACTOR * early:
         return Trend.ACCELERATING
     return Trend.STEADY_CLIMB

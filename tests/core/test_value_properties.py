@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,11 +17,19 @@ from tests.strategies import (
     metric_values,
     trackers,
 )
+from valuecalc_core.formula import (
+    BUILTIN_VARIABLES,
+    Formula,
+    FormulaEvaluationError,
+    compile_formula,
+)
 from valuecalc_core.measurement_table import CalculationTable, tracker_table
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.report import portfolio_report, tracker_report
+from valuecalc_core.review import CalculationAnnotations, review_calculation
 from valuecalc_core.roi import cost_schedule
+from valuecalc_core.timeline import Provenance
 from valuecalc_core.tracker_model import (
     CalculationSpec,
     Direction,
@@ -30,7 +38,9 @@ from valuecalc_core.tracker_model import (
     MeasurementEntry,
     MissingMonthsPolicy,
     TrackerSpec,
+    UseCaseStatus,
 )
+from valuecalc_core.trend import classify_trend
 from valuecalc_core.valuation import compile_calculation, exact_context
 
 ZERO = Decimal(0)
@@ -277,3 +287,244 @@ def test_portfolio_summary_agrees_with_the_full_tracker_report(
     assert summary.roi == report.roi
     assert summary.projected == report.comparison.total_projected
     assert set(summary.projection_incomplete) == set(report.comparison.incomplete)
+
+
+# --- A reference oracle: the SPEC 3 definitions computed month by month, as plainly as possible.
+# The core evaluates columns, only where an argument changes, and in bulk; this
+# recomputes every month from scratch (latest change at or before the month,
+# latest measurement at or before it, the formula through `Formula.evaluate`,
+# rounding once) and every total as a plain sum, so an optimization that changes
+# any number shows up here.
+
+
+@dataclasses.dataclass
+class _ReferenceMonth:
+    metric: Decimal | None
+    provenance: Provenance
+    inputs: dict[str, Decimal]
+    delta: Decimal | None
+    improvement: Decimal | None
+    benefit: Decimal | None
+    error: str | None
+    reason: str | None
+
+
+def _reference_benefit(
+    formula: Formula,
+    calculation: CalculationSpec,
+    metric: Decimal,
+    inputs: dict[str, Decimal],
+    quantum: Decimal,
+) -> tuple[Decimal | None, str | None, Decimal, Decimal | None]:
+    """(rounded benefit, error code, delta, improvement) for one month's values (SPEC 3)."""
+    spec = calculation.metric
+    higher = spec.direction is Direction.HIGHER_IS_BETTER
+    delta = metric - spec.baseline if higher else spec.baseline - metric
+    improvement = None if spec.baseline == 0 else delta / abs(spec.baseline)
+    if "improvement" in formula.variables and improvement is None:
+        return None, "undefined_improvement", delta, improvement
+    if "target" in formula.variables and spec.target is None:
+        return None, "undefined_target", delta, improvement
+    values = dict(inputs, metric=metric, baseline=spec.baseline, delta=delta)
+    if improvement is not None:
+        values["improvement"] = improvement
+    if spec.target is not None:
+        values["target"] = spec.target
+    try:
+        exact = formula.evaluate(values)
+    except FormulaEvaluationError as failure:
+        return None, failure.code, delta, improvement
+    try:
+        return exact.quantize(quantum, rounding=ROUND_HALF_EVEN), None, delta, improvement
+    except ArithmeticError:
+        return None, "overflow", delta, improvement
+
+
+def _reference_months(
+    calculation: CalculationSpec, tracker: TrackerSpec, month_count: int
+) -> list[_ReferenceMonth]:
+    names = {d.key for d in calculation.inputs} | BUILTIN_VARIABLES
+    formula = compile_formula(calculation.formula, names)
+    rows = []
+    for index in range(month_count):
+        month = tracker.period.first + index
+        inputs = {}
+        for definition in calculation.inputs:
+            changes = [
+                c for c in calculation.input_changes if c.key == definition.key and c.month <= month
+            ]
+            inputs[definition.key] = max(changes, key=lambda c: c.month).value
+        earlier = [m for m in calculation.measurements if m.month <= month]
+        if not earlier:
+            rows.append(
+                _ReferenceMonth(
+                    None, Provenance.NONE, inputs, None, None, None, None, "no_measurement"
+                )
+            )
+            continue
+        latest = max(earlier, key=lambda m: m.month)
+        if latest.month != month:
+            provenance = Provenance.CARRIED
+        else:
+            provenance = Provenance.ESTIMATE if latest.estimate else Provenance.MEASURED
+        benefit, error, delta, improvement = _reference_benefit(
+            formula, calculation, latest.value, inputs, money_quantum(tracker.currency)
+        )
+        reason = None
+        if (
+            tracker.missing_months is MissingMonthsPolicy.NO_BENEFIT
+            and provenance is Provenance.CARRIED
+        ):
+            benefit, error, reason = None, None, "carried_month_no_benefit"
+        rows.append(
+            _ReferenceMonth(
+                latest.value, provenance, inputs, delta, improvement, benefit, error, reason
+            )
+        )
+    return rows
+
+
+def _reference_projection(
+    calculation: CalculationSpec, tracker: TrackerSpec, rows: list[_ReferenceMonth]
+) -> list[Decimal | None] | None:
+    """Projected benefit per month (SPEC 3 "Projection"), None without a target."""
+    spec = calculation.metric
+    if spec.target is None:
+        return None
+    names = {d.key for d in calculation.inputs} | BUILTIN_VARIABLES
+    formula = compile_formula(calculation.formula, names)
+    projected: list[Decimal | None] = []
+    for index, row in enumerate(rows):
+        steps = [s for s in calculation.ramp if s.from_month <= index + 1]
+        if not calculation.ramp:
+            share = Decimal(1)
+        elif not steps:
+            share = Decimal(0)
+        else:
+            share = max(steps, key=lambda s: s.from_month).share
+        metric = spec.baseline + share * (spec.target - spec.baseline)
+        quantum = money_quantum(tracker.currency)
+        projected.append(_reference_benefit(formula, calculation, metric, row.inputs, quantum)[0])
+    return projected
+
+
+def _reference_cost(tracker: TrackerSpec, month_count: int) -> list[Decimal]:
+    """cost(m) as `roi` documents it: a yearly fee's twelfth, the remainder in a year's 12th month."""
+    quantum = money_quantum(tracker.currency)
+    fee = tracker.fees.recurring_amount
+    cost = []
+    for index in range(month_count):
+        if tracker.fees.recurring_interval is FeeInterval.MONTH:
+            amount = fee
+        else:
+            twelfth = (fee / 12).quantize(quantum, rounding=ROUND_HALF_EVEN)
+            amount = fee - 11 * twelfth if index % 12 == 11 else twelfth
+        for one_time in tracker.fees.one_time:
+            if one_time.month == tracker.period.first + index:
+                amount += one_time.amount
+        cost.append(amount)
+    return cost
+
+
+def _annotations(tracker: TrackerSpec, data: st.DataObject) -> dict[str, CalculationAnnotations]:
+    months = st.frozensets(st.sampled_from(tracker.period.months()), max_size=3)
+    return {
+        c.id: CalculationAnnotations(data.draw(months), data.draw(months))
+        for c in tracker.calculations()
+    }
+
+
+@given(trackers(), st.integers(-2, 16), st.data())
+def test_report_agrees_with_a_month_by_month_reference(
+    tracker: TrackerSpec, shift: int, data: st.DataObject
+) -> None:
+    as_of = START + shift
+    annotations = _annotations(tracker, data)
+    report = tracker_report(tracker, as_of, annotations)
+    assert tracker_table(tracker, as_of) == report.table
+    month_count = min(max(shift + 1, 0), len(tracker.period))
+    months = tuple(START + i for i in range(month_count))
+    assert report.table.months == months
+    tracker_benefit = [ZERO] * month_count
+    tracker_projected = [ZERO] * month_count
+    incomplete: list[str] = []
+    with exact_context():
+        for use_case, use_case_report in zip(tracker.use_cases, report.use_cases, strict=True):
+            counted = use_case.status is UseCaseStatus.ACTIVE
+            assert use_case_report.table.counted == counted
+            use_case_benefit = [ZERO] * month_count
+            for calculation, calc_report in zip(
+                use_case.calculations, use_case_report.calculations, strict=True
+            ):
+                rows = _reference_months(calculation, tracker, month_count)
+                table = calc_report.table
+                assert table.calculation == calculation
+                assert table.metric == tuple(r.metric for r in rows)
+                assert table.provenance == tuple(r.provenance for r in rows)
+                for column in table.inputs:
+                    assert column.values == tuple(r.inputs[column.key] for r in rows)
+                assert table.delta == tuple(r.delta for r in rows)
+                assert table.improvement == tuple(r.improvement for r in rows)
+                assert table.benefit == tuple(r.benefit for r in rows)
+                assert table.error == tuple(r.error for r in rows)
+                assert table.no_benefit_reason == tuple(r.reason for r in rows)
+                realized = [r.benefit or ZERO for r in rows]
+                assert table.total_benefit == sum(realized, ZERO)
+                running = ZERO
+                for index, amount in enumerate(realized):
+                    running += amount
+                    assert table.cumulative_benefit[index] == running
+                    use_case_benefit[index] += amount
+                projected = _reference_projection(calculation, tracker, rows)
+                if projected is None:
+                    assert calc_report.projection is None
+                    projected = [None] * month_count
+                else:
+                    assert calc_report.projection is not None
+                    assert calc_report.projection.benefit == tuple(projected)
+                comparison = calc_report.comparison
+                assert comparison.realized == tuple(realized)
+                assert comparison.projected == tuple(projected)
+                assert comparison.variance == tuple(
+                    None if p is None else r - p for r, p in zip(realized, projected, strict=True)
+                )
+                assert comparison.total_projected == sum((p or ZERO for p in projected), ZERO)
+                own = [r.provenance in (Provenance.MEASURED, Provenance.ESTIMATE) for r in rows]
+                measured = [(months[i], r.metric) for i, r in enumerate(rows) if own[i]]
+                assert calc_report.trend == classify_trend(calculation.metric, measured)  # type: ignore[arg-type]
+                expected_findings = review_calculation(
+                    calculation.id,
+                    calculation.metric.baseline,
+                    months,
+                    [r.metric for r in rows],
+                    [r.provenance for r in rows],
+                    annotations[calculation.id],
+                )
+                assert calc_report.findings == (expected_findings if counted else ())
+                if counted:
+                    for index in range(month_count):
+                        tracker_projected[index] += projected[index] or ZERO
+                    # Missing (no target) or failed in some month (SPEC 3, `projection`).
+                    if calculation.metric.target is None or None in projected:
+                        incomplete.append(calculation.id)
+            assert use_case_report.table.benefit == tuple(use_case_benefit)
+            assert use_case_report.table.total_benefit == sum(use_case_benefit, ZERO)
+            assert use_case_report.comparison.total_realized == sum(use_case_benefit, ZERO)
+            if counted:
+                tracker_benefit = [
+                    a + b for a, b in zip(tracker_benefit, use_case_benefit, strict=True)
+                ]
+    assert report.table.benefit == tuple(tracker_benefit)
+    assert report.table.total_benefit == sum(tracker_benefit, ZERO)
+    assert report.comparison.projected == tuple(tracker_projected)
+    assert report.comparison.total_projected == sum(tracker_projected, ZERO)
+    assert report.comparison.incomplete == tuple(incomplete)
+    cost = _reference_cost(tracker, month_count)
+    assert report.roi.cost == tuple(cost)
+    assert report.roi.total_cost == sum(cost, ZERO)
+    assert report.roi.total_benefit == sum(tracker_benefit, ZERO)
+    summary = portfolio_report([tracker], as_of).trackers[0]
+    assert summary.realized == sum(tracker_benefit, ZERO)
+    assert summary.projected == sum(tracker_projected, ZERO)
+    assert summary.projection_incomplete == tuple(incomplete)
+    assert summary.roi == report.roi
