@@ -46,5 +46,15 @@ bench-core: $(STAMP)
 bench-revenue: $(STAMP)
 	$(BIN)/python bench/bench_revenue.py
 
+# Bulk measurement writes through the API vs a raw COPY of the same rows (PostgreSQL:
+# TEST_DATABASE_URL's server or the embedded one).
+bench-ingest: $(STAMP)
+	$(BIN)/python bench/bench_ingest.py
+
+# The tracker report over HTTP under load (uvicorn + a separate load generator) on a local
+# PostgreSQL: TEST_DATABASE_URL's server if set, else an embedded one in a temp folder.
+bench-api: $(STAMP)
+	$(BIN)/python bench/bench_api.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

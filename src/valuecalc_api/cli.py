@@ -60,6 +60,7 @@ def _in_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]])
 def _print_demo(demo: DemoResult) -> None:
     print(f'Created the demo organization "{demo.organization_name}" ({demo.organization_id}).')
     print(f"Its admin API key, shown only this once: {demo.admin_key}")
+    print(f"Demo Value Tracker: {demo.tracker_id} (GET /v1/trackers/{demo.tracker_id}/report)")
 
 
 def serve(settings: Settings) -> None:

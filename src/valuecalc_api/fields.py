@@ -9,8 +9,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetPydanticSchema,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from valuecalc_api.problems import invalid
 from valuecalc_core.errors import CoreError
@@ -65,18 +74,33 @@ DecimalStr = Annotated[
     ),
 ]
 
-MonthStr = Annotated[
-    Month,
-    BeforeValidator(_to_month),
-    PlainSerializer(lambda m: str(m), return_type=str),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^\d{4}-(0[1-9]|1[0-2])$",
-            "description": "A calendar month, YYYY-MM.",
-            "examples": ["2026-03"],
-        }
-    ),
+
+def _month_schema(_source: Any, _handler: GetCoreSchemaHandler) -> CoreSchema:
+    # Built without the `Month` dataclass's own schema: pydantic would register that as a
+    # shared definition in any model with two month fields, and FastAPI would then publish
+    # it as bogus `Month-Input`/`Month-Output` components of the OpenAPI contract.
+    return core_schema.no_info_plain_validator_function(
+        _to_month,
+        serialization=core_schema.plain_serializer_function_ser_schema(
+            str, return_schema=core_schema.str_schema()
+        ),
+    )
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+_MONTH_JSON_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": MONTH_PATTERN,
+    "description": "A calendar month, YYYY-MM.",
+    "examples": ["2026-03"],
+}
+
+MonthStr = Annotated[Month, GetPydanticSchema(_month_schema), WithJsonSchema(_MONTH_JSON_SCHEMA)]
+
+# A month the code has already written as `YYYY-MM` (bodies assembled as plain JSON data):
+# documented exactly like `MonthStr`, but kept as text.
+MonthText = Annotated[
+    str, StringConstraints(pattern=MONTH_PATTERN), WithJsonSchema(_MONTH_JSON_SCHEMA)
 ]
 
 CurrencyCode = Annotated[

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     list_limit_max: int = 200
     # Evidence files (evidence/routes.py): larger files are refused with 413, nothing stored.
     evidence_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # Serialized reports kept in memory per worker process (reports/cache.py), keyed by the
+    # tracker's data version so an entry is never stale; bounded by entries and bytes.
+    report_cache_enabled: bool = True
+    report_cache_max_entries: int = Field(default=512, ge=0)
+    report_cache_max_bytes: int = Field(default=128 * 1024 * 1024, ge=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:

@@ -26,6 +26,7 @@ from valuecalc_api.embedded import DATABASE_NAME
 START_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 30
 KEY_PATTERN = re.compile(r"vc_live_[A-Za-z0-9_-]+")
+TRACKER_PATTERN = re.compile(r"Demo Value Tracker: ([0-9a-f-]{36})")
 
 
 def _free_port() -> int:
@@ -129,6 +130,13 @@ def test_serve_seeds_the_demo_once_and_keeps_data_across_restarts(tmp_path: Path
         first = httpx.get(f"{base_url}/v1/organization", headers=headers, timeout=10)
         assert first.status_code == 200, first.text
         assert first.json()["name"] == "Demo Vendor"
+        trackers = TRACKER_PATTERN.findall(output)
+        assert len(trackers) == 1, output
+        report_path = f"{base_url}/v1/trackers/{trackers[0]}/report?as_of=2026-03"
+        report = httpx.get(report_path, headers=headers, timeout=10)
+        assert report.status_code == 200, report.text
+        # The seed's sentence: "$109,000 in realized benefit" by March.
+        assert report.json()["totals"]["realized"] == "109000.00"
 
     # Stopping the API stopped its embedded PostgreSQL too.
     assert not (data_dir / "postgres" / "postmaster.pid").exists()
@@ -139,6 +147,9 @@ def test_serve_seeds_the_demo_once_and_keeps_data_across_restarts(tmp_path: Path
         again = httpx.get(f"{base_url}/v1/organization", headers=headers, timeout=10)
         assert again.status_code == 200, again.text
         assert again.json() == first.json()
+        report_again = httpx.get(report_path, headers=headers, timeout=10)
+        assert report_again.status_code == 200, report_again.text
+        assert report_again.json() == report.json()
         assert _count_organizations(data_dir / "postgres") == 1
 
 

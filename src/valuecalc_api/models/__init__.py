@@ -5,6 +5,7 @@ from valuecalc_api.models.audit import AuditAction, AuditEntity, AuditEvent
 from valuecalc_api.models.base import Base
 from valuecalc_api.models.calculation import Calculation, CalculationInput, RampStep
 from valuecalc_api.models.customer import Customer
+from valuecalc_api.models.data_version import TrackerDataVersion
 from valuecalc_api.models.evidence import Evidence, EvidenceBlob, EvidenceKind, Note
 from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
@@ -33,6 +34,7 @@ __all__ = [
     "RampStep",
     "Role",
     "Tracker",
+    "TrackerDataVersion",
     "TrackerLock",
     "UseCase",
 ]

@@ -1,0 +1,287 @@
+"""How fast the API serves a large tracker report under load (`make bench-api`).
+
+On a local PostgreSQL (TEST_DATABASE_URL's server, a fresh database; else an embedded
+pgserver in a temp folder) it seeds one tracker of 50 use cases x 2 calculations x 36
+months (measurements in ~90 % of months, input changes, a yearly and a one-time fee,
+ramps), serves the app with uvicorn in a subprocess (one worker, rate limits off), and
+drives it from a separate load-generator process (`api_load.py`, loopback only, every
+phase bounded in time and requests):
+
+1. `/healthz` (no database): the trivial endpoint's requests/s, the reference;
+2. the tracker report alone, one request at a time: its service latency;
+3. the tracker report alone at the same concurrency as (1): the throughput ratio;
+4. mixed: report readers and measurement writers (PUT) at the same time.
+
+It does so twice: with the report cache (`reports.cache`; repeated GETs are hits, every
+PUT renews the tracker's data version so the next GET misses once), and with the cache
+disabled (every report computed: the cold path). Each run has its own trivial reference.
+
+Targets: report p50 <= 30 ms; report throughput >= 0.3 x trivial. Also prints where a
+report's time goes, measured in this process. Prints, never asserts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic_core import to_json
+from sqlalchemy import text
+
+from api_seed import MONTHS, START, USE_CASES, bench_database, seed
+from valuecalc_api import migrate
+from valuecalc_api.db import create_engine, create_sessionmaker
+from valuecalc_api.reports.report_payload import tracker_report_payload
+from valuecalc_api.reports.repository import load_tracker_rows
+from valuecalc_api.reports.service import tracker_specs
+from valuecalc_api.settings import Settings
+from valuecalc_core.report import tracker_report
+
+CONCURRENCY = 4
+PHASE_SECONDS = 6
+MAX_REQUESTS = 5000
+HERE = Path(__file__).resolve().parent
+
+
+# --- where the time goes (in this process) ---------------------------------------------
+
+
+async def breakdown(url: str, tracker_id: str) -> dict[str, float]:
+    """Best-of-N milliseconds of each step of a report, in this process."""
+    engine = create_engine(url, pool_size=1)
+    sessions = create_sessionmaker(engine)
+    steps: dict[str, float] = {}
+
+    def best(name: str, seconds: float) -> None:
+        steps[name] = min(steps.get(name, float("inf")), seconds * 1000)
+
+    try:
+        async with sessions() as session:
+            organization_id = await session.scalar(
+                text("SELECT organization_id FROM trackers WHERE id = :id"), {"id": tracker_id}
+            )
+        for _ in range(7):
+            async with sessions() as session:
+                started = time.perf_counter()
+                rows = await load_tracker_rows(
+                    session, organization_id, tracker_ids=[uuid.UUID(tracker_id)]
+                )
+                best("load (8 queries, rows)", time.perf_counter() - started)
+            for name, step in _steps(rows).items():
+                started = time.perf_counter()
+                step()
+                best(name, time.perf_counter() - started)
+    finally:
+        await engine.dispose()
+    return steps
+
+
+def _steps(rows: Any) -> dict[str, Callable[[], object]]:
+    state: dict[str, Any] = {}
+
+    def convert() -> None:
+        [state["loaded"]] = tracker_specs(rows)
+
+    def compute() -> None:
+        spec = state["loaded"].spec
+        state["report"] = tracker_report(spec, spec.period.last)
+
+    def present() -> None:
+        state["payload"] = tracker_report_payload(state["report"], state["loaded"])
+
+    def serialize() -> None:
+        state["json"] = to_json(state["payload"])
+
+    return {
+        "rows -> TrackerSpec": convert,
+        "core tracker_report": compute,
+        "payload (strings)": present,
+        "JSON serialization": serialize,
+    }
+
+
+# --- server and load -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(url: str, *, cache: bool) -> Iterator[str]:
+    port = _free_port()
+    env = os.environ | {
+        "VALUECALC_DATABASE_URL": url,
+        "VALUECALC_ENVIRONMENT": "test",
+        "VALUECALC_RATE_LIMIT_ENABLED": "false",
+        "VALUECALC_REPORT_CACHE_ENABLED": "true" if cache else "false",
+    }
+    env.pop("DATABASE_URL", None)
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "valuecalc_api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(command, env=env, cwd=tempfile.gettempdir())
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("uvicorn did not start within 60 s")
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _plan(base_url: str, seeded: dict[str, Any], cache: bool) -> dict[str, Any]:
+    report = [[f"/v1/trackers/{seeded['tracker_id']}/report", None]]
+    # Values drawn per run, with decimals, so a PUT almost never writes the value already
+    # stored (an unchanged value is not a write, and would leave the data version as is).
+    rng = random.Random(7 + cache)
+    puts = [
+        [
+            f"/v1/calculations/{calculation_id}/measurements/{START + rng.randrange(MONTHS)}",
+            {"value": f"{rng.randint(100, 400)}.{rng.randint(0, 99):02d}", "source": "bench"},
+        ]
+        for _ in range(3)  # the plan goes on a command line: keep it short
+        for calculation_id in seeded["calculations"]
+    ]
+    healthz = [["/healthz", None]]
+    small = [[f"/v1/trackers/{seeded['small_tracker_id']}/report", None]]
+
+    def phase(name: str, *streams: tuple[str, str, list[Any], int]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "seconds": PHASE_SECONDS,
+            "max_requests": MAX_REQUESTS,
+            "streams": [
+                {"label": label, "method": method, "requests": requests, "concurrency": workers}
+                for label, method, requests, workers in streams
+            ],
+        }
+
+    warmup = phase("warmup", ("report", "GET", report, 2), ("put", "PUT", puts, 1))
+    warmup["seconds"] = 2
+    state = "warm cache" if cache else "cold, no cache"
+    return {
+        "base_url": base_url,
+        "headers": {"Authorization": f"Bearer {seeded['key']}"},
+        "phases": [
+            warmup,
+            phase("trivial", ("healthz", "GET", healthz, CONCURRENCY)),
+            phase(f"report, one at a time, {state}", ("report", "GET", report, 1)),
+            phase(f"small report, one at a time, {state}", ("small report", "GET", small, 1)),
+            phase(f"report alone, {state}", ("report", "GET", report, CONCURRENCY)),
+            phase(
+                "mixed: every PUT invalidates" if cache else "mixed, no cache",
+                ("report", "GET", report, CONCURRENCY - 1),
+                ("put measurement", "PUT", puts, 1),
+            ),
+        ],
+    }
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _print_results(results: dict[str, Any]) -> None:
+    trivial = results["trivial"]
+    trivial_rps = len(trivial["streams"]["healthz"]["latencies_ms"]) / trivial["wall_seconds"]
+    for name, phase in results.items():
+        if name == "warmup":
+            continue
+        print(f"  {name} ({phase['wall_seconds']:.1f} s):")
+        for label, stream in phase["streams"].items():
+            latencies = stream["latencies_ms"]
+            if not latencies:
+                print(f"    {label:16s} no successful request; errors: {stream['errors']}")
+                continue
+            rps = len(latencies) / phase["wall_seconds"]
+            line = (
+                f"    {label:16s} n={len(latencies):5d}  p50 {statistics.median(latencies):7.1f} ms"
+                f"  p99 {_percentile(latencies, 0.99):7.1f} ms  {rps:8.1f} req/s"
+            )
+            if label != "healthz":
+                line += f"  ({rps / trivial_rps:.3f} x trivial)"
+            if stream["failed"]:
+                line += f"  failed {stream['failed']}: {stream['errors'][:1]}"
+            if label == "report" and "mixed" in name:
+                line += f"  ({stream['distinct_etags']} report versions seen)"
+            print(line)
+
+
+def main() -> None:
+    settings = Settings(_env_file=None, environment="test")
+    print(f"bench-api: one tracker, {USE_CASES} use cases x 2 calculations x {MONTHS} months")
+    print(f"  machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
+    with bench_database() as url:
+        migrate.upgrade(url)
+        started = time.perf_counter()
+        seeded = asyncio.run(seed(url, settings))
+        print(f"  seeded in {time.perf_counter() - started:.1f} s")
+        steps = asyncio.run(breakdown(url, seeded["tracker_id"]))
+        print("  one report in this process, best of 7:")
+        for name, ms in steps.items():
+            print(f"    {name:24s} {ms:7.2f} ms")
+        print(f"    {'sum':24s} {sum(steps.values()):7.2f} ms")
+        for cache in (True, False):
+            with serving(url, cache=cache) as base_url:
+                plan = json.dumps(_plan(base_url, seeded, cache))
+                load = subprocess.run(
+                    [sys.executable, str(HERE / "api_load.py"), plan],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=len(json.loads(plan)["phases"]) * (PHASE_SECONDS + 60),
+                )
+            print(
+                f"  {'WITH the report cache' if cache else 'WITHOUT the report cache (cold)'}, "
+                f"under load from a separate process (concurrency {CONCURRENCY}, loopback), "
+                f"load average {os.getloadavg()[0]:.2f}:"
+            )
+            _print_results(json.loads(load.stdout))
+    print(f"  load average {os.getloadavg()[0]:.2f} at the end (2 shared cores: figures vary)")
+    print("  targets: report p50 <= 30 ms (one at a time); report >= 0.3 x trivial throughput")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""The statements that write measurements in bulk, each with its audit events.
+
+One upsert (`INSERT … SELECT FROM unnest(…) ON CONFLICT … DO UPDATE … RETURNING`) and one
+delete, each carrying a second, data-modifying CTE that inserts one audit event per
+changed row (SPEC 6: who, when, before, after) in the same statement: no per-row ORM
+objects, no second round trip, no JSON built in Python. The rows' stored state was read
+(and locked) before, so `before` comes from the caller and `after` from the row itself. `before` / `after` hold the same
+keys as `audit.snapshots.measurement_state`: id, calculation_id, month, value, estimate,
+source, version; values as strings, `value` in plain notation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from valuecalc_api.audit.service import current_request_id
+from valuecalc_api.auth.dependencies import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMeasurement:
+    id: uuid.UUID
+    calculation_id: uuid.UUID
+    month: date
+    value: Decimal
+    estimate: bool
+    source: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementWrite:
+    """One row to create or update: `id` is the new row's (generated here) or the stored
+    one's; `before` is the stored state, None for a new row."""
+
+    id: uuid.UUID
+    tracker_id: uuid.UUID
+    calculation_id: uuid.UUID
+    month: date
+    value: Decimal
+    estimate: bool
+    source: str
+    before: StoredMeasurement | None
+
+
+# The rows of the wanted keys (`calculation_id` = ANY, months in their span), filtered to the wanted
+# pairs by the caller: at worst one scan of the table whatever its statistics say (right
+# after a bulk load they are stale, and a per-pair join could degrade into 10,000 scans).
+# FOR UPDATE is applied after ORDER BY, so rows are locked in key order: two bulk writes
+# of overlapping rows wait for each other instead of deadlocking.
+_EXISTING = text(
+    """
+    SELECT m.id, m.calculation_id, m.month, m.value, m.estimate, m.source, m.version
+    FROM measurements AS m
+    WHERE m.organization_id = CAST(:organization_id AS uuid)
+      AND m.calculation_id = ANY(CAST(:calculation_ids AS uuid[]))
+      AND m.month BETWEEN CAST(:first AS date) AND CAST(:last AS date)
+    ORDER BY m.calculation_id, m.month
+    FOR UPDATE
+    """
+)
+
+
+async def existing_measurements(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    keys: Sequence[tuple[uuid.UUID, date]],
+) -> dict[tuple[uuid.UUID, date], StoredMeasurement]:
+    """The stored measurements of these (calculation, month) pairs, locked FOR UPDATE
+    (with any others of those calculations between the first and last month)."""
+    if not keys:
+        return {}
+    months = [key[1] for key in keys]
+    result = await session.execute(
+        _EXISTING,
+        {
+            "organization_id": organization_id,
+            "calculation_ids": sorted({key[0] for key in keys}),
+            "first": min(months),
+            "last": max(months),
+        },
+    )
+    wanted = set(keys)
+    return {
+        (row[1], row[2]): StoredMeasurement(*row)
+        for row in result.all()
+        if (row[1], row[2]) in wanted
+    }
+
+
+def planned_versions(befores: Sequence[int | None]) -> tuple[int, int]:
+    """(count, sum of new versions) a write of rows with these stored versions must give."""
+    return len(befores), sum(1 if before is None else before + 1 for before in befores)
+
+
+AUDIT_EVENT_COLUMNS = """
+    id, organization_id, actor_key_id, request_id, tracker_id, calculation_id,
+    entity_type, entity_id, month, action, before, after
+"""
+
+# The rows travel as arrays, with their stored state (`before_*`, null for a new row):
+# the audit events are built from the same arrays, so the statement joins nothing
+# (a join between two CTEs has no index and no statistics: quadratic at 10,000 rows).
+_UPSERT = text(
+    f"""
+    WITH incoming AS (
+        SELECT * FROM unnest(
+            CAST(:ids AS uuid[]), CAST(:tracker_ids AS uuid[]), CAST(:calculation_ids AS uuid[]),
+            CAST(:months AS date[]), CAST(:measured AS numeric[]),
+            CAST(:estimates AS boolean[]), CAST(:sources AS varchar[]),
+            CAST(:before_values AS numeric[]), CAST(:before_estimates AS boolean[]),
+            CAST(:before_sources AS varchar[]), CAST(:before_versions AS integer[])
+        ) WITH ORDINALITY AS i(
+            id, tracker_id, calculation_id, month, value, estimate, source,
+            before_value, before_estimate, before_source, before_version, n
+        )
+    ),
+    written AS (
+        INSERT INTO measurements AS m (
+            id, organization_id, calculation_id, month, value, estimate, source, version
+        )
+        SELECT i.id, CAST(:organization_id AS uuid), i.calculation_id, i.month,
+               i.value, i.estimate, i.source, 1
+        FROM incoming AS i
+        ORDER BY i.calculation_id, i.month
+        ON CONFLICT (calculation_id, month) DO UPDATE
+        SET value = EXCLUDED.value, estimate = EXCLUDED.estimate, source = EXCLUDED.source,
+            version = m.version + 1, updated_at = now()
+        WHERE (m.value, m.estimate, m.source)
+              IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.estimate, EXCLUDED.source)
+        RETURNING m.version
+    ),
+    audited AS (
+        INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
+        SELECT gen_random_uuid(), CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid),
+               CAST(:request_id AS varchar), i.tracker_id, i.calculation_id,
+               'measurement', i.id, i.month,
+               CASE WHEN i.before_version IS NULL THEN 'create' ELSE 'update' END,
+               CASE WHEN i.before_version IS NULL THEN NULL ELSE jsonb_build_object(
+                   'id', i.id::text, 'calculation_id', i.calculation_id::text,
+                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.before_value::text,
+                   'estimate', i.before_estimate, 'source', i.before_source,
+                   'version', i.before_version
+               ) END,
+               jsonb_build_object(
+                   'id', i.id::text, 'calculation_id', i.calculation_id::text,
+                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.value::text,
+                   'estimate', i.estimate, 'source', i.source,
+                   'version', coalesce(i.before_version + 1, 1)
+               )
+        FROM incoming AS i
+        ORDER BY i.n
+    )
+    SELECT count(*), coalesce(sum(w.version), 0) FROM written AS w
+    """  # noqa: S608 - the only interpolation is the constant column list above
+)
+
+
+async def upsert_measurements(
+    session: AsyncSession, principal: Principal, rows: Sequence[MeasurementWrite]
+) -> tuple[int, int]:
+    """Write the rows (each a different calculation-month) and one audit event each;
+    returns how many rows were written and the sum of their new versions.
+
+    The caller checks both against its plan (`planned_versions`). Every surprise shows:
+    a row someone else created meanwhile is updated instead (version above 1), a row
+    someone else set to the same value is not written (one row fewer); versions never
+    come out lower than planned, so equal count and sum mean every row is as planned."""
+    if not rows:
+        return 0, 0
+    result = await session.execute(
+        _UPSERT,
+        {
+            "organization_id": principal.organization_id,
+            "actor_key_id": principal.key_id,
+            "request_id": current_request_id.get(),
+            "ids": [row.id for row in rows],
+            "tracker_ids": [row.tracker_id for row in rows],
+            "calculation_ids": [row.calculation_id for row in rows],
+            "months": [row.month for row in rows],
+            "measured": [row.value for row in rows],
+            "estimates": [row.estimate for row in rows],
+            "sources": [row.source for row in rows],
+            "before_values": [row.before.value if row.before else None for row in rows],
+            "before_estimates": [row.before.estimate if row.before else None for row in rows],
+            "before_sources": [row.before.source if row.before else None for row in rows],
+            "before_versions": [row.before.version if row.before else None for row in rows],
+        },
+    )
+    written, versions = result.one()
+    return int(written), int(versions)
+
+
+_DELETE = text(
+    f"""
+    WITH incoming AS (
+        SELECT * FROM unnest(
+            CAST(:ids AS uuid[]), CAST(:tracker_ids AS uuid[]), CAST(:calculation_ids AS uuid[]),
+            CAST(:months AS date[]), CAST(:before_values AS numeric[]),
+            CAST(:before_estimates AS boolean[]), CAST(:before_sources AS varchar[]),
+            CAST(:before_versions AS integer[])
+        ) WITH ORDINALITY AS i(
+            id, tracker_id, calculation_id, month, value, estimate, source, version, n
+        )
+    ),
+    gone AS (
+        DELETE FROM measurements AS m
+        WHERE m.organization_id = CAST(:organization_id AS uuid)
+          AND m.id = ANY(CAST(:ids AS uuid[]))
+        RETURNING m.id
+    ),
+    audited AS (
+        INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
+        SELECT gen_random_uuid(), CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid),
+               CAST(:request_id AS varchar), i.tracker_id, i.calculation_id,
+               'measurement', i.id, i.month, 'delete',
+               jsonb_build_object(
+                   'id', i.id::text, 'calculation_id', i.calculation_id::text,
+                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.value::text,
+                   'estimate', i.estimate, 'source', i.source, 'version', i.version
+               ),
+               NULL
+        FROM incoming AS i
+        ORDER BY i.n
+    )
+    SELECT count(*) FROM gone
+    """  # noqa: S608 - the only interpolation is the constant column list above
+)
+
+
+async def delete_measurements(
+    session: AsyncSession,
+    principal: Principal,
+    rows: Sequence[tuple[uuid.UUID, StoredMeasurement]],
+) -> int:
+    """Remove the stored measurements (each with its tracker id) and record one audit
+    event each; returns how many were removed."""
+    if not rows:
+        return 0
+    removed = await session.scalar(
+        _DELETE,
+        {
+            "organization_id": principal.organization_id,
+            "actor_key_id": principal.key_id,
+            "request_id": current_request_id.get(),
+            "ids": [stored.id for _, stored in rows],
+            "tracker_ids": [tracker_id for tracker_id, _ in rows],
+            "calculation_ids": [stored.calculation_id for _, stored in rows],
+            "months": [stored.month for _, stored in rows],
+            "before_values": [stored.value for _, stored in rows],
+            "before_estimates": [stored.estimate for _, stored in rows],
+            "before_sources": [stored.source for _, stored in rows],
+            "before_versions": [stored.version for _, stored in rows],
+        },
+    )
+    return int(removed or 0)

@@ -1,0 +1,119 @@
+"""Bulk write endpoints for integrations (SPEC 6 "Bulk endpoints").
+
+Each takes `{"rows": [...]}` with 1 to 10,000 rows, validates all of them, and applies
+all or nothing. Bad rows: 422 problem+json whose `errors` name each one
+(`{"row": i, "field": …, "code": …, "message": …}`, `row` 0-based); if the only problems
+are locked months, 423 `month-locked` with the same list. They are POST, so a retry with
+the same `Idempotency-Key` replays the first answer instead of writing twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.exc import DBAPIError
+
+from valuecalc_api.auth.dependencies import EditorDep
+from valuecalc_api.db import SessionDep
+from valuecalc_api.imports import input_service, service
+from valuecalc_api.imports.gc_pause import collector_paused
+from valuecalc_api.imports.row_errors import RowsRefused, refused
+from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
+from valuecalc_api.imports.schemas import (
+    BulkResult,
+    InputChangeRow,
+    MeasurementRow,
+    bulk_body_schema,
+)
+
+router = APIRouter(tags=["bulk writes"])
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Bad rows (every one listed by index) or a bad envelope."},
+    423: {"description": "Every bad row would change a locked month (listed by index)."},
+    409: {"description": "A request with the same Idempotency-Key is still in flight."},
+    503: {"description": "A concurrent write to the same months: retry (Retry-After)."},
+}
+
+
+@router.post(
+    "/trackers/{tracker_id}/measurements/bulk",
+    response_model=BulkResult,
+    responses=_RESPONSES,
+    openapi_extra={"requestBody": bulk_body_schema(MeasurementRow)},
+)
+async def bulk_tracker_measurements(
+    tracker_id: uuid.UUID, request: Request, principal: EditorDep, session: SessionDep
+) -> Response:
+    """Set (or with `value: null` remove) many measurements of one tracker at once.
+
+    Rows address a calculation by `calculation_id` or by `calculation_key` (the tracker's
+    customer is implied; `customer_external_id`, if sent, must be it).
+    """
+    scope = await service.tracker_scope(session, principal, tracker_id)
+    with collector_paused():
+        rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
+        try:
+            outcome = await service.write_measurements(session, principal, rows, problems, scope)
+        except RowsRefused as error:
+            raise refused(error) from None
+        except DBAPIError as error:
+            if not service.is_transient(error):
+                raise
+            raise service.concurrent_write() from None
+        return outcome.response()
+
+
+@router.post(
+    "/measurements/bulk",
+    response_model=BulkResult,
+    responses=_RESPONSES,
+    openapi_extra={"requestBody": bulk_body_schema(MeasurementRow)},
+)
+async def bulk_measurements(
+    request: Request, principal: EditorDep, session: SessionDep
+) -> Response:
+    """Set (or remove) measurements of any trackers, addressed by the keys an integration
+    knows: `customer_external_id` + `calculation_key` + `month` (the tracker is the
+    customer's one with that calculation whose period contains the month; `tracker_id`
+    chooses when several do), or by `calculation_id` + `month`."""
+    with collector_paused():
+        rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
+        try:
+            outcome = await service.write_measurements(session, principal, rows, problems, None)
+        except RowsRefused as error:
+            raise refused(error) from None
+        except DBAPIError as error:
+            if not service.is_transient(error):
+                raise
+            raise service.concurrent_write() from None
+        return outcome.response()
+
+
+@router.post(
+    "/trackers/{tracker_id}/input-changes/bulk",
+    response_model=BulkResult,
+    responses=_RESPONSES,
+    openapi_extra={"requestBody": bulk_body_schema(InputChangeRow)},
+)
+async def bulk_input_changes(
+    tracker_id: uuid.UUID, request: Request, principal: EditorDep, session: SessionDep
+) -> Response:
+    """Set (or with `value: null` remove) many input changes of one tracker at once: input
+    `input_key` of the addressed calculation has `value` from `month` on."""
+    scope = await service.tracker_scope(session, principal, tracker_id)
+    with collector_paused():
+        rows, problems = validate_rows(rows_of_body(await request.body()), InputChangeRow)
+        try:
+            outcome = await input_service.write_input_changes(
+                session, principal, rows, problems, scope
+            )
+        except RowsRefused as error:
+            raise refused(error) from None
+        except DBAPIError as error:
+            if not service.is_transient(error):
+                raise
+            raise service.concurrent_write() from None
+        return outcome.response()

@@ -1,0 +1,271 @@
+"""HTTP endpoints of the read side of value tracking: tables, Measurements tab, reports.
+
+All reads: any key of the organization (viewer included) may call them; another
+organization's tracker or use case, or one outside a tracker-limited key, is a 404.
+Months: `as_of` defaults to the contract's last month, a later one is clipped to it, an
+earlier one than the contract's start is a 422; the Measurements tab's `month` must lie
+in the period. Tables and the report come as JSON, or CSV (`?format=csv` or
+`Accept: text/csv`).
+
+Tracker reads (tables, Measurements tab, report) carry a strong `ETag`, answer a matching
+`If-None-Match` with 304, and are served from an in-memory cache keyed by the tracker's
+data version (`reports.serving`, `reports.cache`); the portfolio is computed each time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic_core import to_json
+
+from valuecalc_api.auth.dependencies import PrincipalDep
+from valuecalc_api.db import SessionDep
+from valuecalc_api.fields import month_param
+from valuecalc_api.reports import csv_export, service, serving
+from valuecalc_api.reports.cache import ReportKey
+from valuecalc_api.reports.formats import FormatQuery, Representation, representation
+from valuecalc_api.reports.report_payload import (
+    DEFINITIONS,
+    default_portfolio_as_of,
+    portfolio_payload,
+    tracker_report_payload,
+)
+from valuecalc_api.reports.schemas import (
+    MeasurementsViewOut,
+    PortfolioOut,
+    TrackerReportOut,
+    TrackerTableOut,
+    UseCaseTableResponse,
+)
+from valuecalc_api.reports.serving import Built
+from valuecalc_api.reports.tables import single_use_case_payload, tracker_table_payload
+from valuecalc_api.reports.view import default_month, measurements_view
+from valuecalc_core.measurement_table import tracker_table, use_case_table
+from valuecalc_core.report import portfolio_report, tracker_report
+
+router = APIRouter(tags=["reports"])
+
+AsOfQuery = Annotated[
+    str | None,
+    Query(
+        description="Last month of the report, YYYY-MM (default: the contract's last month; "
+        "a later month is clipped to it).",
+        examples=["2026-03"],
+    ),
+]
+_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    406: {"description": "The Accept header allows neither JSON nor CSV."},
+}
+
+
+def json_response(payload: dict[str, Any]) -> Response:
+    """The payload (all decimals already strings) serialized in one pass."""
+    return Response(content=to_json(payload), media_type="application/json")
+
+
+async def computed(work: Callable[[], Response]) -> Response:
+    """Run a report's computation (CPU only, no I/O) in a worker thread, so one large
+    report does not hold up every other request on the event loop meanwhile."""
+    return await run_in_threadpool(work)
+
+
+@router.get(
+    "/trackers/{tracker_id}/measurements-view",
+    response_model=MeasurementsViewOut,
+)
+async def get_measurements_view(
+    tracker_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    month: Annotated[
+        str | None,
+        Query(
+            description="The month shown, YYYY-MM, inside the contract (default: the latest "
+            "month with any measurement of an active use case, else the contract's first).",
+            examples=["2026-03"],
+        ),
+    ] = None,
+) -> Response:
+    """The Measurements tab: each active metric's value, improvement, benefit and trend
+    line for one month, and the period's timeline with the fully measured months."""
+    state = await serving.tracker_state(session, principal, tracker_id)
+    chosen = "default" if month is None else str(service.month_in_period(month, state.period))
+
+    async def build() -> Built:
+        loaded = await service.load_tracker(session, principal, tracker_id)
+        period = loaded.spec.period
+        shown = (
+            default_month(loaded.spec) if month is None else service.month_in_period(month, period)
+        )
+        annotations = await service.calculation_annotations(session, principal, tracker_id)
+        response = await computed(
+            lambda: json_response(measurements_view(loaded, shown, annotations))
+        )
+        return response, ("default" if month is None else str(shown),)
+
+    key = ReportKey("measurements_view", principal.organization_id, tracker_id, (chosen,))
+    return await serving.respond(request, session, key, state.version, build)
+
+
+@router.get("/trackers/{tracker_id}/table", response_model=TrackerTableOut, responses=_CSV)
+async def get_tracker_table(
+    tracker_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: AsOfQuery = None,
+    format_: FormatQuery = None,
+) -> Response:
+    """Every use case's measurement table (months as columns); the totals count the active
+    use cases only, draft and inactive ones are listed with `counted: false`."""
+    wanted = representation(format_, request.headers.get("accept"))
+    state = await serving.tracker_state(session, principal, tracker_id)
+    asked = service.report_as_of(as_of, state.period)
+
+    async def build() -> Built:
+        loaded = await service.load_tracker(session, principal, tracker_id)
+        month = service.report_as_of(as_of, loaded.spec.period)
+
+        def work() -> Response:
+            payload = tracker_table_payload(
+                tracker_table(loaded.spec, month), loaded.calculation_keys
+            )
+            if wanted is Representation.CSV:
+                return csv_export.csv_response(
+                    csv_export.tracker_table_csv(payload),
+                    f"tracker-{tracker_id}-table-{month}.csv",
+                )
+            return json_response(payload)
+
+        return await computed(work), (str(month), wanted.value)
+
+    key = ReportKey(
+        "tracker_table", principal.organization_id, tracker_id, (str(asked), wanted.value)
+    )
+    return await serving.respond(request, session, key, state.version, build)
+
+
+@router.get("/use-cases/{use_case_id}/table", response_model=UseCaseTableResponse, responses=_CSV)
+async def get_use_case_table(
+    use_case_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: AsOfQuery = None,
+    format_: FormatQuery = None,
+) -> Response:
+    """One use case's measurement table: its calculations stacked, and their sum."""
+    wanted = representation(format_, request.headers.get("accept"))
+    tracker_id = await service.use_case_tracker_id(session, principal, use_case_id)
+    state = await serving.tracker_state(session, principal, tracker_id)
+    asked = service.report_as_of(as_of, state.period)
+
+    async def build() -> Built:
+        loaded, use_case_id_text = await service.load_use_case_tracker(
+            session, principal, use_case_id
+        )
+        month = service.report_as_of(as_of, loaded.spec.period)
+        use_case = next(u for u in loaded.spec.use_cases if u.id == use_case_id_text)
+
+        def work() -> Response:
+            payload = single_use_case_payload(
+                loaded.spec, use_case_table(use_case, loaded.spec, month), loaded.calculation_keys
+            )
+            if wanted is Representation.CSV:
+                return csv_export.csv_response(
+                    csv_export.use_case_table_csv(payload),
+                    f"use-case-{use_case_id}-table-{month}.csv",
+                )
+            return json_response(payload)
+
+        return await computed(work), (loaded.spec.id, str(month), wanted.value)
+
+    key = ReportKey(
+        "use_case_table",
+        principal.organization_id,
+        tracker_id,
+        (str(tracker_id), str(asked), wanted.value),
+    )
+    return await serving.respond(request, session, key, state.version, build)
+
+
+@router.get("/trackers/{tracker_id}/report", response_model=TrackerReportOut, responses=_CSV)
+async def get_tracker_report(
+    tracker_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: AsOfQuery = None,
+    format_: FormatQuery = None,
+) -> Response:
+    """The QBR / renewal report: realized vs projected, cost, net ROI and value multiple,
+    payback, trends, and the findings to review; as CSV, the monthly figures."""
+    wanted = representation(format_, request.headers.get("accept"))
+    state = await serving.tracker_state(session, principal, tracker_id)
+    asked = service.report_as_of(as_of, state.period)
+
+    async def build() -> Built:
+        loaded = await service.load_tracker(session, principal, tracker_id)
+        month = service.report_as_of(as_of, loaded.spec.period)
+        annotations = await service.calculation_annotations(session, principal, tracker_id)
+
+        def work() -> Response:
+            payload = tracker_report_payload(
+                tracker_report(loaded.spec, month, annotations), loaded
+            )
+            if wanted is Representation.CSV:
+                return csv_export.csv_response(
+                    csv_export.report_monthly_csv(payload),
+                    f"tracker-{tracker_id}-report-{month}.csv",
+                )
+            return json_response(payload)
+
+        return await computed(work), (str(month), wanted.value)
+
+    key = ReportKey("report", principal.organization_id, tracker_id, (str(asked), wanted.value))
+    return await serving.respond(request, session, key, state.version, build)
+
+
+@router.get("/reports/portfolio", response_model=PortfolioOut)
+async def get_portfolio(
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="Last month counted, YYYY-MM (default: the latest contract end among "
+            "the trackers); each tracker is clipped to its own period.",
+            examples=["2026-03"],
+        ),
+    ] = None,
+    customer_id: Annotated[uuid.UUID | None, Query(description="Only this customer's.")] = None,
+) -> Response:
+    """Realized value, projection and ROI per tracker and per currency (never added across
+    currencies), for every tracker the key can see; at most 500 trackers."""
+    month = None if as_of is None else month_param(as_of, "as_of")
+    trackers = await service.load_portfolio(session, principal, customer_id)
+    month = month or default_portfolio_as_of(trackers)
+    if month is None:  # no trackers, no month to speak of
+        return json_response(
+            {
+                "as_of": None,
+                "customer_id": None if customer_id is None else str(customer_id),
+                "tracker_count": 0,
+                "definitions": DEFINITIONS,
+                "currencies": [],
+                "trackers": [],
+            }
+        )
+    as_of_month = month
+
+    def work() -> Response:
+        report = portfolio_report([t.spec for t in trackers], as_of_month)
+        return json_response(portfolio_payload(report, trackers, customer_id))
+
+    return await computed(work)
