@@ -12,7 +12,7 @@ import logging
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,10 +26,16 @@ router = APIRouter(tags=["health"])
 
 
 class Alive(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: Literal["ok"] = "ok"
 
 
 class Ready(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ready", "database_revision": "0005"}]}
+    )
+
     status: Literal["ready"] = "ready"
     database_revision: str
 

@@ -11,10 +11,10 @@ import binascii
 import json
 import uuid
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 from fastapi import Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from valuecalc_api.problems import invalid
 
@@ -32,7 +32,27 @@ CursorQuery = Annotated[
 ]
 
 
+# What a `next_cursor` looks like (an `encode_cursor` value): opaque, URL-safe.
+_EXAMPLE_CURSOR = (
+    "WyIyMDI2LTAxLTA1VDA5OjMwOjAwKzAwOjAwIiwgIjZjMWUyZjNhLTRiNWMtNGQ2ZS04ZjcwLTgxOTJhM2I0YzVkNiJd"
+)
+
+
+def _page_examples(schema: dict[str, Any], page: type[BaseModel]) -> None:
+    """A `Page[X]` example: one page holding X's first example, with more to come."""
+    (item,) = get_args(page.model_fields["items"].annotation) or (None,)
+    is_model = isinstance(item, type) and issubclass(item, BaseModel)
+    extra = item.model_config.get("json_schema_extra") if is_model else None
+    examples = extra.get("examples") if isinstance(extra, dict) else None
+    if isinstance(examples, list) and examples:
+        schema["examples"] = [{"items": [examples[0]], "next_cursor": _EXAMPLE_CURSOR}]
+
+
 class Page(BaseModel, Generic[T]):
+    """One page of a list, oldest first; pass `next_cursor` as `cursor` for the next one."""
+
+    model_config = ConfigDict(json_schema_extra=_page_examples)
+
     items: list[T]
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page."

@@ -23,7 +23,10 @@ from valuecalc_api.evidence.filenames import content_disposition
 from valuecalc_api.evidence.repository import CalculationScope
 from valuecalc_api.evidence.schemas import (
     JSON_EVIDENCE,
+    LINK_EXAMPLE,
     MAX_CAPTION_CHARS,
+    PASTED_EXAMPLE,
+    UPLOAD_EXAMPLE,
     EvidenceOut,
     LinkEvidenceIn,
     PastedEvidenceIn,
@@ -63,7 +66,11 @@ _REQUEST_BODY: dict[str, Any] = {
                     PastedEvidenceIn.model_json_schema(),
                 ],
                 "discriminator": {"propertyName": "kind"},
-            }
+            },
+            "examples": {
+                "link": {"summary": "A link to a dashboard", "value": LINK_EXAMPLE},
+                "pasted": {"summary": "Data pasted from a report", "value": PASTED_EXAMPLE},
+            },
         },
         "multipart/form-data": {
             "schema": {
@@ -78,7 +85,8 @@ _REQUEST_BODY: dict[str, Any] = {
                     },
                     "caption": {"type": "string", "maxLength": MAX_CAPTION_CHARS},
                 },
-            }
+            },
+            "examples": {"file": {"summary": "A CSV export", "value": UPLOAD_EXAMPLE}},
         },
     },
 }

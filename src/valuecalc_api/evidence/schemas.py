@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, field_validator
+from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 
 from valuecalc_api.fields import InputModel, MonthStr, OutputModel
 from valuecalc_api.models.evidence import EvidenceKind
@@ -15,6 +15,27 @@ MAX_PASTED_CHARS = 100_000
 MAX_URL_CHARS = 2048
 MAX_CAPTION_CHARS = 500
 MAX_NOTE_CHARS = 10_000
+
+_TRACKER_ID = "6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
+_CALCULATION_ID = "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+_KEY_ID = "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4"
+
+LINK_EXAMPLE: dict[str, Any] = {
+    "kind": "link",
+    "url": "https://northwind.zendesk.example/explore/dashboards/4711",
+    "caption": "Zendesk Explore: tickets solved per agent per day, March 2026",
+}
+PASTED_EXAMPLE: dict[str, Any] = {
+    "kind": "pasted",
+    "text": "week,tickets_handled_per_day\n2026-03-02,152\n2026-03-09,157\n"
+    "2026-03-16,160\n2026-03-23,163",
+    "caption": "Weekly averages from the March support report",
+}
+# A CSV export is an accepted file type, so this multipart body can be sent as it is.
+UPLOAD_EXAMPLE: dict[str, Any] = {
+    "file": "date,tickets_handled\n2026-03-02,155\n2026-03-03,161\n",
+    "caption": "Daily export from the helpdesk, March 2026",
+}
 
 Caption = Annotated[
     str | None,
@@ -25,6 +46,8 @@ Caption = Annotated[
 class LinkEvidenceIn(InputModel):
     """A link to a dashboard or report: stored as text, never fetched by the server."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [LINK_EXAMPLE]})
+
     kind: Literal["link"]
     url: str = Field(min_length=1, max_length=MAX_URL_CHARS, examples=["https://bi.example/d/42"])
     caption: Caption = None
@@ -32,6 +55,8 @@ class LinkEvidenceIn(InputModel):
 
 class PastedEvidenceIn(InputModel):
     """Data pasted from a report or export."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [PASTED_EXAMPLE]})
 
     kind: Literal["pasted"]
     text: str = Field(min_length=1, max_length=MAX_PASTED_CHARS)
@@ -42,7 +67,51 @@ JsonEvidenceIn = Annotated[LinkEvidenceIn | PastedEvidenceIn, Field(discriminato
 JSON_EVIDENCE = TypeAdapter[LinkEvidenceIn | PastedEvidenceIn](JsonEvidenceIn)
 
 
+_EVIDENCE_BASE: dict[str, Any] = {
+    "tracker_id": _TRACKER_ID,
+    "calculation_id": _CALCULATION_ID,
+    "month": "2026-03",
+    "author_key_id": _KEY_ID,
+    "created_at": "2026-04-02T11:20:00Z",
+}
+
+
 class EvidenceOut(OutputModel):
+    """One piece of evidence; the fields of the other kinds are null."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7",
+                    **_EVIDENCE_BASE,
+                    "kind": "file",
+                    "caption": "Zendesk Explore screenshot, March 2026",
+                    "filename": "zendesk-march-2026.png",
+                    "content_type": "image/png",
+                    "size_bytes": 184320,
+                    "sha256": "9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d",
+                    "url": None,
+                    "text": None,
+                    "content_url": "/v1/evidence/e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7/content",
+                },
+                {
+                    "id": "f2a3b4c5-d6e7-4f80-91a2-b3c4d5e6f708",
+                    **_EVIDENCE_BASE,
+                    "kind": "link",
+                    "caption": LINK_EXAMPLE["caption"],
+                    "filename": None,
+                    "content_type": None,
+                    "size_bytes": None,
+                    "sha256": None,
+                    "url": LINK_EXAMPLE["url"],
+                    "text": None,
+                    "content_url": None,
+                },
+            ]
+        }
+    )
+
     id: uuid.UUID
     tracker_id: uuid.UUID
     calculation_id: uuid.UUID
@@ -70,6 +139,17 @@ class EvidenceOut(OutputModel):
 
 
 class NoteIn(InputModel):
+    """A note on a calculation-month: where a figure came from, or why it moved."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"text": "Confirmed with the support lead on the April data call (Zendesk)."},
+                {"text": "Spike: suggested answers went live for every agent on 2 March."},
+            ]
+        }
+    )
+
     text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS)
 
     @field_validator("text")
@@ -81,6 +161,24 @@ class NoteIn(InputModel):
 
 
 class NoteOut(OutputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f70819",
+                    "tracker_id": _TRACKER_ID,
+                    "calculation_id": _CALCULATION_ID,
+                    "month": "2026-03",
+                    "text": "Confirmed with the support lead on the April data call (Zendesk).",
+                    "author_key_id": _KEY_ID,
+                    "created_at": "2026-04-02T11:25:00Z",
+                    "updated_at": "2026-04-02T11:25:00Z",
+                    "updated_by_key_id": None,
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     tracker_id: uuid.UUID
     calculation_id: uuid.UUID

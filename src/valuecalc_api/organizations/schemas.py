@@ -4,20 +4,51 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from valuecalc_api.fields import InputModel, OutputModel
 from valuecalc_api.models.organization import Role
 
+_TRACKER_ID = "6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
+_KEY_REQUEST: dict[str, Any] = {"name": "CRM sync", "role": "editor", "tracker_ids": [_TRACKER_ID]}
+_KEY_LISTED: dict[str, Any] = {
+    "id": "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4",
+    **_KEY_REQUEST,
+    "prefix": "vc_live_Q2xhcm",
+    "created_at": "2026-01-05T09:45:00Z",
+    "revoked_at": None,
+}
+
 
 class OrganizationOut(OutputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                    "name": "Helpdesk Vendor Inc.",
+                    "created_at": "2025-11-03T14:00:00Z",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     name: str
     created_at: datetime
 
 
 class ApiKeyCreate(InputModel):
+    """A new key with a role; `tracker_ids` limits it to some trackers (null: all of them)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [_KEY_REQUEST, {"name": "QBR dashboard (read only)", "role": "viewer"}]
+        }
+    )
+
     name: str = Field(min_length=1, max_length=200, examples=["CRM sync"])
     role: Role
     tracker_ids: list[uuid.UUID] | None = Field(
@@ -30,6 +61,8 @@ class ApiKeyCreate(InputModel):
 class ApiKeyOut(OutputModel):
     """An API key as listed: never its secret nor its hash."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_KEY_LISTED]})
+
     id: uuid.UUID
     name: str
     role: Role
@@ -41,6 +74,19 @@ class ApiKeyOut(OutputModel):
 
 class ApiKeyCreated(ApiKeyOut):
     """A new key, with its secret: the only time the secret is ever shown."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_KEY_LISTED,
+                    "secret": "vc_live_Q2xhcmEgUm9zZSBzYXlzIGhpIHRvIHRoZSBmcm9udGVuZA",
+                    "warning": "Store this secret now: it is shown only once and cannot be "
+                    "recovered.",
+                }
+            ]
+        }
+    )
 
     secret: str = Field(description="Send as `Authorization: Bearer <secret>`.")
     warning: str = "Store this secret now: it is shown only once and cannot be recovered."
