@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Uuid, and_, bindparam, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.sql import Executable
 
 from valuecalc_api.auth.keys import KEY_PREFIX, hash_key
 from valuecalc_api.db import SessionDep
+from valuecalc_api.models.data_version import TrackerDataVersion
 from valuecalc_api.models.organization import ApiKey, Role
+from valuecalc_api.models.tracker import Tracker
 from valuecalc_api.problems import Problem, forbidden, not_found
+from valuecalc_api.reports.repository import TrackerDataState
 from valuecalc_api.settings import Settings
 
 
@@ -67,28 +72,134 @@ def _looks_like_key(secret: str) -> bool:
     return secret.startswith(KEY_PREFIX) and len(secret) <= 200
 
 
-async def find_principal(
-    session: AsyncSession, settings: Settings, secret: str
-) -> Principal | None:
+_PRINCIPAL_STATE = "principal"  # request.state attribute: (secret, Principal | None)
+
+# The statements are built once, with bound parameters: building a select per request
+# costs more CPU than a cached report's whole database round trip.
+_KEY_BY_HASH = (
+    select(ApiKey.id, ApiKey.organization_id, ApiKey.role, ApiKey.tracker_ids)
+    .where(ApiKey.key_hash == bindparam("key_hash"), ApiKey.revoked_at.is_(None))
+    .subquery("api_key")
+)
+_KEY = select(_KEY_BY_HASH)
+"""The unrevoked key whose keyed hash is `:key_hash` (SPEC 6: keys are stored hashed)."""
+_KEY_AND_TRACKER = (
+    select(
+        _KEY_BY_HASH,
+        Tracker.start_month,
+        Tracker.end_month,
+        TrackerDataVersion.version,
+    )
+    .select_from(_KEY_BY_HASH)
+    .outerjoin(
+        Tracker,
+        and_(
+            Tracker.id == bindparam("tracker_id", type_=Uuid()),
+            Tracker.organization_id == _KEY_BY_HASH.c.organization_id,
+        ),
+    )
+    .outerjoin(TrackerDataVersion, TrackerDataVersion.tracker_id == Tracker.id)
+)
+"""The key as `_KEY`, and the tracker `:tracker_id` with its data version if it belongs to
+the key's organization (NULLs otherwise)."""
+
+
+def _key_hash(settings: Settings, secret: str) -> str:
+    return hash_key(secret, settings.key_pepper.get_secret_value())
+
+
+def _principal(row: Any) -> Principal:
+    return Principal(
+        organization_id=row[1],
+        key_id=row[0],
+        role=Role(row[2]),
+        tracker_ids=frozenset(row[3]) if row[3] is not None else None,
+    )
+
+
+async def _fetch_one(engine: AsyncEngine, query: Executable, parameters: dict[str, Any]) -> Any:
+    """The first row of one SELECT on a pooled connection in autocommit: no BEGIN/COMMIT
+    round trips (a single statement sees one snapshot anyway), no ORM objects.
+
+    The pool does not ping connections before use (`db.create_engine`): if this, the
+    first statement of a request, finds its connection dropped (a database restart),
+    SQLAlchemy invalidates it and the pool, and the read-only statement is retried once
+    on a fresh connection."""
+    for attempt in (1, 2):
+        try:
+            async with engine.connect() as connection:
+                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                return (await autocommit.execute(query, parameters)).first()
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def find_principal(engine: AsyncEngine, settings: Settings, secret: str) -> Principal | None:
     """The caller behind an unrevoked key `secret`, None if no such key exists.
 
     Shared by `authenticate` and the middleware that scope work per caller
     (idempotency keys, rate limits), so a key is hashed and looked up in one place.
+    Always asks the database: a revoked key is refused by the next request, in every
+    process.
     """
-    key = await session.scalar(
-        select(ApiKey).where(
-            ApiKey.key_hash == hash_key(secret, settings.key_pepper.get_secret_value()),
-            ApiKey.revoked_at.is_(None),
-        )
+    row = await _fetch_one(engine, _KEY, {"key_hash": _key_hash(settings, secret)})
+    return None if row is None else _principal(row)
+
+
+def remembered_principal(state: Any, secret: str) -> tuple[bool, Principal | None]:
+    """The principal already looked up for `secret` during this request (by a middleware):
+    (True, it or None) if there is one, (False, None) if not. Per request only."""
+    remembered: tuple[str, Principal | None] | None = getattr(state, _PRINCIPAL_STATE, None)
+    if remembered is not None and remembered[0] == secret:
+        return True, remembered[1]
+    return False, None
+
+
+def remember_principal(state: Any, secret: str, principal: Principal | None) -> None:
+    setattr(state, _PRINCIPAL_STATE, (secret, principal))
+
+
+async def _principal_and_tracker(
+    request: Request, session: AsyncSession, settings: Settings, secret: str
+) -> Principal | None:
+    """The key, and on a tracker's GET the tracker's period and data version in the same
+    query (kept in `session.info` for `reports.serving.tracker_state`): a cached report
+    costs one round trip. The tracker is joined on the key's organization, so another
+    organization's tracker comes back as no tracker (404 later, as before)."""
+    tracker_id = _tracker_of(request)
+    engine: AsyncEngine = request.app.state.engine
+    if tracker_id is None:
+        return await find_principal(engine, settings, secret)
+    row = await _fetch_one(
+        engine,
+        _KEY_AND_TRACKER,
+        {"key_hash": _key_hash(settings, secret), "tracker_id": tracker_id},
     )
-    if key is None:
+    if row is None:
         return None
-    return Principal(
-        organization_id=key.organization_id,
-        key_id=key.id,
-        role=Role(key.role),
-        tracker_ids=frozenset(key.tracker_ids) if key.tracker_ids is not None else None,
-    )
+    principal = _principal(row)
+    state = None if row[4] is None else TrackerDataState(row[4], row[5], row[6])
+    session.info[PREFETCHED_TRACKER] = (principal.organization_id, tracker_id, state)
+    return principal
+
+
+PREFETCHED_TRACKER = "prefetched_tracker_state"
+"""`session.info` key: (organization id, tracker id, TrackerDataState | None) read with the
+key, or absent. Read by `reports.serving.tracker_state`."""
+
+
+def _tracker_of(request: Request) -> uuid.UUID | None:
+    if request.method != "GET":
+        return None
+    raw = request.path_params.get("tracker_id")
+    if not isinstance(raw, str):
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        return None  # the route answers 422
 
 
 async def authenticate(request: Request, session: SessionDep) -> Principal:
@@ -100,7 +211,9 @@ async def authenticate(request: Request, session: SessionDep) -> Principal:
     if not _looks_like_key(secret):
         raise _unauthorized("That is not a valuecalc API key.")
     settings: Settings = request.app.state.settings
-    principal = await find_principal(session, settings, secret)
+    known, principal = remembered_principal(request.state, secret)
+    if not known:
+        principal = await _principal_and_tracker(request, session, settings, secret)
     if principal is None:
         raise _unauthorized("This API key is unknown or has been revoked.")
     return principal

@@ -1,7 +1,9 @@
 """Answering a tracker's read: 304, from the cache, or computed in one snapshot.
 
-The request path on a hit: authenticate, one query that both checks the tracker belongs
-to the caller's organization (and key) and reads its data version, then the cached bytes.
+The request path on a hit: one query (`auth.dependencies.authenticate`, in autocommit, no
+transaction) that resolves the key and reads the tracker (only if it belongs to the
+key's organization) and its data version; then the key's tracker scope is checked and
+the cached bytes are sent.
 On a miss the read runs in one REPEATABLE READ snapshot that reads the data version first
 and then the data, so the stored entry holds exactly the data that version names
 (migration 0005), and no write that commits meanwhile can tear the report.
@@ -21,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.auth.dependencies import PREFETCHED_TRACKER, Principal
 from valuecalc_api.problems import not_found
 from valuecalc_api.reports import repository
 from valuecalc_api.reports.cache import (
@@ -45,9 +47,16 @@ Built = tuple[Response, tuple[str, ...]]
 async def tracker_state(
     session: AsyncSession, principal: Principal, tracker_id: uuid.UUID
 ) -> TrackerDataState:
-    """The tracker's period and data version; 404 if not the organization's or the key's."""
+    """The tracker's period and data version; 404 if not the organization's or the key's.
+
+    Usually already read by `authenticate` in the same query as the key (a cache hit is
+    then one round trip); else read now."""
     principal.check_tracker(tracker_id)
-    state = await repository.tracker_data_state(session, principal.organization_id, tracker_id)
+    prefetched = session.info.pop(PREFETCHED_TRACKER, None)
+    if prefetched is not None and prefetched[:2] == (principal.organization_id, tracker_id):
+        state: TrackerDataState | None = prefetched[2]
+    else:
+        state = await repository.tracker_data_state(session, principal.organization_id, tracker_id)
     if state is None:
         raise not_found("tracker")
     return state
