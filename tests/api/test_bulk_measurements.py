@@ -28,8 +28,8 @@ from tests.api.value_tracking_builders import (
     problem,
     put_measurement,
 )
+from valuecalc_api.app import tune_collector
 from valuecalc_api.imports import service
-from valuecalc_api.imports.gc_pause import collector_paused
 from valuecalc_api.imports.schemas import BulkResult
 from valuecalc_api.models import AuditEvent, Calculation, Measurement, Role, UseCase
 from valuecalc_core.months import Month, Period
@@ -620,17 +620,11 @@ async def test_a_row_written_by_someone_else_meanwhile_refuses_the_request(
     }
 
 
-def test_the_collector_pause_is_shared_by_overlapping_requests() -> None:
+def test_startup_tunes_the_collector_without_switching_it_off() -> None:
+    """Bulk requests rely on a rarer young-generation pass set once at startup
+    (`app.tune_collector`), not on pausing the collector: cycles are still collected."""
+    gc.set_threshold(700, 10, 10)
+    tune_collector()
     assert gc.isenabled()
-    with collector_paused():
-        with collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the outer request still runs
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()  # switched off by someone else: stays off
-    finally:
-        gc.enable()
+    assert gc.get_threshold() == (50_000, 10, 10)
+    assert gc.get_freeze_count() > 0

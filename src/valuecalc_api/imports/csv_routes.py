@@ -15,7 +15,6 @@ from starlette.datastructures import UploadFile
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.imports import csv_import
-from valuecalc_api.imports.gc_pause import collector_paused
 from valuecalc_api.imports.schemas import CSV_IMPORT_EXAMPLE, BulkResult
 from valuecalc_api.problems import Problem, invalid
 
@@ -108,6 +107,5 @@ async def import_measurements(
             "Send the CSV as the body with Content-Type: text/csv, or as the 'file' part of "
             "multipart/form-data.",
         )
-    with collector_paused():
-        outcome = await csv_import.import_csv(session, principal, tracker_id, content)
-        return outcome.response()
+    outcome = await csv_import.import_csv(session, principal, tracker_id, content)
+    return outcome.response()

@@ -163,6 +163,13 @@ _UPSERT = text(
 )
 
 
+# The rows of a statement (10,000 at most, a few hundred bytes each with their stored
+# state) are held twice: the `incoming` CTE's tuplestore, read by both data-modifying
+# CTEs, and the sort that gives audit events their request order. With the default
+# 4 MB of work_mem both spill to temporary files; for this transaction they need not.
+_ROOM_FOR_THE_ROWS = text("SET LOCAL work_mem = '32MB'")
+
+
 async def upsert_measurements(
     session: AsyncSession, principal: Principal, rows: Sequence[MeasurementWrite]
 ) -> tuple[int, int]:
@@ -175,6 +182,7 @@ async def upsert_measurements(
     come out lower than planned, so equal count and sum mean every row is as planned."""
     if not rows:
         return 0, 0
+    await session.execute(_ROOM_FOR_THE_ROWS)
     result = await session.execute(
         _UPSERT,
         {
@@ -244,6 +252,7 @@ async def delete_measurements(
     event each; returns how many were removed."""
     if not rows:
         return 0
+    await session.execute(_ROOM_FOR_THE_ROWS)
     removed = await session.scalar(
         _DELETE,
         {

@@ -18,7 +18,6 @@ from sqlalchemy.exc import DBAPIError
 from valuecalc_api.auth.dependencies import EditorDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.imports import input_service, service
-from valuecalc_api.imports.gc_pause import collector_paused
 from valuecalc_api.imports.row_errors import RowsRefused, refused
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import (
@@ -53,17 +52,16 @@ async def bulk_tracker_measurements(
     customer is implied; `customer_external_id`, if sent, must be it).
     """
     scope = await service.tracker_scope(session, principal, tracker_id)
-    with collector_paused():
-        rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
-        try:
-            outcome = await service.write_measurements(session, principal, rows, problems, scope)
-        except RowsRefused as error:
-            raise refused(error) from None
-        except DBAPIError as error:
-            if not service.is_transient(error):
-                raise
-            raise service.concurrent_write() from None
-        return outcome.response()
+    rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
+    try:
+        outcome = await service.write_measurements(session, principal, rows, problems, scope)
+    except RowsRefused as error:
+        raise refused(error) from None
+    except DBAPIError as error:
+        if not service.is_transient(error):
+            raise
+        raise service.concurrent_write() from None
+    return outcome.response()
 
 
 @router.post(
@@ -79,17 +77,16 @@ async def bulk_measurements(
     knows: `customer_external_id` + `calculation_key` + `month` (the tracker is the
     customer's one with that calculation whose period contains the month; `tracker_id`
     chooses when several do), or by `calculation_id` + `month`."""
-    with collector_paused():
-        rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
-        try:
-            outcome = await service.write_measurements(session, principal, rows, problems, None)
-        except RowsRefused as error:
-            raise refused(error) from None
-        except DBAPIError as error:
-            if not service.is_transient(error):
-                raise
-            raise service.concurrent_write() from None
-        return outcome.response()
+    rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
+    try:
+        outcome = await service.write_measurements(session, principal, rows, problems, None)
+    except RowsRefused as error:
+        raise refused(error) from None
+    except DBAPIError as error:
+        if not service.is_transient(error):
+            raise
+        raise service.concurrent_write() from None
+    return outcome.response()
 
 
 @router.post(
@@ -104,16 +101,13 @@ async def bulk_input_changes(
     """Set (or with `value: null` remove) many input changes of one tracker at once: input
     `input_key` of the addressed calculation has `value` from `month` on."""
     scope = await service.tracker_scope(session, principal, tracker_id)
-    with collector_paused():
-        rows, problems = validate_rows(rows_of_body(await request.body()), InputChangeRow)
-        try:
-            outcome = await input_service.write_input_changes(
-                session, principal, rows, problems, scope
-            )
-        except RowsRefused as error:
-            raise refused(error) from None
-        except DBAPIError as error:
-            if not service.is_transient(error):
-                raise
-            raise service.concurrent_write() from None
-        return outcome.response()
+    rows, problems = validate_rows(rows_of_body(await request.body()), InputChangeRow)
+    try:
+        outcome = await input_service.write_input_changes(session, principal, rows, problems, scope)
+    except RowsRefused as error:
+        raise refused(error) from None
+    except DBAPIError as error:
+        if not service.is_transient(error):
+            raise
+        raise service.concurrent_write() from None
+    return outcome.response()
