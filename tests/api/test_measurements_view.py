@@ -137,6 +137,19 @@ async def test_notes_and_evidence_flag_their_month(
         "2026-02": (False, True),
         "2026-03": (True, False),
     }
+    # The measurement table marks the same months, in JSON and in its CSV.
+    table = await client.get(
+        f"/v1/trackers/{graph.tracker['id']}/table?as_of=2026-03", headers=tenant.viewer
+    )
+    [row] = table.json()["use_cases"][0]["calculations"]
+    assert row["has_note"] == [False, False, True]
+    assert row["has_evidence"] == [False, True, False]
+    as_csv = await client.get(
+        f"/v1/trackers/{graph.tracker['id']}/table?as_of=2026-03&format=csv",
+        headers=tenant.viewer,
+    )
+    [marks] = [line for line in as_csv.text.split("\r\n") if ",note / evidence," in line]
+    assert marks.endswith(",note / evidence,,,evidence,note,")
 
 
 async def test_estimates_show_as_such(client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -244,6 +244,7 @@ async def test_use_case_table_as_csv_for_a_spreadsheet(
         "use_case,status,counted,calculation,row,unit,2026-01,2026-02,2026-03,total\r\n"
         f"{label},Avg. tickets handled per day,tickets/day,121,121,158,\r\n"
         f"{label},provenance,,measured,carried,measured,\r\n"
+        f"{label},note / evidence,,,,,\r\n"
         f"{label},# of reps,reps,10,10,10,\r\n"
         f"{label},Cost per rep per month,USD/month,10000,10000,10000,\r\n"
         f"{label},delta,tickets/day,21,21,58,\r\n"

@@ -50,6 +50,11 @@ def csv_response(text: str, filename: str) -> Response:
 TABLE_HEAD = ["use_case", "status", "counted", "calculation", "row", "unit"]
 
 
+def _attached(note: bool, evidence: bool) -> str:
+    """What a month has attached, for the spreadsheet's marker row."""
+    return " + ".join(name for name, present in (("note", note), ("evidence", evidence)) if present)
+
+
 def _calculation_rows(prefix: Row, calc: Payload, currency: str) -> list[Row]:
     metric = calc["metric"]
     label: Row = [*prefix, text_cell(calc["name"])]
@@ -57,6 +62,13 @@ def _calculation_rows(prefix: Row, calc: Payload, currency: str) -> list[Row]:
     rows: list[Row] = [
         [*label, text_cell(metric["name"]), metric_unit, *calc["metric_values"], None],
         [*label, "provenance", "", *calc["provenance"], None],
+        [
+            *label,
+            "note / evidence",
+            "",
+            *map(_attached, calc["has_note"], calc["has_evidence"]),
+            None,
+        ],
     ]
     rows += [
         [*label, text_cell(i["name"]), text_cell(i["unit"]), *i["values"], None]

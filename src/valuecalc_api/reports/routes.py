@@ -131,10 +131,11 @@ async def get_tracker_table(
     async def build() -> Built:
         loaded = await service.load_tracker(session, principal, tracker_id)
         month = service.report_as_of(as_of, loaded.spec.period)
+        annotations = await service.calculation_annotations(session, principal, tracker_id)
 
         def work() -> Response:
             payload = tracker_table_payload(
-                tracker_table(loaded.spec, month), loaded.calculation_keys
+                tracker_table(loaded.spec, month), loaded.calculation_keys, annotations
             )
             if wanted is Representation.CSV:
                 return csv_export.csv_response(
@@ -172,10 +173,14 @@ async def get_use_case_table(
         )
         month = service.report_as_of(as_of, loaded.spec.period)
         use_case = next(u for u in loaded.spec.use_cases if u.id == use_case_id_text)
+        annotations = await service.calculation_annotations(session, principal, tracker_id)
 
         def work() -> Response:
             payload = single_use_case_payload(
-                loaded.spec, use_case_table(use_case, loaded.spec, month), loaded.calculation_keys
+                loaded.spec,
+                use_case_table(use_case, loaded.spec, month),
+                loaded.calculation_keys,
+                annotations,
             )
             if wanted is Representation.CSV:
                 return csv_export.csv_response(

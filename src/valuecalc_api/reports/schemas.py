@@ -67,6 +67,8 @@ _CALCULATION_HEADER: dict[str, Any] = {
 }
 _CALCULATION_TABLE: dict[str, Any] = {
     **_CALCULATION_HEADER,
+    "has_note": [False, False, True],
+    "has_evidence": [False, False, True],
     "metric_values": ["121", "130", "158"],
     "provenance": ["measured", "measured", "measured"],
     "inputs": _INPUT_ROWS,
@@ -340,8 +342,11 @@ class InputRowOut(ReportModel):
 class CalculationRows(ReportModel):
     """A calculation's table rows. `error` (the formula failed that month) or
     `no_benefit_reason` (`no_measurement`, `carried_month_no_benefit`) say why a
-    month's `benefit` is null."""
+    month's `benefit` is null. `has_note` / `has_evidence` mark the months with a note or
+    evidence attached."""
 
+    has_note: list[bool]
+    has_evidence: list[bool]
     metric_values: list[Exact | None]
     provenance: list[Provenance]
     inputs: list[InputRowOut]

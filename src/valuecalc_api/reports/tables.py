@@ -10,13 +10,16 @@ its active use cases only (SPEC 3) while listing the others with `counted: false
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from valuecalc_api.reports.formats import MoneyWriter, plain, plain_column, ratio_column
 from valuecalc_core.measurement_table import CalculationTable, TrackerTable, UseCaseTable
+from valuecalc_core.review import NO_ANNOTATIONS, CalculationAnnotations
 from valuecalc_core.tracker_model import CalculationSpec, TrackerSpec
 
 Payload = dict[str, Any]
+Annotations = Mapping[str, CalculationAnnotations]
 
 
 def metric_payload(spec: CalculationSpec) -> Payload:
@@ -42,13 +45,18 @@ def calculation_header(spec: CalculationSpec, key: str) -> Payload:
     }
 
 
-def calculation_rows(table: CalculationTable, money: MoneyWriter) -> Payload:
+def calculation_rows(
+    table: CalculationTable, money: MoneyWriter, marks: CalculationAnnotations = NO_ANNOTATIONS
+) -> Payload:
     """The rows of one calculation's table, each aligned with the months.
 
     `metric_values` is the metric in effect each month and `provenance` where it came
-    from (`measured`, `estimate`, `carried`, `none`).
+    from (`measured`, `estimate`, `carried`, `none`); `has_note` / `has_evidence` mark
+    the months with a note or evidence attached (the seed's indicator icon).
     """
     return {
+        "has_note": [month in marks.note_months for month in table.months],
+        "has_evidence": [month in marks.evidence_months for month in table.months],
         "metric_values": plain_column(table.metric),
         "provenance": [p.value for p in table.provenance],
         "inputs": [
@@ -70,12 +78,15 @@ def calculation_rows(table: CalculationTable, money: MoneyWriter) -> Payload:
     }
 
 
-def calculation_table_payload(table: CalculationTable, key: str, money: MoneyWriter) -> Payload:
-    return {**calculation_header(table.calculation, key), **calculation_rows(table, money)}
+def calculation_table_payload(
+    table: CalculationTable, key: str, money: MoneyWriter, annotations: Annotations
+) -> Payload:
+    marks = annotations.get(table.calculation.id, NO_ANNOTATIONS)
+    return {**calculation_header(table.calculation, key), **calculation_rows(table, money, marks)}
 
 
 def use_case_table_payload(
-    table: UseCaseTable, keys: dict[str, str], money: MoneyWriter
+    table: UseCaseTable, keys: dict[str, str], money: MoneyWriter, annotations: Annotations
 ) -> Payload:
     use_case = table.use_case
     return {
@@ -84,7 +95,8 @@ def use_case_table_payload(
         "status": use_case.status.value,
         "counted": table.counted,
         "calculations": [
-            calculation_table_payload(c, keys[c.calculation.id], money) for c in table.calculations
+            calculation_table_payload(c, keys[c.calculation.id], money, annotations)
+            for c in table.calculations
         ],
         "benefit": money.column(table.benefit),
         "cumulative_benefit": money.column(table.cumulative_benefit),
@@ -104,11 +116,13 @@ def table_frame(tracker: TrackerSpec, months: tuple[Any, ...]) -> Payload:
     }
 
 
-def tracker_table_payload(table: TrackerTable, keys: dict[str, str]) -> Payload:
+def tracker_table_payload(
+    table: TrackerTable, keys: dict[str, str], annotations: Annotations
+) -> Payload:
     money = MoneyWriter(table.tracker.currency)
     return {
         **table_frame(table.tracker, table.months),
-        "use_cases": [use_case_table_payload(u, keys, money) for u in table.use_cases],
+        "use_cases": [use_case_table_payload(u, keys, money, annotations) for u in table.use_cases],
         "benefit": money.column(table.benefit),
         "cumulative_benefit": money.column(table.cumulative_benefit),
         "total_benefit": money.required(table.total_benefit),
@@ -116,10 +130,10 @@ def tracker_table_payload(table: TrackerTable, keys: dict[str, str]) -> Payload:
 
 
 def single_use_case_payload(
-    tracker: TrackerSpec, table: UseCaseTable, keys: dict[str, str]
+    tracker: TrackerSpec, table: UseCaseTable, keys: dict[str, str], annotations: Annotations
 ) -> Payload:
     money = MoneyWriter(tracker.currency)
     return {
         **table_frame(tracker, table.months),
-        "use_case": use_case_table_payload(table, keys, money),
+        "use_case": use_case_table_payload(table, keys, money, annotations),
     }
