@@ -189,3 +189,27 @@ async def test_a_miss_reads_in_one_repeatable_read_snapshot(
         assert await session.scalar(isolation) == "repeatable read"
         await session.commit()
         assert await session.scalar(isolation) == "read committed"  # not left behind
+
+
+async def test_a_revoked_key_is_refused_even_for_a_cached_report(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Key validity is looked up on every request: revoking a key shuts it out of reports
+    that are already cached (and of their 304s) at once."""
+    graph = await v1_graph(client, tenant.editor)
+    path = f"/v1/trackers/{graph.tracker['id']}/report"
+    created = await client.post(
+        "/v1/api-keys", json={"name": "QBR script", "role": "viewer"}, headers=tenant.admin
+    )
+    assert created.status_code == 201, created.text
+    script = {"Authorization": f"Bearer {created.json()['secret']}"}
+    warm = await client.get(path, headers=script)
+    assert warm.status_code == 200
+    expect(await client.delete(f"/v1/api-keys/{created.json()['id']}", headers=tenant.admin), 200)
+
+    for headers in (script, {**script, "If-None-Match": warm.headers["etag"]}):
+        refused = await client.get(path, headers=headers)
+        assert refused.status_code == 401
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.content != warm.content
+    assert (await client.get(path, headers=tenant.viewer)).content == warm.content
