@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
@@ -90,13 +89,10 @@ async def import_csv(
         return {"line": numbered[error.row].line, "column": error.field}
 
     try:
-        result = await service.write_measurements(session, principal, rows, problems, scope)
+        async with service.transient_errors_as_concurrent_write():
+            result = await service.write_measurements(session, principal, rows, problems, scope)
     except RowsRefused as error:
         raise refused(error, position=position, what="line") from None
-    except DBAPIError as error:
-        if not service.is_transient(error):
-            raise
-        raise service.concurrent_write() from None
     for index, row_result in enumerate(result.rows):
         row_result["line"] = numbered[index].line
     return result

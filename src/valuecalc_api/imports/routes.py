@@ -10,10 +10,10 @@ the same `Idempotency-Key` replays the first answer instead of writing twice.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy.exc import DBAPIError
 
 from valuecalc_api.auth.dependencies import EditorDep
 from valuecalc_api.db import SessionDep
@@ -21,6 +21,7 @@ from valuecalc_api.imports import input_service, service
 from valuecalc_api.imports.row_errors import RowsRefused, refused
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import (
+    BulkOutcome,
     BulkResult,
     InputChangeRow,
     MeasurementRow,
@@ -35,6 +36,16 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"description": "A request with the same Idempotency-Key is still in flight."},
     503: {"description": "A concurrent write to the same months: retry (Retry-After)."},
 }
+
+
+async def _applied(write: Awaitable[BulkOutcome]) -> Response:
+    """Run a bulk write: bad rows answer 422 (423) listing each; a transient conflict 503."""
+    try:
+        async with service.transient_errors_as_concurrent_write():
+            outcome = await write
+    except RowsRefused as error:
+        raise refused(error) from None
+    return outcome.response()
 
 
 @router.post(
@@ -53,15 +64,7 @@ async def bulk_tracker_measurements(
     """
     scope = await service.tracker_scope(session, principal, tracker_id)
     rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
-    try:
-        outcome = await service.write_measurements(session, principal, rows, problems, scope)
-    except RowsRefused as error:
-        raise refused(error) from None
-    except DBAPIError as error:
-        if not service.is_transient(error):
-            raise
-        raise service.concurrent_write() from None
-    return outcome.response()
+    return await _applied(service.write_measurements(session, principal, rows, problems, scope))
 
 
 @router.post(
@@ -78,15 +81,7 @@ async def bulk_measurements(
     customer's one with that calculation whose period contains the month; `tracker_id`
     chooses when several do), or by `calculation_id` + `month`."""
     rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
-    try:
-        outcome = await service.write_measurements(session, principal, rows, problems, None)
-    except RowsRefused as error:
-        raise refused(error) from None
-    except DBAPIError as error:
-        if not service.is_transient(error):
-            raise
-        raise service.concurrent_write() from None
-    return outcome.response()
+    return await _applied(service.write_measurements(session, principal, rows, problems, None))
 
 
 @router.post(
@@ -102,12 +97,6 @@ async def bulk_input_changes(
     `input_key` of the addressed calculation has `value` from `month` on."""
     scope = await service.tracker_scope(session, principal, tracker_id)
     rows, problems = validate_rows(rows_of_body(await request.body()), InputChangeRow)
-    try:
-        outcome = await input_service.write_input_changes(session, principal, rows, problems, scope)
-    except RowsRefused as error:
-        raise refused(error) from None
-    except DBAPIError as error:
-        if not service.is_transient(error):
-            raise
-        raise service.concurrent_write() from None
-    return outcome.response()
+    return await _applied(
+        input_service.write_input_changes(session, principal, rows, problems, scope)
+    )

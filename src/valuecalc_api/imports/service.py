@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Hashable, Sequence
+from collections.abc import AsyncIterator, Hashable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,6 +125,18 @@ def concurrent_write() -> Problem:
 def is_transient(error: DBAPIError) -> bool:
     """A database error that a retry of the whole request may not meet again."""
     return getattr(error.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES
+
+
+@asynccontextmanager
+async def transient_errors_as_concurrent_write() -> AsyncIterator[None]:
+    """Around a bulk write: a transient database error (a row created meanwhile, a
+    deadlock) becomes the retryable `concurrent_write` problem; others propagate."""
+    try:
+        yield
+    except DBAPIError as error:
+        if not is_transient(error):
+            raise
+        raise concurrent_write() from None
 
 
 @dataclass(frozen=True, slots=True)
