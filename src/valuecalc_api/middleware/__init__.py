@@ -5,4 +5,6 @@
 1. `RateLimitMiddleware`: cheap refusals first, and its headers land on every answer.
 2. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
 3. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
+4. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
+   with the route's own checks (`report_fast_path`).
 """

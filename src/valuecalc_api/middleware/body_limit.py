@@ -20,6 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from valuecalc_api.middleware.asgi import header, send_problem
 from valuecalc_api.problems import Problem
 
+# Methods whose requests carry no body in practice; passed through untouched when they
+# declare none (a GET with a declared body is still counted and limited).
+_BODILESS_METHODS = frozenset({"GET", "HEAD"})
+
 
 class RequestBodyTooLarge(Exception):
     """Raised into the app from `receive` when the body crosses the limit."""
@@ -48,8 +52,17 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope["path"])
         declared = header(scope, b"content-length")
+        if (
+            declared is None
+            and scope["method"] in _BODILESS_METHODS
+            and header(scope, b"transfer-encoding") is None
+        ):
+            # An HTTP/1.1 request with neither Content-Length nor Transfer-Encoding has no
+            # body (RFC 9112 §6.3): nothing to count, so no wrapping of receive and send.
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
         if declared is not None:
             if not declared.strip().isdigit():
                 await send_problem(

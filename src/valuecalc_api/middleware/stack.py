@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from valuecalc_api.idempotency.middleware import IdempotencyMiddleware
 from valuecalc_api.middleware.body_limit import BodySizeLimitMiddleware
 from valuecalc_api.middleware.rate_limit import RateLimiter, RateLimitMiddleware
+from valuecalc_api.middleware.report_fast_path import CachedReportFastPath
 from valuecalc_api.settings import Settings
 
 
@@ -16,6 +17,7 @@ def install_request_handling(app: FastAPI, settings: Settings) -> None:
         RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_enabled else None
     )
     # Starlette runs the middleware added last first.
+    app.add_middleware(CachedReportFastPath)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -41,18 +41,39 @@ class ReportKey:
 
 @dataclass(frozen=True, slots=True)
 class CachedResponse:
-    """The bytes of a 200 response and the headers that go with them."""
+    """The bytes of a 200 response and the headers that go with them.
+
+    The headers are encoded once, when the entry is made (`_kept` and `_framing`, as
+    Starlette would encode them); a hit only adds its validators and sends the bytes as
+    they are, in one body message, never copied or re-encoded."""
 
     body: bytes
     media_type: str
     headers: tuple[tuple[str, str], ...]
+    _kept: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False, compare=False)
+    _framing: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kept = dict(self.headers)
+        # Starlette's own encoding: the kept headers, then Content-Length and Content-Type.
+        raw = Response(content=self.body, media_type=self.media_type, headers=kept).raw_headers
+        object.__setattr__(self, "_kept", tuple(raw[: len(kept)]))
+        object.__setattr__(self, "_framing", tuple(raw[len(kept) :]))
 
     def response(self, etag: str) -> Response:
-        return Response(
-            content=self.body,
-            media_type=self.media_type,
-            headers={**dict(self.headers), **validators(etag)},
-        )
+        """The 200 response: the same headers, in the same order, as
+        `Response(body, media_type, headers={**headers, **validators(etag)})`."""
+        return _PreparedResponse(self.body, [*self._kept, *_raw_validators(etag), *self._framing])
+
+
+class _PreparedResponse(Response):
+    """A 200 response whose header list is already encoded."""
+
+    def __init__(self, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code = 200
+        self.background = None
+        self.body = body
+        self.raw_headers = raw_headers
 
 
 class ResponseCache:
@@ -154,6 +175,14 @@ def validators(etag: str) -> dict[str, str]:
     """Headers of a cacheable report: its tag, and `no-cache` so that any client or proxy
     keeping it asks again (If-None-Match) before every use: never a stale number."""
     return {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept, Authorization"}
+
+
+def _raw_validators(etag: str) -> list[tuple[bytes, bytes]]:
+    """`validators(etag)` as Starlette encodes response headers (lower-case, Latin-1)."""
+    return [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in validators(etag).items()
+    ]
 
 
 def matches_if_none_match(header: str | None, etag: str) -> bool:

@@ -87,6 +87,22 @@ def _flights(app: FastAPI) -> dict[tuple[ReportKey, int], _Flight]:
     return flights
 
 
+def cached_answer(
+    app: FastAPI, if_none_match: str | None, key: ReportKey, version: int | None
+) -> Response | None:
+    """304 if `if_none_match` names the current tag, else the cached bytes of `key` at
+    `version`; None when neither applies (no version, cache off, or a miss). Used by
+    `respond` and by the cached-report fast path (`middleware.report_fast_path`)."""
+    cache = report_cache(app)
+    if version is None or cache is None:
+        return None
+    etag = etag_of(key, version)
+    if matches_if_none_match(if_none_match, etag):
+        return not_modified(etag)
+    entry = cache.get(key, version)
+    return None if entry is None else entry.response(etag)
+
+
 async def respond(
     request: Request,
     session: AsyncSession,
@@ -96,15 +112,12 @@ async def respond(
 ) -> Response:
     """304 if `If-None-Match` names the current tag, the cached bytes if any, else `build()`
     in a fresh snapshot, kept under the version that snapshot read."""
+    answer = cached_answer(request.app, request.headers.get("if-none-match"), key, version)
+    if answer is not None:
+        return answer
     cache = report_cache(request.app)
     if version is None or cache is None:
         return (await _computed(session, key, build, cache))[0]
-    etag = etag_of(key, version)
-    if matches_if_none_match(request.headers.get("if-none-match"), etag):
-        return not_modified(etag)
-    entry = cache.get(key, version)
-    if entry is not None:
-        return entry.response(etag)
     flights = _flights(request.app)
     pending = flights.get((key, version))
     if pending is not None:
