@@ -6,7 +6,9 @@ more than 15 integer digits with a clear 422; it is always written back as a str
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -28,8 +30,15 @@ from valuecalc_core.months import Month
 
 MAX_DECIMAL_PLACES = 12
 
+# Text that is certainly a valid value: at most 15 integer digits and 12 decimals, no sign
+# but minus, no exponent, no blanks. Such text (nearly every value an integration sends)
+# needs none of `parse_decimal`'s checks; anything else takes the full path below.
+_PLAIN_DECIMAL = re.compile(r"-?\d{1,15}(?:\.\d{1,12})?")
+
 
 def _to_decimal(value: Any) -> Decimal:
+    if type(value) is str and _PLAIN_DECIMAL.fullmatch(value):
+        return Decimal(value)
     try:
         number = parse_decimal(value)
     except CoreError as error:
@@ -42,11 +51,18 @@ def _to_decimal(value: Any) -> Decimal:
     return number
 
 
+@lru_cache(maxsize=4096)
+def _parsed_month(text: str) -> Month:
+    # A bulk request repeats the same few dozen months thousands of times; a Month is
+    # immutable, so one parse per distinct text is shared (errors are raised, not cached).
+    return Month.parse(text)
+
+
 def _to_month(value: Any) -> Month:
     if isinstance(value, Month):
         return value
     try:
-        return Month.parse(value)
+        return _parsed_month(value) if type(value) is str else Month.parse(value)
     except CoreError as error:
         raise PydanticCustomError(error.code, str(error)) from None
 

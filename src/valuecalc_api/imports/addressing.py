@@ -230,12 +230,25 @@ async def _resolve_by_customer(
             calculations[(found.tracker_id, found.calculation_key)] = found.calculation_id
 
     errors = []
+    # Thousands of rows share a few (customer, key) pairs: each pair's trackers with the key
+    # are found once, and each (tracker, key) target is built once.
+    with_key_of: dict[tuple[str, str, uuid.UUID | None], list[repository.CustomerTracker]] = {}
+    target_of: dict[tuple[uuid.UUID, str], CalculationTarget] = {}
     for index in indexes:
         row = rows[index]
         assert row is not None
         assert row.customer_external_id
         assert row.calculation_key
         external_id, key = row.customer_external_id, row.calculation_key
+        with_key = with_key_of.get((external_id, key, row.tracker_id))
+        if with_key:
+            containing = [t for t in with_key if t.start_month <= row.month <= t.end_month]
+            if len(containing) == 1:
+                chosen = containing[0]
+                target = target_of.get((chosen.tracker_id, key))
+                if target is not None:
+                    targets[index] = target
+                    continue
         candidates = list(trackers.get(external_id, {}).values())
         if not candidates:
             errors.append(
@@ -261,6 +274,7 @@ async def _resolve_by_customer(
                 )
                 continue
         with_key = [t for t in candidates if (t.tracker_id, key) in calculations]
+        with_key_of[(external_id, key, row.tracker_id)] = with_key
         if not with_key:
             errors.append(
                 RowError(
@@ -300,7 +314,7 @@ async def _resolve_by_customer(
             )
         else:
             chosen = containing[0]
-            targets[index] = CalculationTarget(
+            targets[index] = target_of[(chosen.tracker_id, key)] = CalculationTarget(
                 calculation_id=calculations[(chosen.tracker_id, key)],
                 key=key,
                 tracker_id=chosen.tracker_id,

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,8 +24,9 @@ from valuecalc_api.audit.service import current_request_id
 from valuecalc_api.auth.dependencies import Principal
 
 
-@dataclass(frozen=True, slots=True)
-class StoredMeasurement:
+# Per-row records of a 10,000-row request are named tuples: built from a database row
+# or a plan in one C call, several times cheaper than frozen dataclasses.
+class StoredMeasurement(NamedTuple):
     id: uuid.UUID
     calculation_id: uuid.UUID
     month: date
@@ -35,8 +36,7 @@ class StoredMeasurement:
     version: int
 
 
-@dataclass(frozen=True, slots=True)
-class MeasurementWrite:
+class MeasurementWrite(NamedTuple):
     """One row to create or update: `id` is the new row's (generated here) or the stored
     one's; `before` is the stored state, None for a new row."""
 
@@ -88,11 +88,8 @@ async def existing_measurements(
         },
     )
     wanted = set(keys)
-    return {
-        (row[1], row[2]): StoredMeasurement(*row)
-        for row in result.all()
-        if (row[1], row[2]) in wanted
-    }
+    stored = map(StoredMeasurement._make, result)
+    return {key: row for row in stored if (key := (row.calculation_id, row.month)) in wanted}
 
 
 def planned_versions(befores: Sequence[int | None]) -> tuple[int, int]:
@@ -170,11 +167,18 @@ _UPSERT = text(
 _ROOM_FOR_THE_ROWS = text("SET LOCAL work_mem = '32MB'")
 
 
+async def make_room_for_rows(session: AsyncSession) -> None:
+    """Give this transaction's bulk statements the memory above; call before `upsert_measurements`
+    (a round trip of its own, so that the upsert goes out as soon as it is started)."""
+    await session.execute(_ROOM_FOR_THE_ROWS)
+
+
 async def upsert_measurements(
     session: AsyncSession, principal: Principal, rows: Sequence[MeasurementWrite]
 ) -> tuple[int, int]:
     """Write the rows (each a different calculation-month) and one audit event each;
-    returns how many rows were written and the sum of their new versions.
+    returns how many rows were written and the sum of their new versions. The transaction
+    has `make_room_for_rows` already.
 
     The caller checks both against its plan (`planned_versions`). Every surprise shows:
     a row someone else created meanwhile is updated instead (version above 1), a row
@@ -182,7 +186,6 @@ async def upsert_measurements(
     come out lower than planned, so equal count and sum mean every row is as planned."""
     if not rows:
         return 0, 0
-    await session.execute(_ROOM_FOR_THE_ROWS)
     result = await session.execute(
         _UPSERT,
         {
@@ -252,7 +255,7 @@ async def delete_measurements(
     event each; returns how many were removed."""
     if not rows:
         return 0
-    await session.execute(_ROOM_FOR_THE_ROWS)
+    await make_room_for_rows(session)
     removed = await session.scalar(
         _DELETE,
         {

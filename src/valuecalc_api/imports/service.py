@@ -18,12 +18,13 @@ A value equal to the stored one (numerically, with the same `estimate`, and the 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Hashable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +37,7 @@ from valuecalc_api.imports.measurement_writes import (
     StoredMeasurement,
     delete_measurements,
     existing_measurements,
+    make_room_for_rows,
     planned_versions,
     upsert_measurements,
 )
@@ -139,14 +141,12 @@ async def transient_errors_as_concurrent_write() -> AsyncIterator[None]:
         raise concurrent_write() from None
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    index: int
+class _Planned(NamedTuple):
+    row: MeasurementRow
     target: CalculationTarget
     month: date
     status: RowStatus
     stored: StoredMeasurement | None
-    id: uuid.UUID | None  # the stored row's, or a new one's; None: nothing to remove
 
 
 async def write_measurements(
@@ -186,14 +186,15 @@ async def write_measurements(
             }
         ),
     )
-    new_ids = iter(new_row_ids(len(ready)))
     plan: list[_Planned] = []
+    created = 0
     for (index, row, target), month in zip(ready, months, strict=True):
         current = stored.get((target.calculation_id, month))
         if row.value is None:
             status = RowStatus.deleted if current is not None else RowStatus.unchanged
         elif current is None:
             status = RowStatus.created
+            created += 1
         elif (current.value, current.estimate) == (row.value, row.estimate) and (
             row.source in (None, current.source)
         ):
@@ -203,29 +204,46 @@ async def write_measurements(
         through = locks.get(target.tracker_id)
         if status is not RowStatus.unchanged and through is not None and row.month <= through:
             errors.append(locked_error(index, row.month, through))
-        row_id = current.id if current else (next(new_ids) if row.value is not None else None)
-        plan.append(_Planned(index, target, month, status, current, row_id))
+        plan.append(_Planned(row, target, month, status, current))
     if errors:
         raise RowsRefused(errors)
 
-    values = {index: row for index, row, _ in ready}
+    # The id of each row's result: the stored row's, a new one's, or none (nothing removed).
+    fresh = iter(new_row_ids(created))
+    ids = [
+        p.stored.id if p.stored else (next(fresh) if p.status is RowStatus.created else None)
+        for p in plan
+    ]
     writes = [
         MeasurementWrite(
-            id=p.id,
-            tracker_id=p.target.tracker_id,
-            calculation_id=p.target.calculation_id,
-            month=p.month,
-            value=value,
-            estimate=row.estimate,
-            source=row.source or DEFAULT_SOURCE,
-            before=p.stored,
+            row_id,
+            p.target.tracker_id,
+            p.target.calculation_id,
+            p.month,
+            value,
+            p.row.estimate,
+            p.row.source or DEFAULT_SOURCE,
+            p.stored,
         )
-        for p in plan
-        if p.status in (RowStatus.created, RowStatus.updated)
-        and p.id is not None
-        and (value := (row := values[p.index]).value) is not None
+        for p, row_id in zip(plan, ids, strict=True)
+        if (p.status is RowStatus.created or p.status is RowStatus.updated)
+        and row_id is not None
+        and (value := p.row.value) is not None
     ]
-    written = await upsert_measurements(session, principal, writes)
+    await make_room_for_rows(session)
+    # The database writes while this process assembles the answer (10,000 rows of it):
+    # the answer follows from the plan, and is dropped if the write fails.
+    writing = asyncio.ensure_future(upsert_measurements(session, principal, writes))
+    try:
+        await asyncio.sleep(0)  # let the statement go out before the work below
+        outcome = BulkOutcome(
+            [
+                row_result(row_id, p.status, p.target.calculation_id, p.month)
+                for p, row_id in zip(plan, ids, strict=True)
+            ]
+        )
+    finally:
+        written = await writing
     expected = planned_versions([w.before.version if w.before else None for w in writes])
     removals = [
         (p.target.tracker_id, p.stored)
@@ -235,4 +253,4 @@ async def write_measurements(
     removed = await delete_measurements(session, principal, removals)
     if written != expected or removed != len(removals):
         raise concurrent_write()
-    return BulkOutcome([row_result(p.id, p.status, p.target.calculation_id, p.month) for p in plan])
+    return outcome
