@@ -58,3 +58,16 @@ async def test_migrations_match_the_models(database_url: str) -> None:
     finally:
         await engine.dispose()
     assert differences == []
+
+
+async def test_measurement_pages_keep_room_for_updates_in_place(database_url: str) -> None:
+    """Migration 0007: re-sent months are updated as heap-only tuples (no index writes)."""
+    engine = create_async_engine(async_database_url(database_url))
+    try:
+        async with engine.connect() as connection:
+            options = await connection.scalar(
+                text("SELECT reloptions FROM pg_class WHERE oid = 'measurements'::regclass")
+            )
+    finally:
+        await engine.dispose()
+    assert options == ["fillfactor=70"]
