@@ -48,7 +48,8 @@ def _in(values: type[StrEnum]) -> str:
 class AuditEvent(Base):
     """One change: who (`actor_key_id`), when (`occurred_at`, the database clock), before, after.
 
-    `seq` orders events that share a transaction's timestamp (a bulk write of 10,000 rows).
+    `seq` orders events that share a transaction's timestamp (a bulk write of 10,000 rows)
+    and is the primary key.
     """
 
     __tablename__ = "audit_events"
@@ -70,8 +71,10 @@ class AuditEvent(Base):
         ),
     )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=False), unique=True)
+    # The log is keyed by its insertion order (append-only index, migration 0008); `id` is
+    # the event's public identifier, random, never looked up.
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=False), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(default=uuid.uuid4)
     organization_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     tracker_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
     calculation_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
