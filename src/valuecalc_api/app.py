@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.health import router as health_router
 from valuecalc_api.middleware.stack import install_request_handling
+from valuecalc_api.problem_schemas import document_errors
 from valuecalc_api.problems import install_problem_handlers
 from valuecalc_api.routes_v1 import v1_router
 from valuecalc_api.settings import Settings, get_settings
@@ -41,6 +43,18 @@ RFC 9457 `application/problem+json`. Authenticate with `Authorization: Bearer vc
 """
 
 
+class ValuecalcAPI(FastAPI):
+    """FastAPI whose OpenAPI document shows the errors as they are answered: every 4xx/5xx
+    as `application/problem+json` (`problem_schemas.document_errors`)."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            document = super().openapi()
+            self.openapi_schema = None  # cached only once complete
+            self.openapi_schema = document_errors(document, self.routes)
+        return self.openapi_schema
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     if settings.database_url is None:
@@ -61,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await engine.dispose()
 
-    app = FastAPI(
+    app = ValuecalcAPI(
         title="valuecalc",
         version="1.0.0",
         description=DESCRIPTION,

@@ -16,9 +16,20 @@ from valuecalc_api.customers import repository, service
 from valuecalc_api.customers.schemas import CustomerCreate, CustomerOut, CustomerPatch
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.trackers.paging import page_of, position_after
 
 router = APIRouter(tags=["customers"])
+
+_WHOLE_ORGANIZATION = problem_doc(
+    "`forbidden`: a viewer key, or a key limited to some trackers (customers need a key for "
+    "the whole organization).",
+    "read-only-key",
+    "tracker-limited-key",
+)
+_EXTERNAL_ID_TAKEN = problem_doc(
+    "`external-id-taken`: another customer has this `external_id`.", "external-id-taken"
+)
 
 
 @router.get("/customers", response_model=Page[CustomerOut])
@@ -43,7 +54,12 @@ async def list_customers(
     return page_of(customers, limit, CustomerOut.model_validate)
 
 
-@router.post("/customers", response_model=CustomerOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/customers",
+    response_model=CustomerOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={403: _WHOLE_ORGANIZATION, 409: _EXTERNAL_ID_TAKEN},
+)
 async def create_customer(
     body: CustomerCreate, principal: EditorDep, session: SessionDep
 ) -> CustomerOut:
@@ -60,7 +76,11 @@ async def get_customer(
     return CustomerOut.model_validate(customer)
 
 
-@router.patch("/customers/{customer_id}", response_model=CustomerOut)
+@router.patch(
+    "/customers/{customer_id}",
+    response_model=CustomerOut,
+    responses={403: _WHOLE_ORGANIZATION, 409: _EXTERNAL_ID_TAKEN},
+)
 async def update_customer(
     customer_id: uuid.UUID, body: CustomerPatch, principal: EditorDep, session: SessionDep
 ) -> CustomerOut:
@@ -68,7 +88,16 @@ async def update_customer(
     return CustomerOut.model_validate(customer)
 
 
-@router.delete("/customers/{customer_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/customers/{customer_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={
+        403: _WHOLE_ORGANIZATION,
+        409: problem_doc(
+            "`customer-has-trackers`: delete its trackers first.", "customer-has-trackers"
+        ),
+    },
+)
 async def delete_customer(
     customer_id: uuid.UUID, principal: EditorDep, session: SessionDep
 ) -> Response:

@@ -24,8 +24,10 @@ from valuecalc_api.pagination import (
     decode_cursor,
     encode_cursor,
 )
+from valuecalc_api.problem_schemas import problem_doc
 
 router = APIRouter(tags=["notes"])
+_LOCKED = problem_doc("`month-locked`: the note's month is locked.", "month-locked")
 
 MonthPath = Annotated[
     str, Path(description="The calculation-month, YYYY-MM.", examples=["2026-03"])
@@ -36,6 +38,7 @@ MonthPath = Annotated[
     "/calculations/{calculation_id}/months/{month}/notes",
     response_model=NoteOut,
     status_code=status.HTTP_201_CREATED,
+    responses={423: _LOCKED},
 )
 async def add_note(
     calculation_id: uuid.UUID,
@@ -79,7 +82,7 @@ async def get_note(note_id: uuid.UUID, principal: PrincipalDep, session: Session
     return NoteOut.model_validate(await notes.visible_note(session, principal, note_id))
 
 
-@router.patch("/notes/{note_id}", response_model=NoteOut)
+@router.patch("/notes/{note_id}", response_model=NoteOut, responses={423: _LOCKED})
 async def edit_note(
     note_id: uuid.UUID, body: NoteIn, principal: EditorDep, session: SessionDep
 ) -> NoteOut:
@@ -87,7 +90,7 @@ async def edit_note(
     return NoteOut.model_validate(await notes.edit_note(session, principal, note_id, body.text))
 
 
-@router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT, responses={423: _LOCKED})
 async def delete_note(note_id: uuid.UUID, principal: EditorDep, session: SessionDep) -> Response:
     await notes.delete_note(session, principal, note_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -42,6 +42,7 @@ from valuecalc_api.pagination import (
     decode_cursor,
     encode_cursor,
 )
+from valuecalc_api.problem_schemas import ETAG, problem_doc
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_core.months import Month
 
@@ -51,6 +52,8 @@ StoreDep = Annotated[EvidenceStore, Depends(evidence_store)]
 MonthPath = Annotated[
     str, Path(description="The calculation-month, YYYY-MM.", examples=["2026-03"])
 ]
+
+_LOCKED = problem_doc("`month-locked`: the month is locked.", "month-locked")
 
 # Room for the multipart boundaries and part headers around a file of the maximum size.
 _MULTIPART_OVERHEAD = 64 * 1024
@@ -196,9 +199,17 @@ async def _add_upload(
     status_code=status.HTTP_201_CREATED,
     openapi_extra={"requestBody": _REQUEST_BODY},
     responses={
-        413: {"description": "The file is larger than the configured limit."},
-        415: {"description": "The file's content is not an accepted type."},
-        423: {"description": "The month is locked."},
+        413: problem_doc(
+            "`evidence-too-large`: the file is over the evidence limit (`max_bytes`).",
+            "evidence-too-large",
+        ),
+        415: problem_doc(
+            "`unsupported-evidence-type`: the file's content is not an accepted type; "
+            "`unsupported-media-type`: the body is neither JSON nor multipart/form-data.",
+            "unsupported-evidence-type",
+            "evidence-media-type",
+        ),
+        423: _LOCKED,
     },
 )
 async def add_evidence(
@@ -281,7 +292,20 @@ async def get_evidence(
 @router.get(
     "/evidence/{evidence_id}/content",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    responses={
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "The content; a file's has an `ETag` (its SHA-256).",
+            **ETAG,
+        },
+        409: problem_doc(
+            "`link-has-no-content`: a link is stored as its URL only.", "link-has-no-content"
+        ),
+        410: problem_doc(
+            "`evidence-content-gone`: the file's content is no longer stored.",
+            "evidence-content-gone",
+        ),
+    },
 )
 async def download_evidence(
     evidence_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, store: StoreDep
@@ -317,7 +341,9 @@ async def download_evidence(
     return Response(content=content, media_type=media_type, headers=headers)
 
 
-@router.delete("/evidence/{evidence_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/evidence/{evidence_id}", status_code=status.HTTP_204_NO_CONTENT, responses={423: _LOCKED}
+)
 async def delete_evidence(
     evidence_id: uuid.UUID, principal: EditorDep, session: SessionDep, store: StoreDep
 ) -> Response:

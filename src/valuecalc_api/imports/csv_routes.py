@@ -16,6 +16,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.imports import csv_import
 from valuecalc_api.imports.schemas import CSV_IMPORT_EXAMPLE, BulkResult
+from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.problems import Problem, invalid
 
 router = APIRouter(tags=["bulk writes"])
@@ -84,9 +85,27 @@ async def _uploaded(request: Request) -> bytes:
     response_model=BulkResult,
     openapi_extra={"requestBody": _IMPORT_BODY},
     responses={
-        415: {"description": "Neither CSV nor multipart/form-data."},
-        422: {"description": "Bad lines, each named by `line` and `column`; nothing written."},
-        423: {"description": "Every bad line would change a locked month."},
+        415: problem_doc(
+            "`unsupported-media-type`: neither CSV nor multipart/form-data.", "csv-media-type"
+        ),
+        422: problem_doc(
+            "`validation-error`: bad lines, each listed in `errors` by `line` (1-based, the "
+            "header is line 1) and `column` (null when the file itself cannot be read). "
+            "Nothing was written.",
+            "csv-lines-invalid",
+            "csv-header-incomplete",
+            "csv-unreadable",
+        ),
+        423: problem_doc(
+            "`month-locked`: every bad line would change a locked month. Nothing was written.",
+            "csv-lines-locked",
+        ),
+        503: problem_doc(
+            "`concurrent-write`: another request wrote some of the same months at the same "
+            "moment; nothing was written. Retry after `Retry-After` seconds.",
+            "concurrent-write",
+            headers=("Retry-After",),
+        ),
     },
 )
 async def import_measurements(

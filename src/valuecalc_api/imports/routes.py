@@ -27,14 +27,41 @@ from valuecalc_api.imports.schemas import (
     MeasurementRow,
     bulk_body_schema,
 )
+from valuecalc_api.problem_schemas import problem_doc
 
 router = APIRouter(tags=["bulk writes"])
 
+_LOCKED = problem_doc(
+    "`month-locked`: every bad row would change a locked month; `errors` lists each with "
+    "its `row` and `locked_through`. Nothing was written.",
+    "bulk-rows-locked",
+)
+_CONCURRENT = problem_doc(
+    "`concurrent-write`: another request wrote some of the same months at the same moment; "
+    "nothing was written. Retry after `Retry-After` seconds (with the same Idempotency-Key).",
+    "concurrent-write",
+    headers=("Retry-After",),
+)
+_INVALID = (
+    "`validation-error`: bad rows, each listed in `errors` by `row` (0-based) and `field`, "
+    "or a bad envelope (`field` `body` or `rows`). Nothing was written."
+)
+# Rows of one tracker: the tracker is known, so a month never falls in two trackers.
+_TRACKER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: problem_doc(_INVALID, "bulk-rows-invalid", "bulk-envelope-invalid"),
+    423: _LOCKED,
+    503: _CONCURRENT,
+}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Bad rows (every one listed by index) or a bad envelope."},
-    423: {"description": "Every bad row would change a locked month (listed by index)."},
-    409: {"description": "A request with the same Idempotency-Key is still in flight."},
-    503: {"description": "A concurrent write to the same months: retry (Retry-After)."},
+    422: problem_doc(
+        _INVALID + " A row whose month falls in several trackers of the customer has "
+        "`candidate_tracker_ids`.",
+        "bulk-rows-invalid",
+        "bulk-row-ambiguous",
+        "bulk-envelope-invalid",
+    ),
+    423: _LOCKED,
+    503: _CONCURRENT,
 }
 
 
@@ -51,7 +78,7 @@ async def _applied(write: Awaitable[BulkOutcome]) -> Response:
 @router.post(
     "/trackers/{tracker_id}/measurements/bulk",
     response_model=BulkResult,
-    responses=_RESPONSES,
+    responses=_TRACKER_RESPONSES,
     openapi_extra={"requestBody": bulk_body_schema(MeasurementRow)},
 )
 async def bulk_tracker_measurements(
@@ -87,7 +114,7 @@ async def bulk_measurements(
 @router.post(
     "/trackers/{tracker_id}/input-changes/bulk",
     response_model=BulkResult,
-    responses=_RESPONSES,
+    responses=_TRACKER_RESPONSES,
     openapi_extra={"requestBody": bulk_body_schema(InputChangeRow)},
 )
 async def bulk_input_changes(

@@ -11,6 +11,7 @@ from valuecalc_api.db import SessionDep
 from valuecalc_api.locks import service
 from valuecalc_api.locks.schemas import LockIn, LockOut
 from valuecalc_api.models.lock import TrackerLock
+from valuecalc_api.problem_schemas import problem_doc
 
 router = APIRouter(tags=["locks"])
 
@@ -38,7 +39,17 @@ async def set_lock(
     return _out(tracker_id, await service.set_lock(session, principal, tracker_id, body.through))
 
 
-@router.delete("/trackers/{tracker_id}/lock", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/trackers/{tracker_id}/lock",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={
+        404: problem_doc(
+            "`not-found`: no such tracker in your organization; `not-locked`: the tracker "
+            "has no lock to remove.",
+            "not-locked",
+        )
+    },
+)
 async def remove_lock(tracker_id: uuid.UUID, principal: AdminDep, session: SessionDep) -> Response:
     """Remove the lock (admin): every month can be edited again."""
     await service.remove_lock(session, principal, tracker_id)

@@ -25,6 +25,7 @@ from valuecalc_api.measurements.schemas import (
 )
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.problem_schemas import ETAG, problem_doc
 from valuecalc_api.problems import invalid
 from valuecalc_api.trackers.terms import field_error
 from valuecalc_core.errors import CoreError
@@ -36,8 +37,19 @@ MonthPath = Annotated[
     str, Path(description="A month of the contract, YYYY-MM.", examples=["2026-03"])
 ]
 InputKeyPath = Annotated[str, Path(max_length=63, description="The input's key, e.g. `reps`.")]
+_LOCKED = problem_doc(
+    "`month-locked`: the month is locked (or a later locked month would change).",
+    "month-locked",
+)
 _CREATED_OR_REPLACED: dict[int | str, dict[str, Any]] = {
-    201: {"description": "Created (200 when an existing value was replaced)."}
+    200: ETAG,
+    201: {"description": "Created (200 when an existing value was replaced).", **ETAG},
+    409: problem_doc(
+        "`concurrent-write`: another request wrote this month at the same moment; read it "
+        "and send yours again.",
+        "measurement-written-concurrently",
+    ),
+    423: _LOCKED,
 }
 
 
@@ -93,7 +105,9 @@ async def put_input_change(
 
 
 @router.get(
-    "/calculations/{calculation_id}/inputs/{key}/changes/{month}", response_model=InputChangeOut
+    "/calculations/{calculation_id}/inputs/{key}/changes/{month}",
+    response_model=InputChangeOut,
+    responses={200: ETAG},
 )
 async def get_input_change(
     calculation_id: uuid.UUID,
@@ -114,7 +128,14 @@ async def get_input_change(
 @router.delete(
     "/calculations/{calculation_id}/inputs/{key}/changes/{month}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={409: {"description": "`initial-value-required`: the contract's first month."}},
+    responses={
+        409: problem_doc(
+            "`initial-value-required`: the contract's first month holds the input's initial "
+            "value; change it with PUT instead.",
+            "initial-value-required",
+        ),
+        423: _LOCKED,
+    },
 )
 async def delete_input_change(
     calculation_id: uuid.UUID,
@@ -171,7 +192,11 @@ async def put_measurement(
     return MeasurementOut.model_validate(measurement)
 
 
-@router.get("/calculations/{calculation_id}/measurements/{month}", response_model=MeasurementOut)
+@router.get(
+    "/calculations/{calculation_id}/measurements/{month}",
+    response_model=MeasurementOut,
+    responses={200: ETAG},
+)
 async def get_measurement(
     calculation_id: uuid.UUID,
     month: MonthPath,
@@ -190,6 +215,7 @@ async def get_measurement(
 @router.delete(
     "/calculations/{calculation_id}/measurements/{month}",
     status_code=status.HTTP_204_NO_CONTENT,
+    responses={423: _LOCKED},
 )
 async def delete_measurement(
     calculation_id: uuid.UUID,

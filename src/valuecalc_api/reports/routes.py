@@ -25,6 +25,7 @@ from pydantic_core import to_json
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import month_param
+from valuecalc_api.problem_schemas import ETAG, problem_doc
 from valuecalc_api.reports import csv_export, service, serving
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import FormatQuery, Representation, representation
@@ -57,9 +58,17 @@ AsOfQuery = Annotated[
         examples=["2026-03"],
     ),
 ]
+# Tracker reads: an ETag, and 304 for an `If-None-Match` naming it.
+_CACHED: dict[int | str, dict[str, Any]] = {
+    200: ETAG,
+    304: {"description": "Not modified: `If-None-Match` names the current `ETag`.", **ETAG},
+}
 _CSV: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
-    406: {"description": "The Accept header allows neither JSON nor CSV."},
+    **_CACHED,
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, **ETAG},
+    406: problem_doc(
+        "`not-acceptable`: the Accept header allows neither JSON nor CSV.", "not-acceptable"
+    ),
 }
 
 
@@ -77,6 +86,7 @@ async def computed(work: Callable[[], Response]) -> Response:
 @router.get(
     "/trackers/{tracker_id}/measurements-view",
     response_model=MeasurementsViewOut,
+    responses=_CACHED,
 )
 async def get_measurements_view(
     tracker_id: uuid.UUID,
@@ -237,7 +247,18 @@ async def get_tracker_report(
     return await serving.respond(request, session, key, state.version, build)
 
 
-@router.get("/reports/portfolio", response_model=PortfolioOut)
+@router.get(
+    "/reports/portfolio",
+    response_model=PortfolioOut,
+    responses={
+        404: problem_doc("`not-found`: no such customer (`customer_id`).", "customer-not-found"),
+        422: problem_doc(
+            "`validation-error`: `errors` names every bad parameter; `portfolio-too-large`: "
+            "more trackers than one portfolio covers (`limit`), narrow it with `customer_id`.",
+            "portfolio-too-large",
+        ),
+    },
+)
 async def get_portfolio(
     principal: PrincipalDep,
     session: SessionDep,

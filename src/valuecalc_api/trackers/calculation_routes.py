@@ -14,6 +14,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.problem_schemas import ETAG, problem_doc
 from valuecalc_api.trackers import calculation_service as service
 from valuecalc_api.trackers.calculation_schemas import (
     CalculationCreate,
@@ -23,6 +24,20 @@ from valuecalc_api.trackers.calculation_schemas import (
 from valuecalc_api.trackers.paging import page_of, position_after
 
 router = APIRouter(tags=["calculations"])
+
+_KEY_TAKEN = problem_doc(
+    "`calculation-key-taken`: another calculation of the tracker has this `key`.",
+    "calculation-key-taken",
+)
+_INVALID = problem_doc(
+    "`validation-error`: `errors` names every bad field at once; a `formula` item has the "
+    "`position` of the problem.",
+    "formula-invalid",
+)
+_LOCKED = problem_doc(
+    "`month-locked`: the change would alter numbers of months up to the tracker's lock.",
+    "month-locked",
+)
 
 
 @router.get("/use-cases/{use_case_id}/calculations", response_model=Page[CalculationOut])
@@ -44,7 +59,7 @@ async def list_calculations(
     "/use-cases/{use_case_id}/calculations",
     response_model=CalculationOut,
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "`calculation-key-taken`."}},
+    responses={201: ETAG, 409: _KEY_TAKEN, 422: _INVALID, 423: _LOCKED},
 )
 async def create_calculation(
     use_case_id: uuid.UUID,
@@ -59,7 +74,7 @@ async def create_calculation(
     return service.calculation_out(calculation)
 
 
-@router.get("/calculations/{calculation_id}", response_model=CalculationOut)
+@router.get("/calculations/{calculation_id}", response_model=CalculationOut, responses={200: ETAG})
 async def get_calculation(
     calculation_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, response: Response
 ) -> CalculationOut:
@@ -72,7 +87,7 @@ async def get_calculation(
 @router.patch(
     "/calculations/{calculation_id}",
     response_model=CalculationOut,
-    responses={409: {"description": "`calculation-key-taken`."}},
+    responses={200: ETAG, 409: _KEY_TAKEN, 422: _INVALID, 423: _LOCKED},
 )
 async def update_calculation(
     calculation_id: uuid.UUID,
@@ -95,10 +110,11 @@ async def update_calculation(
     "/calculations/{calculation_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses={
-        409: {"description": "`has-measurements`."},
-        412: {"description": "`If-Match` names an older version."},
-        423: {"description": "`month-locked`."},
-        428: {"description": "`If-Match` is required."},
+        409: problem_doc(
+            "`has-measurements`: delete its measurements first.", "calculation-has-measurements"
+        ),
+        423: _LOCKED,
+        428: problem_doc("`precondition-required`: send `If-Match`.", "if-match-required"),
     },
 )
 async def delete_calculation(

@@ -7,7 +7,7 @@ organization's tracker, or one outside a tracker-limited key, answers 404.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -15,6 +15,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.problem_schemas import ETAG, problem_doc
 from valuecalc_api.trackers import repository, service
 from valuecalc_api.trackers.paging import page_of, position_after
 from valuecalc_api.trackers.schemas import (
@@ -28,13 +29,18 @@ from valuecalc_api.trackers.schemas import (
 
 router = APIRouter(tags=["trackers"])
 
-_CONFLICTS: dict[int | str, dict[str, Any]] = {
-    409: {"description": "`has-measurements`, `currency-locked` or `period-excludes-data`."}
-}
-_LOCKED: dict[int | str, dict[str, Any]] = {
-    412: {"description": "`If-Match` names an older version."},
-    423: {"description": "`month-locked`: the change would alter locked months."},
-}
+_LOCKED = problem_doc(
+    "`month-locked`: the change would alter months up to the tracker's lock.", "month-locked"
+)
+_HAS_MEASUREMENTS = (
+    "`has-measurements`: delete its measurements first (or set the use case inactive)."
+)
+_WHOLE_ORGANIZATION = problem_doc(
+    "`forbidden`: a viewer key, or a key limited to some trackers (this needs a key for the "
+    "whole organization).",
+    "read-only-key",
+    "tracker-limited-key",
+)
 
 
 @router.get("/trackers", response_model=Page[TrackerOut])
@@ -57,7 +63,12 @@ async def list_trackers(
     return page_of(trackers, limit, TrackerOut.model_validate)
 
 
-@router.post("/trackers", response_model=TrackerOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/trackers",
+    response_model=TrackerOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={201: ETAG, 403: _WHOLE_ORGANIZATION},
+)
 async def create_tracker(
     body: TrackerCreate, principal: EditorDep, session: SessionDep, response: Response
 ) -> TrackerOut:
@@ -67,7 +78,7 @@ async def create_tracker(
     return TrackerOut.model_validate(tracker)
 
 
-@router.get("/trackers/{tracker_id}", response_model=TrackerOut)
+@router.get("/trackers/{tracker_id}", response_model=TrackerOut, responses={200: ETAG})
 async def get_tracker(
     tracker_id: uuid.UUID, principal: PrincipalDep, session: SessionDep, response: Response
 ) -> TrackerOut:
@@ -78,7 +89,18 @@ async def get_tracker(
 
 
 @router.patch(
-    "/trackers/{tracker_id}", response_model=TrackerOut, responses={**_CONFLICTS, **_LOCKED}
+    "/trackers/{tracker_id}",
+    response_model=TrackerOut,
+    responses={
+        200: ETAG,
+        409: problem_doc(
+            "`currency-locked`: calculations give benefits in the tracker's currency; "
+            "`period-excludes-data`: the new period would leave data outside the contract.",
+            "currency-locked",
+            "period-excludes-data",
+        ),
+        423: _LOCKED,
+    },
 )
 async def update_tracker(
     tracker_id: uuid.UUID,
@@ -97,7 +119,11 @@ async def update_tracker(
 @router.delete(
     "/trackers/{tracker_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={**_CONFLICTS, **_LOCKED, 428: {"description": "`If-Match` is required."}},
+    responses={
+        409: problem_doc(_HAS_MEASUREMENTS, "has-measurements"),
+        423: _LOCKED,
+        428: problem_doc("`precondition-required`: send `If-Match`.", "if-match-required"),
+    },
 )
 async def delete_tracker(
     tracker_id: uuid.UUID, principal: EditorDep, session: SessionDep, if_match: IfMatchHeader = None
@@ -148,7 +174,7 @@ async def get_use_case(
     return UseCaseOut.model_validate(use_case)
 
 
-@router.patch("/use-cases/{use_case_id}", response_model=UseCaseOut)
+@router.patch("/use-cases/{use_case_id}", response_model=UseCaseOut, responses={423: _LOCKED})
 async def update_use_case(
     use_case_id: uuid.UUID, body: UseCasePatch, principal: EditorDep, session: SessionDep
 ) -> UseCaseOut:
@@ -158,7 +184,9 @@ async def update_use_case(
 
 
 @router.delete(
-    "/use-cases/{use_case_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_CONFLICTS
+    "/use-cases/{use_case_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={409: problem_doc(_HAS_MEASUREMENTS, "use-case-has-measurements"), 423: _LOCKED},
 )
 async def delete_use_case(
     use_case_id: uuid.UUID, principal: EditorDep, session: SessionDep
