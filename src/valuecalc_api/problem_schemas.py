@@ -51,6 +51,7 @@ from valuecalc_api.problems import (
 )
 
 PROBLEM_SCHEMA = "Problem"
+API_KEY_SCHEME = "apiKey"
 PROBLEM_ERROR_SCHEMA = "ProblemError"
 PROBLEM_REF: dict[str, str] = {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}
 # FastAPI's default 422 body, which this API never sends.
@@ -633,7 +634,8 @@ def _references(node: Any) -> Iterator[str]:
 
 
 def document_errors(document: dict[str, Any], routes: Sequence[Any]) -> dict[str, Any]:
-    """Complete a generated OpenAPI `document` of the app with `routes` (see the module)."""
+    """Complete a generated OpenAPI `document` of the app with `routes` (see the module),
+    and declare the API-key (bearer) security scheme on the operations that need a key."""
     components = document.setdefault("components", {})
     schemas: dict[str, Any] = components.setdefault("schemas", {})
     for route in _api_routes(routes):
@@ -642,11 +644,23 @@ def document_errors(document: dict[str, Any], routes: Sequence[Any]) -> dict[str
         for method in sorted(route.methods):
             operation = document["paths"][path][method.lower()]
             _document_operation(method, path, operation, facts, schemas)
+            # Which operations take the API key (the 401 above): `security` says it to
+            # client generators and to the docs' "Authorize" button.
+            operation["security"] = [{API_KEY_SCHEME: []}] if facts.authenticated else []
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
     schemas.update(problem_component_schemas())
     components["schemas"] = dict(sorted(schemas.items()))
     components["headers"] = {**components.get("headers", {}), **HEADERS}
+    components["securitySchemes"] = {
+        API_KEY_SCHEME: {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "API key (vc_live_...)",
+            "description": "An API key of the organization, created with `POST /v1/api-keys` "
+            "or `valuecalc create-key`; its role (viewer, editor, admin) decides what it may do.",
+        }
+    }
     components["examples"] = {**components.get("examples", {}), **copy.deepcopy(EXAMPLES)}
     components["responses"] = {
         **components.get("responses", {}),

@@ -11,6 +11,7 @@ import zipfile
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.api.conftest import Tenant
@@ -175,6 +176,25 @@ async def test_a_file_is_stored_and_downloaded_as_an_attachment(
     )
     assert event["after"]["sha256"] == body["sha256"]
     assert "storage_key" not in event["after"]
+
+
+async def test_a_file_whose_content_is_gone_answers_410_gone(
+    client: httpx.AsyncClient, tenant: Tenant, rows: TrackerRows, session: AsyncSession
+) -> None:
+    created = await _upload(client, tenant.editor, rows, PNG_BYTES, "gone.png", "image/png")
+    assert created.status_code == 201, created.text
+    body = created.json()
+    await session.execute(delete(EvidenceBlob).where(EvidenceBlob.evidence_id == body["id"]))
+    await session.commit()
+
+    download = await client.get(body["content_url"], headers=tenant.viewer)
+    assert download.status_code == 410
+    assert download.headers["content-type"] == "application/problem+json"
+    problem = download.json()
+    assert (problem["title"], problem["type"].rsplit("/", 1)[1]) == (
+        "Gone",
+        "evidence-content-gone",
+    )
 
 
 async def test_the_declared_type_is_ignored_and_the_detected_one_served(

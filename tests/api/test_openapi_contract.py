@@ -716,3 +716,23 @@ async def test_rate_limited_answers_are_documented_problems_with_their_headers(
     for answer, status in ((first, "200"), (refused, "429")):
         names = set(_deref(spec, documented[status])["headers"])
         assert {name.lower() for name in names} <= set(answer.headers), status
+
+
+def test_operations_that_need_an_api_key_say_so(spec: dict[str, Any]) -> None:
+    assert spec["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            needs_key = "401" in operation["responses"]
+            expected = [{"apiKey": []}] if needs_key else []
+            assert operation["security"] == expected, (method, path)
+    assert spec["paths"]["/healthz"]["get"]["security"] == []
+
+
+def test_a_new_month_answers_201_with_the_object(spec: dict[str, Any]) -> None:
+    for path, model in (
+        ("/v1/calculations/{calculation_id}/measurements/{month}", "MeasurementOut"),
+        ("/v1/calculations/{calculation_id}/inputs/{key}/changes/{month}", "InputChangeOut"),
+    ):
+        created = spec["paths"][path]["put"]["responses"]["201"]
+        schema = created["content"]["application/json"]["schema"]
+        assert schema == {"$ref": f"#/components/schemas/{model}"}

@@ -11,6 +11,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response, status
+from pydantic import BaseModel
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
@@ -41,16 +42,24 @@ _LOCKED = problem_doc(
     "`month-locked`: the month is locked (or a later locked month would change).",
     "month-locked",
 )
-_CREATED_OR_REPLACED: dict[int | str, dict[str, Any]] = {
-    200: ETAG,
-    201: {"description": "Created (200 when an existing value was replaced).", **ETAG},
-    409: problem_doc(
-        "`concurrent-write`: another request wrote this month at the same moment; read it "
-        "and send yours again.",
-        "measurement-written-concurrently",
-    ),
-    423: _LOCKED,
-}
+
+
+def _created_or_replaced(model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """The answers of a PUT of one month: 201 with the new object, or 200 replaced."""
+    return {
+        200: ETAG,
+        201: {
+            "description": "Created (200 when an existing value was replaced).",
+            "model": model,
+            **ETAG,
+        },
+        409: problem_doc(
+            "`concurrent-write`: another request wrote this month at the same moment; read it "
+            "and send yours again.",
+            "measurement-written-concurrently",
+        ),
+        423: _LOCKED,
+    }
 
 
 def month_in_path(text: str) -> Month:
@@ -83,7 +92,7 @@ async def list_inputs(
 @router.put(
     "/calculations/{calculation_id}/inputs/{key}/changes/{month}",
     response_model=InputChangeOut,
-    responses=_CREATED_OR_REPLACED,
+    responses=_created_or_replaced(InputChangeOut),
 )
 async def put_input_change(
     calculation_id: uuid.UUID,
@@ -172,7 +181,7 @@ async def list_measurements(
 @router.put(
     "/calculations/{calculation_id}/measurements/{month}",
     response_model=MeasurementOut,
-    responses=_CREATED_OR_REPLACED,
+    responses=_created_or_replaced(MeasurementOut),
 )
 async def put_measurement(
     calculation_id: uuid.UUID,
