@@ -40,6 +40,8 @@ DESCRIPTION = """\
 valuecalc proves the value a B2B product delivers to each customer (the Value Tracker)
 and computes renewal metrics. Decimals travel as strings; months as `YYYY-MM`; errors are
 RFC 9457 `application/problem+json`. Authenticate with `Authorization: Bearer vc_live_…`.
+Every answer carries `X-Request-ID` (yours, if you send a sane one: 1-128 characters of
+letters, digits and `-_.:/+=@`), and every audit event a request writes records it.
 """
 
 

@@ -1,10 +1,13 @@
-"""Request handling around every route: rate limits, body size limit, idempotency keys.
+"""Request handling around every route: request ids, rate limits, body size limit,
+idempotency keys.
 
 `stack.install_request_handling(app, settings)` adds them in this order, outermost first:
 
-1. `RateLimitMiddleware`: cheap refusals first, and its headers land on every answer.
-2. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
-3. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
-4. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
+1. `RequestIdMiddleware`: the request's id (`X-Request-ID`), on every answer and on every
+   audit event the request writes.
+2. `RateLimitMiddleware`: cheap refusals first, and its headers land on every answer.
+3. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
+4. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
+5. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
    with the route's own checks (`report_fast_path`).
 """

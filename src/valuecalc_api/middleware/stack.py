@@ -8,6 +8,7 @@ from valuecalc_api.idempotency.middleware import IdempotencyMiddleware
 from valuecalc_api.middleware.body_limit import BodySizeLimitMiddleware
 from valuecalc_api.middleware.rate_limit import RateLimiter, RateLimitMiddleware
 from valuecalc_api.middleware.report_fast_path import CachedReportFastPath
+from valuecalc_api.middleware.request_id import RequestIdMiddleware
 from valuecalc_api.settings import Settings
 
 
@@ -26,3 +27,4 @@ def install_request_handling(app: FastAPI, settings: Settings) -> None:
         upload_path_patterns=settings.upload_path_patterns,
     )
     app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries the id
