@@ -161,7 +161,7 @@ def remember_principal(state: Any, secret: str, principal: Principal | None) -> 
     setattr(state, _PRINCIPAL_STATE, (secret, principal))
 
 
-async def _principal_and_tracker(
+async def principal_and_tracker(
     request: Request, session: AsyncSession, settings: Settings, secret: str
 ) -> Principal | None:
     """The key, and on a tracker's GET the tracker's period and data version in the same
@@ -213,7 +213,7 @@ async def authenticate(request: Request, session: SessionDep) -> Principal:
     settings: Settings = request.app.state.settings
     known, principal = remembered_principal(request.state, secret)
     if not known:
-        principal = await _principal_and_tracker(request, session, settings, secret)
+        principal = await principal_and_tracker(request, session, settings, secret)
     if principal is None:
         raise _unauthorized("This API key is unknown or has been revoked.")
     return principal

@@ -18,7 +18,7 @@ from sqlalchemy import Uuid, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.locks.repository import _ADVISORY_NAMESPACE, _advisory_key
+from valuecalc_api.locks.repository import ADVISORY_NAMESPACE, advisory_key
 from valuecalc_api.models.calculation import Calculation, CalculationInput
 from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.lock import TrackerLock
@@ -271,8 +271,8 @@ async def locked_through(
     await session.execute(
         _HOLD_LOCK_STATE_SHARED,
         {
-            "namespace": _ADVISORY_NAMESPACE,
-            "keys": [_advisory_key(tracker_id) for tracker_id in tracker_ids],
+            "namespace": ADVISORY_NAMESPACE,
+            "keys": [advisory_key(tracker_id) for tracker_id in tracker_ids],
         },
     )
     query = (

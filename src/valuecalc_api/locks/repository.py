@@ -14,10 +14,11 @@ from valuecalc_api.models.tracker import Tracker
 # First key of PostgreSQL's two-key advisory locks: the ASCII of "lock", so these never
 # collide with another feature's advisory locks. The second key is 32 bits of the tracker
 # id; two trackers sharing it only wait for each other, never see each other's lock.
-_ADVISORY_NAMESPACE = 0x6C6F636B
+ADVISORY_NAMESPACE = 0x6C6F636B
 
 
-def _advisory_key(tracker_id: uuid.UUID) -> int:
+def advisory_key(tracker_id: uuid.UUID) -> int:
+    """The second key of a tracker's lock-state advisory lock (also taken by bulk writes)."""
     return int.from_bytes(tracker_id.bytes[:4], "big", signed=True)
 
 
@@ -25,7 +26,7 @@ async def hold_lock_state_shared(session: AsyncSession, tracker_id: uuid.UUID) -
     """Writers: until commit, no lock change on this tracker can start (others may write)."""
     await session.execute(
         text("SELECT pg_advisory_xact_lock_shared(:namespace, :key)"),
-        {"namespace": _ADVISORY_NAMESPACE, "key": _advisory_key(tracker_id)},
+        {"namespace": ADVISORY_NAMESPACE, "key": advisory_key(tracker_id)},
     )
 
 
@@ -33,7 +34,7 @@ async def hold_lock_state_exclusive(session: AsyncSession, tracker_id: uuid.UUID
     """Lock changes: wait for writes in flight on this tracker, keep new ones out until commit."""
     await session.execute(
         text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
-        {"namespace": _ADVISORY_NAMESPACE, "key": _advisory_key(tracker_id)},
+        {"namespace": ADVISORY_NAMESPACE, "key": advisory_key(tracker_id)},
     )
 
 

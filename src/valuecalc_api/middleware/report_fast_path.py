@@ -28,7 +28,7 @@ from fastapi import Request, Response
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valuecalc_api.auth.dependencies import _principal_and_tracker, remembered_principal
+from valuecalc_api.auth.dependencies import principal_and_tracker, remembered_principal
 from valuecalc_api.middleware.asgi import header
 from valuecalc_api.middleware.caller import bearer_of
 from valuecalc_api.reports import service, serving
@@ -81,7 +81,7 @@ async def _cached_report(scope: Scope, raw_tracker_id: str) -> Response | None:
     request = Request({**scope, "path_params": {"tracker_id": raw_tracker_id}})
     app = request.app
     async with app.state.sessionmaker() as session:
-        principal = await _principal_and_tracker(request, session, app.state.settings, secret)
+        principal = await principal_and_tracker(request, session, app.state.settings, secret)
         if principal is None:
             return None
         state = await serving.tracker_state(session, principal, tracker_id)
