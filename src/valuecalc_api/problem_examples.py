@@ -15,7 +15,7 @@ from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
 from valuecalc_api.evidence.service import too_large as evidence_too_large
 from valuecalc_api.imports.csv_format import missing_columns, read_csv
-from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused
+from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, version_mismatch
 from valuecalc_api.imports.row_parsing import check_row_count
 from valuecalc_api.imports.service import concurrent_write, locked_error
 from valuecalc_api.locks.service import month_locked
@@ -248,6 +248,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "bulk-rows-locked": example(
         "Every bad row is in a locked month (nothing was written)",
         refused(RowsRefused([locked_error(0, _FEBRUARY, _MARCH), locked_error(1, _MARCH, _MARCH)])),
+        f"{TRACKER_PATH}/measurements/bulk",
+    ),
+    "bulk-rows-stale": example(
+        "A row's month changed since it was read (nothing was written)",
+        refused(RowsRefused([version_mismatch(1, 1, 2)])),
         f"{TRACKER_PATH}/measurements/bulk",
     ),
     "concurrent-write": example(

@@ -142,6 +142,11 @@ class ProblemError(BaseModel):
         description="`ambiguous_tracker` rows: the trackers the month falls in; send one "
         "as `tracker_id`.",
     )
+    current_version: NonNegativeInt | SkipJsonSchema[None] = Field(
+        default=None,
+        description="`version_mismatch` rows: the stored version of the month (0: no value "
+        "yet); resend the row with it as `if_version` after reading the change.",
+    )
 
     @model_validator(mode="after")
     def _names_a_place(self) -> ProblemError:

@@ -152,3 +152,31 @@ async def test_an_input_change_in_a_locked_month_is_refused(
         ),
         403,
     )
+
+
+async def test_an_input_change_row_with_a_stale_if_version_is_refused_with_412(
+    client: httpx.AsyncClient, session: AsyncSession, tenant: Tenant
+) -> None:
+    graph = await create_graph(client, tenant.admin)
+    calc = graph.calculation_id
+    url = f"/v1/trackers/{graph.tracker['id']}/input-changes/bulk"
+    row = {"calculation_id": calc, "input_key": "reps", "month": "2026-06", "value": "15"}
+    expect(
+        await client.post(url, json={"rows": [{**row, "if_version": 0}]}, headers=tenant.editor),
+        200,
+    )
+    events = len(await input_events(session))
+
+    stale = await client.post(
+        url, json={"rows": [{**row, "value": "16", "if_version": 0}]}, headers=tenant.editor
+    )
+    body = problem(stale, 412, "precondition-failed")
+    assert [(e["row"], e["code"], e["current_version"]) for e in body["errors"]] == [
+        (0, "version_mismatch", 1)
+    ]
+    assert len(await input_events(session)) == events
+
+    current = await client.post(
+        url, json={"rows": [{**row, "value": "16", "if_version": 1}]}, headers=tenant.editor
+    )
+    assert [r["status"] for r in expect(current, 200)["rows"]] == ["updated"]

@@ -628,3 +628,87 @@ def test_startup_tunes_the_collector_without_switching_it_off() -> None:
     assert gc.isenabled()
     assert gc.get_threshold() == (50_000, 10, 10)
     assert gc.get_freeze_count() > 0
+
+
+async def test_if_version_keeps_a_concurrent_edit_from_being_overwritten(
+    client: httpx.AsyncClient, session: AsyncSession, tenant: Tenant
+) -> None:
+    graph = await create_graph(client, tenant.admin)
+    calc = graph.calculation_id
+    url = f"/v1/trackers/{graph.tracker['id']}/measurements/bulk"
+    read = expect(await put_measurement(client, tenant.editor, calc, "2026-03", "158"), 201)
+    assert read["version"] == 1
+    # Someone else corrects March after the integration read it.
+    expect(await put_measurement(client, tenant.editor, calc, "2026-03", "160"), 200)
+    events = await measurement_events(session)
+
+    stale = await client.post(
+        url,
+        json={
+            "rows": [
+                {"calculation_id": calc, "month": "2026-02", "value": "150", "if_version": 0},
+                {"calculation_id": calc, "month": "2026-03", "value": "159", "if_version": 1},
+            ]
+        },
+        headers=tenant.editor,
+    )
+    body = problem(stale, 412, "precondition-failed")
+    assert body["errors"] == [
+        {
+            "row": 1,
+            "field": "if_version",
+            "code": "version_mismatch",
+            "message": "This month is at version 2, not 1: it changed since it was read. "
+            "Read it again and resend the row.",
+            "current_version": 2,
+        }
+    ]
+    stored = {
+        str(m.month): (m.value, m.version)
+        for m in (await session.scalars(select(Measurement))).all()
+    }
+    await session.rollback()
+    assert stored == {"2026-03": (Decimal("160"), 2)}  # the other edit survives, no February
+    assert await measurement_events(session) == events
+
+    fresh = await client.post(
+        url,
+        json={
+            "rows": [
+                {"calculation_id": calc, "month": "2026-02", "value": "150", "if_version": 0},
+                {"calculation_id": calc, "month": "2026-03", "value": "159", "if_version": 2},
+            ]
+        },
+        headers=tenant.editor,
+    )
+    assert expect(fresh, 200)["counts"] == {
+        "created": 1,
+        "updated": 1,
+        "unchanged": 0,
+        "deleted": 0,
+    }
+
+
+async def test_a_stale_row_among_invalid_ones_is_a_422_naming_both(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    graph = await create_graph(client, tenant.admin)
+    calc = graph.calculation_id
+    response = await client.post(
+        f"/v1/trackers/{graph.tracker['id']}/measurements/bulk",
+        json={
+            "rows": [
+                {"calculation_id": calc, "month": "2026-02", "value": "150", "if_version": 3},
+                {"calculation_id": calc, "month": "2026-03", "value": 1.5},
+                {"calculation_id": calc, "month": "2026-04", "value": "1", "if_version": -1},
+            ]
+        },
+        headers=tenant.editor,
+    )
+    body = problem(response, 422, "validation-error")
+    assert [(e["row"], e["field"], e["code"]) for e in body["errors"]] == [
+        (0, "if_version", "version_mismatch"),
+        (1, "value", "invalid_decimal"),
+        (2, "if_version", "greater_than_equal"),
+    ]
+    assert body["errors"][0]["current_version"] == 0

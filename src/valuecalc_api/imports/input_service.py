@@ -27,7 +27,7 @@ from valuecalc_api.imports.input_change_writes import (
 )
 from valuecalc_api.imports.measurement_writes import planned_versions
 from valuecalc_api.imports.repository import CalculationTarget, as_date
-from valuecalc_api.imports.row_errors import RowError, RowsRefused
+from valuecalc_api.imports.row_errors import RowError, RowsRefused, version_mismatch
 from valuecalc_api.imports.schemas import BulkOutcome, InputChangeRow, RowStatus, row_result
 from valuecalc_api.imports.service import (
     concurrent_write,
@@ -122,6 +122,10 @@ async def write_input_changes(
             status = RowStatus.created
         else:
             status = RowStatus.unchanged if current.value == row.value else RowStatus.updated
+        if row.if_version is not None:
+            stored_version = current.version if current is not None else 0
+            if row.if_version != stored_version:
+                errors.append(version_mismatch(index, row.if_version, stored_version))
         through = locks.get(target.tracker_id)
         if status is not RowStatus.unchanged and through is not None and row.month <= through:
             errors.append(locked_error(index, row.month, through))

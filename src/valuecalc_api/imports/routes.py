@@ -42,12 +42,18 @@ _CONCURRENT = problem_doc(
     "concurrent-write",
     headers=("Retry-After",),
 )
+_STALE = problem_doc(
+    "`precondition-failed`: every bad row has an `if_version` that is not the stored version "
+    "of its month; `errors` lists each with its `current_version`. Nothing was written.",
+    "bulk-rows-stale",
+)
 _INVALID = (
     "`validation-error`: bad rows, each listed in `errors` by `row` (0-based) and `field`, "
     "or a bad envelope (`field` `body` or `rows`). Nothing was written."
 )
 # Rows of one tracker: the tracker is known, so a month never falls in two trackers.
 _TRACKER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: _STALE,
     422: problem_doc(_INVALID, "bulk-rows-invalid", "bulk-envelope-invalid"),
     423: _LOCKED,
     503: _CONCURRENT,
@@ -60,13 +66,14 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "bulk-row-ambiguous",
         "bulk-envelope-invalid",
     ),
+    412: _STALE,
     423: _LOCKED,
     503: _CONCURRENT,
 }
 
 
 async def _applied(write: Awaitable[BulkOutcome]) -> Response:
-    """Run a bulk write: bad rows answer 422 (423) listing each; a transient conflict 503."""
+    """Run a bulk write: bad rows answer 422 (423, 412) listing each; a transient conflict 503."""
     try:
         async with service.transient_errors_as_concurrent_write():
             outcome = await write

@@ -2,8 +2,9 @@
 
 A JSON bulk request names each bad row by its index (`row`, 0-based) and `field`; a CSV
 import names its `line` (1-based, the header is line 1) and `column`. When every problem
-is a locked month the answer is 423 `month-locked` (as for single-row writes), otherwise
-422 `validation-error` with the locked rows among the others.
+is a locked month the answer is 423 `month-locked`, when every problem is a row's
+`if_version` that is not the stored version 412 `precondition-failed` (as for single-row
+writes), otherwise 422 `validation-error` with those rows among the others.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from valuecalc_api.problems import Problem
 
 MONTH_LOCKED = "month_locked"
+VERSION_MISMATCH = "version_mismatch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,14 @@ def refused(
         for error in problem.errors
     ]
     bad = len({error.row for error in problem.errors})
+    if all(error.code == VERSION_MISMATCH for error in problem.errors):
+        return Problem(
+            412,
+            "precondition-failed",
+            f"{bad} {what}(s) changed since they were read (their `if_version` is not the "
+            "stored version); nothing was written. Read them again and resend.",
+            errors=errors,
+        )
     if all(error.code == MONTH_LOCKED for error in problem.errors):
         return Problem(
             423,
@@ -85,3 +95,16 @@ def schema_errors(row: int, error: ValidationError) -> list[RowError]:
             )
         )
     return found
+
+
+def version_mismatch(index: int, expected: int, stored: int) -> RowError:
+    """Row `index` was sent for version `expected` of its month, which is at `stored`."""
+    what = "has no value yet" if stored == 0 else f"is at version {stored}"
+    return RowError(
+        index,
+        "if_version",
+        VERSION_MISMATCH,
+        f"This month {what}, not {expected}: it changed since it was read. Read it again "
+        "and resend the row.",
+        {"current_version": stored},
+    )

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi.responses import Response
-from pydantic import ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, NonNegativeInt, StrictBool, StringConstraints
 
 from valuecalc_api.fields import DecimalStr, InputModel, MonthStr, MonthText, OutputModel
 from valuecalc_api.measurements.schemas import Source
@@ -71,6 +71,13 @@ class RowAddress(InputModel):
         description="Only needed when the month falls in several trackers of the customer.",
     )
     month: MonthStr
+    if_version: NonNegativeInt | None = Field(
+        default=None,
+        description="Optimistic concurrency, per row: apply the request only if the stored "
+        "value of this month has this `version` (0: only if there is none yet). Any row "
+        "whose version differs refuses the whole request (412 `precondition-failed` when "
+        "that is the only problem), so a change made since you read is never overwritten.",
+    )
 
 
 class MeasurementRow(RowAddress):

@@ -42,7 +42,12 @@ from valuecalc_api.imports.measurement_writes import (
     upsert_measurements,
 )
 from valuecalc_api.imports.repository import CalculationTarget, as_date
-from valuecalc_api.imports.row_errors import MONTH_LOCKED, RowError, RowsRefused
+from valuecalc_api.imports.row_errors import (
+    MONTH_LOCKED,
+    RowError,
+    RowsRefused,
+    version_mismatch,
+)
 from valuecalc_api.imports.schemas import (
     BulkOutcome,
     MeasurementRow,
@@ -201,6 +206,10 @@ async def write_measurements(
             status = RowStatus.unchanged
         else:
             status = RowStatus.updated
+        if row.if_version is not None:
+            stored_version = current.version if current is not None else 0
+            if row.if_version != stored_version:
+                errors.append(version_mismatch(index, row.if_version, stored_version))
         through = locks.get(target.tracker_id)
         if status is not RowStatus.unchanged and through is not None and row.month <= through:
             errors.append(locked_error(index, row.month, through))
