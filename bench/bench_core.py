@@ -32,7 +32,7 @@ from valuecalc_core.projection import (
     project_calculation,
 )
 from valuecalc_core.report import measured_values, portfolio_report, tracker_report
-from valuecalc_core.review import review_calculation
+from valuecalc_core.review import review_calculation, review_measured
 from valuecalc_core.timeline import build_timeline
 from valuecalc_core.tracker_model import (
     BenefitKind,
@@ -50,7 +50,7 @@ from valuecalc_core.tracker_model import (
     UseCaseSpec,
     UseCaseStatus,
 )
-from valuecalc_core.trend import classify_trend
+from valuecalc_core.trend import classify_changes, classify_trend, measured_changes
 from valuecalc_core.valuation import FormulaCache, evaluate_realized, exact_context
 
 MONTHS = 36
@@ -267,6 +267,28 @@ def _stage_costs(tracker: TrackerSpec) -> None:
                 for c in calcs
             ],
         }
+        # As `report.tracker_report` runs them: on the timeline's measured months,
+        # with the changes between consecutive values (computed once for both in the
+        # report) and the months' labels (formatted once per report).
+        labels = [str(month) for month in table.months]
+        stages["trend, as in the report"] = lambda: [
+            classify_changes(c.calculation.metric, v, measured_changes(v), c.timeline.measured_at)
+            for c, v in ((c, [c.metric[i] for i in c.timeline.measured_at]) for c in calcs)
+        ]
+        stages["review, as in the report"] = lambda: [
+            review_measured(
+                c.calculation.id,
+                c.calculation.metric.baseline,
+                c.months,
+                c.metric,
+                c.provenance,
+                c.timeline.measured_at,
+                v,
+                labels=labels,
+                changes=measured_changes(v),
+            )
+            for c, v in ((c, [c.metric[i] for i in c.timeline.measured_at]) for c in calcs)
+        ]
         print("    per calculation, each stage alone:")
         for name, stage in stages.items():
             cost = _best(stage, REPEATS) / len(calcs)

@@ -35,6 +35,7 @@ from valuecalc_core.valuation import (
     FormulaCache,
     MonthlyValues,
     compile_calculation,
+    evaluate_dense,
     evaluate_realized,
     exact_context,
 )
@@ -161,19 +162,44 @@ def build_tracker_table(
     tracker: TrackerSpec, formulas: Mapping[str, Formula], as_of: Month
 ) -> TrackerTable:
     """`tracker_table` without entering the decimal context (callers already did)."""
+    return tracker_table_and_benefits(tracker, formulas, as_of)[0]
+
+
+# The benefit column of a calculation with a month without benefit as 0, as
+# every sum and running total counts it (`running_total`, `sum_columns`):
+# computed once per calculation and handed on, instead of being re-derived
+# (a scan for None, and a filled copy) by each sum that uses it.
+FilledBenefit = tuple[Decimal, ...]
+
+
+def tracker_table_and_benefits(
+    tracker: TrackerSpec, formulas: Mapping[str, Formula], as_of: Month
+) -> tuple[TrackerTable, list[list[FilledBenefit]]]:
+    """`build_tracker_table`, and each calculation's zero-filled benefit by use case (in order)."""
     months = report_months(tracker, as_of)
-    use_cases = tuple(build_use_case_table(u, formulas, tracker, months) for u in tracker.use_cases)
-    benefit = sum_columns([u.benefit for u in use_cases if u.counted], len(months))
-    cumulative = running_total(benefit)
-    return TrackerTable(
+    month_count = len(months)
+    use_cases: list[UseCaseTable] = []
+    filled: list[list[FilledBenefit]] = []
+    for use_case in tracker.use_cases:
+        use_case_table, columns = _use_case_table(use_case, formulas, tracker, months)
+        use_cases.append(use_case_table)
+        filled.append(columns)
+    # A use case's benefit is a sum, never None: added as `sum_columns` would, from 0.
+    benefit: Sequence[Decimal] = (_ZERO,) * month_count
+    for active in use_cases:
+        if active.counted:
+            benefit = list(map(add, benefit, active.benefit))
+    cumulative = tuple(accumulate(benefit))
+    table = TrackerTable(
         tracker=tracker,
         as_of=as_of,
         months=months,
-        use_cases=use_cases,
-        benefit=benefit,
+        use_cases=tuple(use_cases),
+        benefit=tuple(benefit),
         cumulative_benefit=cumulative,
         total_benefit=cumulative[-1] if cumulative else _ZERO,
     )
+    return table, filled
 
 
 def build_use_case_table(
@@ -182,20 +208,37 @@ def build_use_case_table(
     tracker: TrackerSpec,
     months: tuple[Month, ...],
 ) -> UseCaseTable:
-    calculations = tuple(
-        build_calculation_table(c, formulas[c.id], tracker, months) for c in use_case.calculations
-    )
-    benefit = sum_columns([c.benefit for c in calculations], len(months))
-    cumulative = running_total(benefit)
-    return UseCaseTable(
+    return _use_case_table(use_case, formulas, tracker, months)[0]
+
+
+def _use_case_table(
+    use_case: UseCaseSpec,
+    formulas: Mapping[str, Formula],
+    tracker: TrackerSpec,
+    months: tuple[Month, ...],
+) -> tuple[UseCaseTable, list[FilledBenefit]]:
+    calculations: list[CalculationTable] = []
+    filled: list[FilledBenefit] = []
+    # The calculations' zero-filled benefits added from 0, as `sum_columns` adds them.
+    benefit: Sequence[Decimal] = (_ZERO,) * len(months)
+    for calculation in use_case.calculations:
+        calc_table, column = _calculation_table(
+            calculation, formulas[calculation.id], tracker, months
+        )
+        calculations.append(calc_table)
+        filled.append(column)
+        benefit = list(map(add, benefit, column))
+    cumulative = tuple(accumulate(benefit))
+    table = UseCaseTable(
         use_case=use_case,
         counted=use_case.status is UseCaseStatus.ACTIVE,
         months=months,
-        calculations=calculations,
-        benefit=benefit,
+        calculations=tuple(calculations),
+        benefit=tuple(benefit),
         cumulative_benefit=cumulative,
         total_benefit=cumulative[-1] if cumulative else _ZERO,
     )
+    return table, filled
 
 
 def build_calculation_table(
@@ -205,6 +248,16 @@ def build_calculation_table(
     months: tuple[Month, ...],
 ) -> CalculationTable:
     """One calculation's table over `months` (the contract's first months), in the caller's context."""
+    return _calculation_table(calculation, formula, tracker, months)[0]
+
+
+def _calculation_table(
+    calculation: CalculationSpec,
+    formula: Formula,
+    tracker: TrackerSpec,
+    months: tuple[Month, ...],
+) -> tuple[CalculationTable, FilledBenefit]:
+    """`build_calculation_table` and the table's zero-filled benefit."""
     month_count = len(months)
     timeline = build_timeline(calculation, tracker.period.first, month_count)
     first_valued = timeline.measured_at[0] if timeline.measured_at else month_count
@@ -218,16 +271,19 @@ def build_calculation_table(
         benefit, error, reason = _without_carried_months(
             timeline.provenance, benefit, error, reason
         )
-    cumulative = running_total(benefit)
-    return CalculationTable(
+    filled = zero_filled(benefit)
+    cumulative = tuple(accumulate(filled))  # = running_total(benefit)
+    table = CalculationTable(
         calculation=calculation,
         currency=tracker.currency,
         months=months,
         metric=timeline.metric,
         provenance=timeline.provenance,
         inputs=tuple(
-            InputColumn(d.key, d.name, d.unit, column)
-            for d, column in zip(calculation.inputs, timeline.inputs, strict=True)
+            [
+                InputColumn(d.key, d.name, d.unit, column)
+                for d, column in zip(calculation.inputs, timeline.inputs, strict=True)
+            ]
         ),
         delta=values.delta,
         improvement=values.improvement,
@@ -238,6 +294,14 @@ def build_calculation_table(
         total_benefit=cumulative[-1] if cumulative else _ZERO,
         timeline=timeline,
     )
+    return table, filled
+
+
+def zero_filled(values: tuple[Decimal | None, ...]) -> tuple[Decimal, ...]:
+    """The column with a month without a value counted as 0 (the column itself if none is missing)."""
+    if has_missing(values):
+        return tuple([_ZERO if v is None else v for v in values])
+    return values  # type: ignore[return-value]  # no None
 
 
 def _realized(
@@ -264,13 +328,47 @@ def realized_benefit(
     """
     timeline = build_timeline(calculation, tracker.period.first, month_count, provenance=False)
     benefit = _realized(calculation, formula, tracker, timeline, ratios=False).benefit
+    return _policy_applied(benefit, tracker, timeline), timeline
+
+
+def _policy_applied(
+    benefit: tuple[Decimal | None, ...], tracker: TrackerSpec, timeline: Timeline
+) -> tuple[Decimal | None, ...]:
+    """The benefit column under the tracker's missing-months policy (timeline without provenance)."""
     if tracker.missing_months is MissingMonthsPolicy.NO_BENEFIT and timeline.measured_at:
         # SPEC 3 `no_benefit`: only months with their own measurement realize anything.
-        own = [False] * month_count
+        own = [False] * timeline.month_count
         for index in timeline.measured_at:
             own[index] = True
         benefit = tuple(b if mine else None for b, mine in zip(benefit, own, strict=True))
-    return benefit, timeline
+    return benefit
+
+
+def benefit_for_totals(
+    calculation: CalculationSpec,
+    formula: Formula,
+    tracker: TrackerSpec,
+    month_count: int,
+    quantum: Decimal,
+) -> tuple[Sequence[Decimal], Timeline]:
+    """`realized_benefit` with a month without benefit as 0, as sums count it (portfolio totals).
+
+    `quantum` is the tracker currency's minor unit. In the usual case (most months
+    measured, carried months realize) the column is built straight from the
+    evaluation, without a None to fill in afterwards.
+    """
+    timeline = build_timeline(calculation, tracker.period.first, month_count, provenance=False)
+    dense = None
+    if tracker.missing_months is not MissingMonthsPolicy.NO_BENEFIT:
+        dense = evaluate_dense(formula, calculation, timeline, quantum, ratios=False)
+    if dense is None:
+        benefit = evaluate_realized(formula, calculation, timeline, quantum, ratios=False).benefit
+        return zero_filled(_policy_applied(benefit, tracker, timeline)), timeline
+    first, _, _, benefits, _, failed = dense
+    if failed:
+        benefits = [_ZERO if b is None else b for b in benefits]
+    # No month before the first measurement has a benefit: 0 in sums.
+    return [_ZERO] * first + benefits, timeline  # type: ignore[operator]  # no None left
 
 
 def _without_carried_months(

@@ -18,17 +18,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import repeat
-from operator import add, is_not, sub
-from typing import cast
+from itertools import accumulate
+from operator import add, itemgetter, mul, sub
 
 from valuecalc_core.formula import Formula
-from valuecalc_core.measurement_table import CalculationTable, has_missing, running_total
+from valuecalc_core.measurement_table import (
+    CalculationTable,
+    has_missing,
+    running_total,
+    zero_filled,
+)
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.timeline import Timeline
 from valuecalc_core.tracker_model import CalculationSpec, RampStep
-from valuecalc_core.valuation import evaluate_values
+from valuecalc_core.valuation import evaluate_checked
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -73,9 +77,10 @@ def _ramp_runs(ramp: Sequence[RampStep], month_count: int) -> list[tuple[int, De
         return []
     if not ramp:
         return [(0, _ONE)]
-    steps = sorted((step.from_month - 1, step.share) for step in ramp)
+    # Ramp steps have distinct months (the model checks): sorting never compares shares.
+    steps = sorted([(step.from_month - 1, step.share) for step in ramp])
     runs = [] if steps[0][0] == 0 else [(0, _ZERO)]
-    runs.extend(step for step in steps if step[0] < month_count)
+    runs += [step for step in steps if step[0] < month_count]
     return runs
 
 
@@ -94,32 +99,24 @@ def project(
     path = _projected_path(calculation, timeline)
     if path is None:
         return None
-    runs, points, lengths, metric_at_points = path
-    _, _, at_points, errors_at_points = evaluate_values(
-        formula,
-        calculation,
-        metric_at_points,
-        [_pick(points, column) for column in timeline.inputs],
-        money_quantum(currency),
-        ratios=False,
+    shares, metric, _, lengths = path
+    at_points, errors_at_points, failed = _evaluate_path(
+        calculation, formula, timeline, path, money_quantum(currency)
     )
-    # Shares, projected metric and each point's result hold for runs of months:
-    # columns are built run by run (a handful of runs), not month by month.
-    shares: list[Decimal] = []
-    metric: list[Decimal] = []
-    for share, value, length in runs:
-        shares += [share] * length
-        metric += [value] * length
+    # Each point's result holds until the next point: the column is built point
+    # by point (a handful), not month by month.
     benefit: list[Decimal | None] = []
     for result, length in zip(at_points, lengths, strict=True):
         benefit += [result] * length
-    if any(map(is_not, errors_at_points, repeat(None))):
+    if failed:
         error: tuple[str | None, ...] = ()
         for code, length in zip(errors_at_points, lengths, strict=True):
             error += (code,) * length
+        cumulative = running_total(benefit)
     else:
+        # No point failed, so every month has a benefit: the plain running sum.
         error = (None,) * timeline.month_count
-    cumulative = running_total(benefit)
+        cumulative = tuple(accumulate(benefit))  # type: ignore[arg-type]  # no None
     return Projection(
         share=tuple(shares),
         metric=tuple(metric),
@@ -138,71 +135,112 @@ def projected_total(
     Each point's rounded benefit times the months it covers: the same sum of
     rounded months, computed once per ramp step or input change.
     """
-    path = _projected_path(calculation, timeline)
-    if path is None:
-        return None
-    _, points, lengths, metric_at_points = path
-    _, _, benefits, _ = evaluate_values(
-        formula,
-        calculation,
-        metric_at_points,
-        [_pick(points, column) for column in timeline.inputs],
-        money_quantum(currency),
-        ratios=False,
-    )
-    total = _ZERO
-    failed = False
-    for benefit, months in zip(benefits, lengths, strict=True):
-        if benefit is None:
-            failed = True
-        else:
-            total += benefit * months
-    return total, failed
+    return projected_total_in(calculation, formula, timeline, money_quantum(currency))
 
 
-def _projected_path(
-    calculation: CalculationSpec, timeline: Timeline
-) -> tuple[list[tuple[Decimal, Decimal, int]], list[int], list[int], list[Decimal]] | None:
-    """The projected path by runs and at its evaluation points; None without a target.
-
-    Gives (share, projected metric, length) of each ramp run, the points (the
-    months where the share or an input changes), how many months each point
-    covers, and the projected metric at each point.
-    """
+def projected_total_in(
+    calculation: CalculationSpec, formula: Formula, timeline: Timeline, quantum: Decimal
+) -> tuple[Decimal, bool] | None:
+    """`projected_total` given the currency's minor unit `quantum` (a portfolio looks it up once)."""
     target = calculation.metric.target
     if target is None:
         return None
     count = timeline.month_count
+    if not count:
+        return _ZERO, False
+    # As `_projected_path`, without the monthly columns: the projected metric is
+    # taken at each point from the latest ramp run starting at or before it.
     baseline = calculation.metric.baseline
-    steps = _ramp_runs(calculation.ramp, count)
-    ends = [*(index for index, _ in steps[1:]), count] if steps else []
-    runs = [
-        (share, baseline + share * (target - baseline), end - index)
-        for (index, share), end in zip(steps, ends, strict=True)
-    ]
-    # The first ramp run starts at month 0, so the points start there too, and
-    # every run starts at a point: walking the points in order, the projected
-    # metric changes exactly at the runs' starts.
-    run_value = {index: run[1] for (index, _), run in zip(steps, runs, strict=True)}
-    points = sorted(run_value.keys() | set(timeline.inputs_change_at))
-    lengths = list(map(sub, [*points[1:], count], points))
-    metric_at_points: list[Decimal] = []
+    span = target - baseline
+    runs = _ramp_runs(calculation.ramp, count)
+    run_value = {index: baseline + share * span for index, share in runs}
+    change_at = timeline.inputs_change_at
+    points = sorted(run_value.keys() | set(change_at)) if change_at else list(run_value)
+    metric: list[Decimal] = []
     current = _ZERO
     for point in points:
         current = run_value.get(point, current)
-        metric_at_points.append(current)
-    return runs, points, lengths, metric_at_points
+        metric.append(current)
+    lengths = list(map(sub, [*points[1:], count], points))
+    inputs = [[column[point] for point in points] for column in timeline.inputs]
+    _, _, benefits, _, failed = evaluate_checked(
+        formula, calculation, metric, inputs, quantum, ratios=False
+    )
+    if not failed:
+        # The usual case, summed in C in the same order: 0 + b1 x n1 + b2 x n2 + ...
+        return sum(map(mul, benefits, lengths), _ZERO), False
+    total = _ZERO
+    for benefit, months in zip(benefits, lengths, strict=True):
+        if benefit is not None:
+            total += benefit * months
+    return total, True
 
 
-def _pick(points: Sequence[int], column: Sequence[Decimal]) -> list[Decimal]:
-    return [column[point] for point in points]
+# A projected path: the share and the projected metric in each month, the
+# evaluation points (the months where the share or an input changes, ascending,
+# from month 0) and how many months each point covers.
+_Path = tuple[list[Decimal], list[Decimal], list[int], list[int]]
+
+
+def _projected_path(calculation: CalculationSpec, timeline: Timeline) -> _Path | None:
+    """The calculation's projected path over the timeline's months; None without a target."""
+    target = calculation.metric.target
+    if target is None:
+        return None
+    count = timeline.month_count
+    if not count:
+        return [], [], [], []
+    baseline = calculation.metric.baseline
+    span = target - baseline  # the same difference for every run, computed once
+    runs = _ramp_runs(calculation.ramp, count)
+    starts = [index for index, _ in runs]
+    # The share and the projected metric hold for runs of months: their columns
+    # are built run by run (a handful of ramp steps), not month by month.
+    shares: list[Decimal] = []
+    metric: list[Decimal] = []
+    for (index, share), end in zip(runs, [*starts[1:], count], strict=True):
+        shares += [share] * (end - index)
+        metric += [baseline + share * span] * (end - index)
+    # The first ramp run starts at month 0, so the points start there too and
+    # every run starts at a point: between two points no formula argument changes.
+    change_at = timeline.inputs_change_at
+    points = sorted(set(starts).union(change_at)) if change_at else starts
+    lengths = list(map(sub, [*points[1:], count], points))
+    return shares, metric, points, lengths
+
+
+def _evaluate_path(
+    calculation: CalculationSpec,
+    formula: Formula,
+    timeline: Timeline,
+    path: _Path,
+    quantum: Decimal,
+) -> tuple[Sequence[Decimal | None], Sequence[str | None], bool]:
+    """The rounded benefit (or error code) at each point of the path, with its inputs then,
+    and whether any point failed."""
+    _, metric, points, _ = path
+    if len(points) > 1:
+        at = itemgetter(*points)  # one tuple per column, picked in C
+        columns = [at(metric), *map(at, timeline.inputs)]
+    else:
+        columns = [[column[point] for point in points] for column in (metric, *timeline.inputs)]
+    _, _, at_points, errors_at_points, failed = evaluate_checked(
+        formula, calculation, columns[0], columns[1:], quantum, ratios=False
+    )
+    return at_points, errors_at_points, failed
 
 
 def compare_calculation(
     table: CalculationTable, projection: Projection | None
 ) -> RealizedVsProjected:
     """Realized vs projected for one calculation."""
-    realized = zero_filled(table.benefit)
+    return compare_filled(table, projection, zero_filled(table.benefit))
+
+
+def compare_filled(
+    table: CalculationTable, projection: Projection | None, realized: tuple[Decimal, ...]
+) -> RealizedVsProjected:
+    """`compare_calculation` given `realized = zero_filled(table.benefit)` (a report has it)."""
     months = table.months
     if projection is None:
         # running_total of no projected month: 0 + 0 + ... (written as Decimal('0')).
@@ -213,9 +251,10 @@ def compare_calculation(
             table.cumulative_benefit,
             (_ZERO,) * len(months),
             (table.calculation.id,),
+            complete=not months,
         )
     projected = projection.benefit
-    incomplete = (table.calculation.id,) if has_missing(projected) else ()
+    complete = not has_missing(projected)
     # The table's and the projection's cumulative columns are running_total() of
     # these same monthly columns: reused rather than summed again.
     return compared(
@@ -224,15 +263,9 @@ def compare_calculation(
         projected,
         table.cumulative_benefit,
         projection.cumulative_benefit,
-        incomplete,
+        () if complete else (table.calculation.id,),
+        complete=complete,
     )
-
-
-def zero_filled(benefit: tuple[Decimal | None, ...]) -> tuple[Decimal, ...]:
-    """A benefit column with a month without benefit counted as 0 (nothing was realized)."""
-    if has_missing(benefit):
-        return tuple([_ZERO if b is None else b for b in benefit])
-    return cast(tuple[Decimal, ...], benefit)
 
 
 def combine(months: tuple[Month, ...], parts: Sequence[RealizedVsProjected]) -> RealizedVsProjected:
@@ -265,14 +298,16 @@ def combine_with_realized(
         else:
             projected = list(map(add, projected, part.projected))
         incomplete.extend(part.incomplete)
+    # A month without a projected benefit counted as 0 above: no month is missing.
     projected_column = tuple(projected)
     return compared(
         months,
         realized,
         projected_column,
         running_total(realized) if cumulative_realized is None else cumulative_realized,
-        running_total(projected_column),
+        tuple(accumulate(projected_column)),
         tuple(incomplete),
+        complete=True,
     )
 
 
@@ -294,9 +329,16 @@ def compared(
     cumulative_realized: tuple[Decimal, ...],
     cumulative_projected: tuple[Decimal, ...],
     incomplete: tuple[str, ...],
+    *,
+    complete: bool | None = None,
 ) -> RealizedVsProjected:
-    """`compare` with the running totals of `realized` and `projected` already computed."""
-    if has_missing(projected):
+    """`compare` with the running totals of `realized` and `projected` already computed.
+
+    `complete` says whether every month of `projected` has a value, if the caller knows.
+    """
+    if complete is None:
+        complete = not has_missing(projected)
+    if not complete:
         variance = tuple(
             [None if p is None else r - p for r, p in zip(realized, projected, strict=True)]
         )

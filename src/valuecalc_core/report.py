@@ -16,27 +16,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import add
 
 from valuecalc_core.formula import Formula
 from valuecalc_core.measurement_table import (
     CalculationTable,
     TrackerTable,
     UseCaseTable,
-    build_tracker_table,
+    benefit_for_totals,
     compile_tracker,
-    realized_benefit,
     report_months,
-    sum_columns,
+    tracker_table_and_benefits,
 )
-from valuecalc_core.money import CurrencyMismatchError
+from valuecalc_core.money import CurrencyMismatchError, money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.projection import (
     Projection,
     RealizedVsProjected,
     combine_with_realized,
-    compare_calculation,
+    compare_filled,
     project_calculation,
-    projected_total,
+    projected_total_in,
 )
 from valuecalc_core.review import (
     NO_ANNOTATIONS,
@@ -47,7 +47,7 @@ from valuecalc_core.review import (
 from valuecalc_core.roi import RoiFigure, RoiSummary, cost_schedule, roi_figures, roi_summary
 from valuecalc_core.timeline import Provenance
 from valuecalc_core.tracker_model import TrackerSpec, UseCaseStatus
-from valuecalc_core.trend import Trend, classify_values
+from valuecalc_core.trend import Trend, classify_changes, measured_changes
 from valuecalc_core.valuation import FormulaCache, compile_calculation, exact_context
 
 _ZERO = Decimal(0)
@@ -132,11 +132,11 @@ def tracker_report(
     annotations = annotations or {}
     with exact_context():
         formulas = compile_tracker(tracker)
-        table = build_tracker_table(tracker, formulas, as_of)
+        table, benefits = tracker_table_and_benefits(tracker, formulas, as_of)
         months = table.months
         labels = [str(month) for month in months]  # for the findings' sentences
         use_cases: list[UseCaseReport] = []
-        for use_case in table.use_cases:
+        for use_case, realized in zip(table.use_cases, benefits, strict=True):
             calculations = [
                 _calculation_report(
                     calc_table,
@@ -144,8 +144,9 @@ def tracker_report(
                     use_case.counted,
                     annotations,
                     labels,
+                    calc_realized,
                 )
-                for calc_table in use_case.calculations
+                for calc_table, calc_realized in zip(use_case.calculations, realized, strict=True)
             ]
             use_cases.append(
                 UseCaseReport(
@@ -182,14 +183,20 @@ def _calculation_report(
     counted: bool,
     annotations: Mapping[str, CalculationAnnotations],
     labels: Sequence[str],
+    realized: tuple[Decimal, ...],
 ) -> CalculationReport:
-    """Projection, comparison, trend and findings of one calculation, from its table."""
+    """Projection, comparison, trend and findings of one calculation, from its table.
+
+    `realized` is the table's benefit with a month without benefit as 0.
+    """
     spec = table.calculation
     projection = project_calculation(table, formula)
     # The months with their own value are the timeline's measured months (ascending):
-    # trend and review work on them directly instead of re-deriving them from provenance.
+    # trend and review work on them directly instead of re-deriving them from provenance,
+    # and share the changes between consecutive values.
     own = table.timeline.measured_at
     values = _pick(own, table.metric)
+    changes = measured_changes(values)
     findings = (
         review_measured(
             spec.id,
@@ -201,16 +208,17 @@ def _calculation_report(
             values,
             annotations.get(spec.id, NO_ANNOTATIONS),
             labels,
+            changes,
         )
         if counted
         else ()
     )
-    start = table.timeline.first.ordinal
     return CalculationReport(
         table=table,
         projection=projection,
-        comparison=compare_calculation(table, projection),
-        trend=classify_values(spec.metric, values, [start + index for index in own]),
+        comparison=compare_filled(table, projection, realized),
+        # Month indices differ like the months' ordinals: the trend only uses differences.
+        trend=classify_changes(spec.metric, values, changes, own),
         findings=findings,
     )
 
@@ -253,7 +261,11 @@ def _summary(
         if cached is None:
             cached = month_cache[key] = report_months(tracker, as_of)
         months = cached
-    benefits: list[tuple[Decimal | None, ...]] = []
+    count = len(months)
+    quantum = money_quantum(tracker.currency)
+    # Per-month sum of the calculations' benefits, a missing month as 0: as
+    # `sum_columns` adds them, from 0, in the same order.
+    benefit: Sequence[Decimal] = (_ZERO,) * count
     projected = _ZERO
     incomplete: list[str] = []
     for use_case in tracker.use_cases:
@@ -261,14 +273,13 @@ def _summary(
             continue
         for spec in use_case.calculations:
             formula = compile_calculation(spec, cache)
-            benefit, timeline = realized_benefit(spec, formula, tracker, len(months))
-            benefits.append(benefit)
-            projection = projected_total(spec, formula, timeline, tracker.currency)
+            filled, timeline = benefit_for_totals(spec, formula, tracker, count, quantum)
+            benefit = list(map(add, benefit, filled))
+            projection = projected_total_in(spec, formula, timeline, quantum)
             if projection is None or projection[1]:
                 incomplete.append(spec.id)
             if projection is not None:
                 projected += projection[0]
-    benefit = sum_columns(benefits, len(months))
     roi = roi_summary(months, benefit, cost_schedule(tracker))
     return TrackerSummary(
         tracker_id=tracker.id,

@@ -119,11 +119,13 @@ def review_measured(
     values: Sequence[Decimal],
     annotations: CalculationAnnotations = NO_ANNOTATIONS,
     labels: Sequence[str] | None = None,
+    changes: Sequence[Decimal] | None = None,
 ) -> tuple[Finding, ...]:
     """`review_calculation` given `own`, the ascending indices of the months with their own
     value, and `values`, the metric in those months: the report knows both already.
 
-    `labels`, if given, are `str(month)` of each month (a report formats them once).
+    `labels`, if given, are `str(month)` of each month (a report formats them once);
+    `changes`, if given, are `values[k + 1] - values[k]` (the report shares them with the trend).
     """
     notes = annotations.note_months
     findings: list[Finding] = []
@@ -153,7 +155,9 @@ def review_measured(
                     f"{label} has no measurement of its own.",
                 )
             )
-    unusual = _spikes(calculation_id, baseline, months, own, values, annotations)
+    if changes is None:
+        changes = list(map(sub, values[1:], values[:-1]))
+    unusual = _spikes(calculation_id, baseline, months, own, values, changes, annotations)
     unusual += _unit_mistakes(calculation_id, months, own, values)
     if unusual:
         findings += unusual
@@ -175,9 +179,9 @@ def _spikes(
     months: Sequence[Month],
     own: Sequence[int],
     values: Sequence[Decimal],
+    changes: Sequence[Decimal],
     annotations: CalculationAnnotations,
 ) -> list[Finding]:
-    changes = list(map(sub, values[1:], values[:-1]))
     if len(changes) < MIN_CHANGES_FOR_SPIKES:
         return []
     median = _median(changes)

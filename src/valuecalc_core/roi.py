@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import compress
+from operator import ge
 
 from valuecalc_core.measurement_table import running_total
 from valuecalc_core.money import money_quantum
@@ -126,9 +128,14 @@ def _payback(
     cumulative_benefit: tuple[Decimal, ...],
     cumulative_cost: tuple[Decimal, ...],
 ) -> tuple[Month | None, str | None]:
+    if not len(months) == len(cumulative_benefit) == len(cumulative_cost):
+        raise ValueError("months, benefit and cost must have the same length")
     if not months or cumulative_cost[-1].is_zero():
         return None, NO_COST
-    for month, gained, paid in zip(months, cumulative_benefit, cumulative_cost, strict=True):
-        if paid > 0 and gained >= paid:
-            return month, None
+    # The months where cumulative benefit >= cumulative cost, found in C; the first
+    # of them where some cost has accrued is the payback month.
+    reached = compress(range(len(months)), map(ge, cumulative_benefit, cumulative_cost))
+    for index in reached:
+        if cumulative_cost[index] > 0:
+            return months[index], None
     return None, NOT_REACHED

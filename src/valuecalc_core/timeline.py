@@ -70,43 +70,54 @@ def build_timeline(
     start = first.ordinal
     definitions = calculation.inputs
     steps: dict[str, list[tuple[int, Decimal]]] = {d.key: [] for d in definitions}
-    change_at: set[int] = set()
     for change in calculation.input_changes:
         index = change.month.ordinal - start
         if 0 <= index < month_count:
             steps[change.key].append((index, change.value))
-            change_at.add(index)
-    columns = tuple(_runs(steps[d.key], month_count) for d in definitions)
+    columns = tuple([_runs(steps[d.key], month_count) for d in definitions])
+    # `_runs` sorted each input's steps: their months are where some input changes.
+    change_at = {index for d in definitions for index, _ in steps[d.key]}
 
     metric: list[Decimal | None] = [None] * month_count
-    origins: list[Provenance] = [_NONE] * month_count if provenance else []
     measured_at: list[int] = []
+    estimates: list[int] = []
     for entry in calculation.measurements:
         index = entry.month.ordinal - start
         if 0 <= index < month_count:
             metric[index] = entry.value
             measured_at.append(index)
-            if provenance:
-                origins[index] = _ESTIMATE if entry.estimate else _MEASURED
+            if provenance and entry.estimate:
+                estimates.append(index)
     measured_at.sort()
-    if measured_at and len(measured_at) < month_count - measured_at[0]:
-        # Carry forward: each month without a value after the first measurement
-        # takes the previous month's (ascending, so runs of gaps carry). Finding
-        # the gaps runs in C; only the few gap months take a Python step.
+    origins: list[Provenance] = []
+    if not measured_at:
+        if provenance:
+            origins = [_NONE] * month_count
+    else:
         first_measured = measured_at[0]
-        gaps = map(is_, metric[first_measured:], repeat(None))
-        for index in compress(range(first_measured, month_count), gaps):
-            metric[index] = metric[index - 1]
-            if provenance:
-                origins[index] = _CARRIED
+        if provenance:
+            # `none` before the first measurement, then `measured` except the estimates
+            # (set here) and the carried months (set below): cheaper than one per month.
+            origins = [_NONE] * first_measured + [_MEASURED] * (month_count - first_measured)
+            for index in estimates:
+                origins[index] = _ESTIMATE
+        if len(measured_at) < month_count - first_measured:
+            # Carry forward: each month without a value after the first measurement
+            # takes the previous month's (ascending, so runs of gaps carry). Finding
+            # the gaps runs in C; only the few gap months take a Python step.
+            gaps = map(is_, metric[first_measured:], repeat(None))
+            for index in compress(range(first_measured, month_count), gaps):
+                metric[index] = metric[index - 1]
+                if provenance:
+                    origins[index] = _CARRIED
     return Timeline(
-        first=first,
-        month_count=month_count,
-        metric=tuple(metric),
-        provenance=tuple(origins),
-        inputs=columns,
-        measured_at=tuple(measured_at),
-        inputs_change_at=tuple(sorted(change_at)),
+        first,
+        month_count,
+        tuple(metric),
+        tuple(origins),
+        columns,
+        tuple(measured_at),
+        tuple(sorted(change_at)),
     )
 
 
@@ -120,7 +131,12 @@ def _runs(steps: list[tuple[int, Decimal]], month_count: int) -> tuple[Decimal, 
     # The model guarantees a change at the first month.
     assert steps
     assert steps[0][0] == 0
+    if len(steps) == 1:
+        return (steps[0][1],) * month_count  # never changed: one run
     column: list[Decimal] = []
-    for (index, value), (end, _) in zip(steps, [*steps[1:], (month_count, None)], strict=True):
+    index, value = steps[0]
+    for end, following in steps[1:]:
         column += [value] * (end - index)
+        index, value = end, following
+    column += [value] * (month_count - index)
     return tuple(column)

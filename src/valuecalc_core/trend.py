@@ -66,8 +66,40 @@ def classify_values(
     """
     if len(measured) < MIN_MEASUREMENTS:
         return Trend.INSUFFICIENT_DATA
-    values = list(map(neg, measured)) if metric.direction is Direction.LOWER_IS_BETTER else measured
-    changes = list(map(sub, values[1:], values[:-1]))
+    # Lower is better: classify_changes works on the negated values' own changes.
+    higher = metric.direction is Direction.HIGHER_IS_BETTER
+    changes = measured_changes(measured) if higher else []
+    return classify_changes(metric, measured, changes, ordinals)
+
+
+def measured_changes(values: Sequence[Decimal]) -> list[Decimal]:
+    """v_{k+1} - v_k of consecutive values, as measured (not direction-adjusted).
+
+    The report computes them once for both the trend and the review's spikes.
+    """
+    return list(map(sub, values[1:], values[:-1]))
+
+
+def classify_changes(
+    metric: ImprovementMetric,
+    measured: Sequence[Decimal],
+    changes: Sequence[Decimal],
+    ordinals: Sequence[int],
+) -> Trend:
+    """`classify_values` given `changes = measured_changes(measured)` (unused when lower is better).
+
+    `ordinals` may be any month numbering with the same differences (e.g. month
+    indices). When higher is better the values are already direction-adjusted and
+    `changes` are used as given. When lower is better the values are negated and
+    their changes recomputed, as the rule says: negating the changes instead
+    would differ for a value with more significant digits than the context keeps.
+    """
+    if len(measured) < MIN_MEASUREMENTS:
+        return Trend.INSUFFICIENT_DATA
+    values = measured
+    if metric.direction is Direction.LOWER_IS_BETTER:
+        values = list(map(neg, measured))
+        changes = measured_changes(values)
     path = sum(map(abs, changes), _ZERO)
     net = values[-1] - values[0]
     scale = abs(metric.baseline) or max(map(abs, values)) or _ONE
@@ -77,10 +109,11 @@ def classify_values(
         return Trend.VOLATILE
     if net < 0:
         return Trend.DECLINING
-    gaps = list(map(sub, ordinals[1:], ordinals[:-1]))
     half = len(changes) // 2
-    early = sum(changes[:half], _ZERO) / sum(gaps[:half])
-    late = sum(changes[-half:], _ZERO) / sum(gaps[-half:])
+    # The calendar months spanned by the first and the last `half` changes: the
+    # gaps between consecutive ordinals summed (integers: the sum telescopes exactly).
+    early = sum(changes[:half], _ZERO) / (ordinals[half] - ordinals[0])
+    late = sum(changes[-half:], _ZERO) / (ordinals[-1] - ordinals[-1 - half])
     if late > ACCELERATION_FACTOR * early:
         return Trend.ACCELERATING
     return Trend.STEADY_CLIMB

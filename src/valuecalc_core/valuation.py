@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import accumulate, chain, repeat
-from operator import itemgetter, sub, truediv
+from operator import is_, itemgetter, sub, truediv
 from typing import TypeVar
 
 from valuecalc_core.formula import (
@@ -68,13 +68,16 @@ def compile_calculation(calculation: CalculationSpec, cache: FormulaCache | None
     an identical text over the same allowed names: use cases built from one
     template share their formulas, and compiling dominates small tables.
     """
-    names = frozenset(d.key for d in calculation.inputs) | BUILTIN_VARIABLES
+    keys = frozenset([d.key for d in calculation.inputs])
     if cache is None:
-        return compile_formula(calculation.formula, names)
-    key = (calculation.formula, names)
+        return compile_formula(calculation.formula, keys | BUILTIN_VARIABLES)
+    # Keyed by the input keys alone: the allowed names are always those plus the
+    # built-in variables, so the keys identify them without building the union
+    # for every calculation (only a formula not yet compiled needs it).
+    key = (calculation.formula, keys)
     formula = cache.get(key)
     if formula is None:
-        formula = cache[key] = compile_formula(calculation.formula, names)
+        formula = cache[key] = compile_formula(calculation.formula, keys | BUILTIN_VARIABLES)
     return formula
 
 
@@ -149,31 +152,66 @@ def evaluate_realized(
     their own measurement (the usual table) every month from the first one is
     evaluated in one pass over column slices; otherwise only the evaluation points are.
     """
-    month_count = timeline.month_count
-    measured_at = timeline.measured_at
-    first = measured_at[0] if measured_at else month_count
-    carried = month_count - first - len(measured_at)
-    if carried > _DENSE_MAX_CARRIED or not measured_at:
+    dense = evaluate_dense(formula, calculation, timeline, quantum, ratios=ratios)
+    if dense is None:
+        first = timeline.measured_at[0] if timeline.measured_at else timeline.month_count
         points = evaluation_points(
-            chain(measured_at, timeline.inputs_change_at), first, month_count
+            chain(timeline.measured_at, timeline.inputs_change_at), first, timeline.month_count
         )
         return evaluate_months(
             formula, calculation, timeline.metric, timeline.inputs, points, quantum, ratios=ratios
         )
-    deltas, improvements, benefits, errors = evaluate_values(
-        formula,
-        calculation,
-        timeline.metric[first:],  # type: ignore[arg-type]  # valued from the first measurement
-        [column[first:] for column in timeline.inputs],
-        quantum,
-        ratios=ratios,
-    )
+    first, deltas, improvements, benefits, errors, _ = dense
     none = (None,) * first
     return MonthlyValues(
         delta=none + tuple(deltas) if ratios else (),
         improvement=none + tuple(improvements) if ratios else (),
         benefit=none + tuple(benefits),
         error=none + tuple(errors),
+    )
+
+
+def evaluate_dense(
+    formula: Formula,
+    calculation: CalculationSpec,
+    timeline: Timeline,
+    quantum: Decimal,
+    *,
+    ratios: bool,
+) -> (
+    tuple[
+        int,
+        Sequence[Decimal],
+        Sequence[Decimal | None],
+        Sequence[Decimal | None],
+        Sequence[str | None],
+        bool,
+    ]
+    | None
+):
+    """`evaluate_checked` over every month from the first measurement, if that is the
+    cheaper way (at most _DENSE_MAX_CARRIED carried months), else None.
+
+    Gives that first month's index and the columns from it on (months before it
+    have no value); `evaluate_realized` pads them, a totals-only caller sums them.
+    """
+    month_count = timeline.month_count
+    measured_at = timeline.measured_at
+    if not measured_at:
+        return None
+    first = measured_at[0]
+    if month_count - first - len(measured_at) > _DENSE_MAX_CARRIED:
+        return None
+    return (
+        first,
+        *evaluate_checked(
+            formula,
+            calculation,
+            timeline.metric[first:],  # type: ignore[arg-type]  # valued from the first measurement
+            [column[first:] for column in timeline.inputs],
+            quantum,
+            ratios=ratios,
+        ),
     )
 
 
@@ -192,6 +230,31 @@ def evaluate_values(
 
     Without `ratios`, delta and improvement are computed only if the formula uses
     them (and returned empty otherwise).
+    """
+    deltas, improvements, benefits, errors, _ = evaluate_checked(
+        formula, calculation, values, inputs, quantum, ratios=ratios
+    )
+    return deltas, improvements, benefits, errors
+
+
+def evaluate_checked(
+    formula: Formula,
+    calculation: CalculationSpec,
+    values: Sequence[Decimal],
+    inputs: Sequence[Sequence[Decimal]],
+    quantum: Decimal,
+    *,
+    ratios: bool,
+) -> tuple[
+    Sequence[Decimal],
+    Sequence[Decimal | None],
+    Sequence[Decimal | None],
+    Sequence[str | None],
+    bool,
+]:
+    """`evaluate_values` and whether any value failed (has an error and no benefit).
+
+    Callers that sum the benefits use the flag instead of scanning them for None.
     """
     spec = calculation.metric
     baseline = spec.baseline
@@ -212,9 +275,9 @@ def evaluate_values(
         formula, calculation, count, values, deltas, improvements, inputs
     )
     if static_error is not None:
-        return deltas, improvements, [None] * count, [static_error] * count
-    benefits, errors = _evaluate_points(formula, columns, count, quantum)
-    return deltas, improvements, benefits, errors
+        return deltas, improvements, [None] * count, [static_error] * count, count > 0
+    benefits, errors, failed = _evaluate_points(formula, columns, count, quantum)
+    return deltas, improvements, benefits, errors, failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,18 +336,24 @@ def _spread(
 
 def _evaluate_points(
     formula: Formula, columns: Sequence[Sequence[Decimal]], count: int, quantum: Decimal
-) -> tuple[list[Decimal | None], list[str | None]]:
-    """Formula results rounded once to `quantum` at each point, or an error code per point.
+) -> tuple[list[Decimal | None], list[str | None], bool]:
+    """Formula results rounded once to `quantum` at each point, or an error code per point,
+    and whether any point failed.
 
     Most months compute cleanly, so all points are first evaluated in one pass;
     if any fails, they are evaluated again one by one to find which and why.
     """
     call = formula.call
     try:
-        raw = list(map(call, *columns)) if columns else [call() for _ in range(count)]
-        return list(map(Decimal.quantize, raw, repeat(quantum), repeat(ROUND_HALF_EVEN))), [
-            None
-        ] * count
+        # One pass in C: the formula, then the rounding, without an intermediate list.
+        raw = map(call, *columns) if columns else (call() for _ in range(count))
+        if decimal.getcontext().rounding == ROUND_HALF_EVEN:
+            # The usual case (`exact_context`): the context already rounds half-even,
+            # and quantize without a rounding argument is a little cheaper per value.
+            rounded = list(map(Decimal.quantize, raw, repeat(quantum)))
+        else:
+            rounded = list(map(Decimal.quantize, raw, repeat(quantum), repeat(ROUND_HALF_EVEN)))
+        return rounded, [None] * count, False  # type: ignore[return-value]  # no None
     except (ArithmeticError, FormulaEvaluationError):
         pass
     benefits: list[Decimal | None] = []
@@ -307,7 +376,7 @@ def _evaluate_points(
             # More digits than PRECISION before the minor unit: too large to represent.
             benefits.append(None)
             errors.append(OVERFLOW)
-    return benefits, errors
+    return benefits, errors, not all(map(is_, errors, repeat(None)))
 
 
 def _argument_columns(
@@ -326,28 +395,25 @@ def _argument_columns(
     """
     spec = calculation.metric
     columns: list[Sequence[Decimal]] = []
+    keys: list[str] | None = None
     for name in formula.variables:
-        if name == "metric":
-            columns.append(metric)
-        elif name == "delta":
-            columns.append(delta)
+        if name not in BUILTIN_VARIABLES:
+            # An input (most variables): its position among the calculation's inputs.
+            if keys is None:
+                keys = [definition.key for definition in calculation.inputs]
+            columns.append(inputs[keys.index(name)])
         elif name == "improvement":
             if spec.baseline.is_zero():
                 return [], UNDEFINED_IMPROVEMENT
             columns.append(improvement)  # type: ignore[arg-type]  # defined: baseline != 0
+        elif name == "delta":
+            columns.append(delta)
+        elif name == "metric":
+            columns.append(metric)
         elif name == "baseline":
             columns.append((spec.baseline,) * count)
-        elif name == "target":
+        else:  # target
             if spec.target is None:
                 return [], UNDEFINED_TARGET
             columns.append((spec.target,) * count)
-        else:
-            columns.append(inputs[_input_position(calculation, name)])
     return columns, None
-
-
-def _input_position(calculation: CalculationSpec, key: str) -> int:
-    for position, definition in enumerate(calculation.inputs):
-        if definition.key == key:
-            return position
-    raise AssertionError(f"unreachable: the formula was compiled against the inputs ({key!r})")
