@@ -90,9 +90,8 @@ async def import_csv(
 
     try:
         async with service.transient_errors_as_concurrent_write():
-            result = await service.write_measurements(session, principal, rows, problems, scope)
+            return await service.write_measurements(
+                session, principal, rows, problems, scope, [line.line for line in numbered]
+            )
     except RowsRefused as error:
         raise refused(error, position=position, what="line") from None
-    for index, row_result in enumerate(result.rows):
-        row_result["line"] = numbered[index].line
-    return result

@@ -162,6 +162,6 @@ async def write_input_changes(
     removed = await delete_input_changes(session, principal, removals)
     if written != expected or removed != len(removals):
         raise concurrent_write()
-    return BulkOutcome(
+    return BulkOutcome.of(
         [row_result(p.id, p.status, p.target.calculation_id, p.month, keys[p.index]) for p in plan]
     )

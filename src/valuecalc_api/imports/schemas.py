@@ -190,20 +190,31 @@ class BulkResult(OutputModel):
 class BulkOutcome:
     """What a bulk write did, serialized as `BulkResult` without building a pydantic object
     per row (at 10,000 rows those cost more than the write's SQL). Each row is a dict with
-    every `RowResult` key (tests check the shape against `BulkResult`)."""
+    every `RowResult` key (tests check the shape against `BulkResult`); `body` is the JSON
+    answer, encoded once when the outcome is made (`of`), so a service can do that while
+    the database is still writing."""
 
     rows: list[dict[str, Any]]
+    body: bytes
+
+    @classmethod
+    def of(cls, rows: list[dict[str, Any]]) -> BulkOutcome:
+        content = {"counts": _counts(rows), "rows": rows}
+        body = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+        return cls(rows, body.encode("utf-8"))
 
     def counts(self) -> dict[str, int]:
-        found = dict.fromkeys(RowStatus, 0)
-        for row in self.rows:
-            found[row["status"]] += 1
-        return {status.value: count for status, count in found.items()}
+        return _counts(self.rows)
 
     def response(self) -> Response:
-        content = {"counts": self.counts(), "rows": self.rows}
-        body = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
-        return Response(body.encode("utf-8"), media_type="application/json")
+        return Response(self.body, media_type="application/json")
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    found = dict.fromkeys(RowStatus, 0)
+    for row in rows:
+        found[row["status"]] += 1
+    return {status.value: count for status, count in found.items()}
 
 
 def row_result(
@@ -212,6 +223,7 @@ def row_result(
     calculation_id: uuid.UUID,
     month: date,
     input_key: str | None = None,
+    line: int | None = None,
 ) -> dict[str, Any]:
     """One `RowResult` as plain JSON data (`month`: the first day of the month)."""
     return {
@@ -220,7 +232,7 @@ def row_result(
         "calculation_id": str(calculation_id),
         "month": f"{month.year:04d}-{month.month:02d}",
         "input_key": input_key,
-        "line": None,
+        "line": line,
     }
 
 

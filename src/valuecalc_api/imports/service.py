@@ -160,8 +160,10 @@ async def write_measurements(
     rows: Sequence[MeasurementRow | None],
     schema_problems: Sequence[RowError],
     scope: TrackerScope | None,
+    lines: Sequence[int] | None = None,
 ) -> BulkOutcome:
-    """Apply every row or none; `rows[i]` is None where row i failed its schema."""
+    """Apply every row or none; `rows[i]` is None where row i failed its schema. `lines`
+    (a CSV import's) are the rows' line numbers, shown in the answer's rows."""
     targets, errors = await resolve(session, principal, rows, scope)
     errors = [*schema_problems, *errors]
     ready = [
@@ -239,16 +241,17 @@ async def write_measurements(
         and row_id is not None
         and (value := p.row.value) is not None
     ]
+    line_of: Sequence[int | None] = [None] * len(plan) if lines is None else lines
     await make_room_for_rows(session)
     # The database writes while this process assembles the answer (10,000 rows of it):
     # the answer follows from the plan, and is dropped if the write fails.
     writing = asyncio.ensure_future(upsert_measurements(session, principal, writes))
     try:
         await asyncio.sleep(0)  # let the statement go out before the work below
-        outcome = BulkOutcome(
+        outcome = BulkOutcome.of(
             [
-                row_result(row_id, p.status, p.target.calculation_id, p.month)
-                for p, row_id in zip(plan, ids, strict=True)
+                row_result(row_id, p.status, p.target.calculation_id, p.month, None, line)
+                for p, row_id, line in zip(plan, ids, line_of, strict=True)
             ]
         )
     finally:
