@@ -70,4 +70,4 @@ async def test_measurement_pages_keep_room_for_updates_in_place(database_url: st
             )
     finally:
         await engine.dispose()
-    assert options == ["fillfactor=70"]
+    assert options == ["fillfactor=50"]

@@ -50,8 +50,8 @@ class Measurement(IdMixin, TimestampMixin, Base):
         UniqueConstraint("calculation_id", "month", name="uq_measurements_calculation_id_month"),
         CheckConstraint("length(btrim(source)) > 0", name="source_not_blank"),
         CheckConstraint("version >= 1", name="version_positive"),
-        # Pages keep room for updates in place (fillfactor 70, migration 0007).
-        {"postgresql_with": {"fillfactor": 70}},
+        # Pages keep room for updates in place (fillfactor 50, migration 0007).
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
