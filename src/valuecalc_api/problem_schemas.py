@@ -277,6 +277,20 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string"},
         "example": "Bearer",
     },
+    "X-Request-ID": {
+        "description": "This request's id: the `X-Request-ID` you sent if it is 1-128 "
+        "characters of letters, digits and `-_.:/+=@`, else one drawn for it. Every audit "
+        "event the request wrote records it.",
+        "schema": {"type": "string"},
+        "example": "crm-sync-2026-12-05T10:00Z",
+    },
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer of an earlier request with the "
+        "same `Idempotency-Key` (nothing ran again). Answers below 500 are replayed, errors "
+        "included.",
+        "schema": {"type": "string", "enum": ["true"]},
+        "example": "true",
+    },
     "ETag": {
         "description": "The strong entity tag of what was answered: send it back as "
         "`If-Match` with an update (412 if it changed since) or as `If-None-Match` with a "
@@ -597,8 +611,10 @@ def _as_problem(response: dict[str, Any]) -> None:
 def _complete(response: dict[str, Any], status: str, *, rate_limited: bool) -> None:
     if _is_error(status):
         _as_problem(response)
+    headers = response.setdefault("headers", {})
     if rate_limited:
-        response.setdefault("headers", {}).update(header_refs(*RATE_LIMIT_HEADERS))
+        headers.update(header_refs(*RATE_LIMIT_HEADERS))
+    headers.update(header_refs("X-Request-ID"))
 
 
 def _shared_response(fragment: _Fragment) -> dict[str, Any]:
@@ -616,6 +632,8 @@ def _document_operation(
         _merge(responses.setdefault(fragment.status, {}), fragment)
     for status, response in responses.items():
         _complete(response, status, rate_limited=facts.rate_limited)
+        if method in IDEMPOTENT_METHODS and status.startswith("2"):
+            response["headers"].update(header_refs("Idempotent-Replayed"))
     for name, fragment in _SHARED_RESPONSES.items():
         if responses.get(fragment.status) == _shared_response(fragment):
             responses[fragment.status] = {"$ref": f"#/components/responses/{name}"}

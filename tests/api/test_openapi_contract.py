@@ -736,3 +736,16 @@ def test_a_new_month_answers_201_with_the_object(spec: dict[str, Any]) -> None:
         created = spec["paths"][path]["put"]["responses"]["201"]
         schema = created["content"]["application/json"]["schema"]
         assert schema == {"$ref": f"#/components/schemas/{model}"}
+
+
+def test_request_ids_and_replays_are_declared_where_they_are_sent(spec: dict[str, Any]) -> None:
+    shared = spec["components"]["responses"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if "$ref" in response:
+                    response = shared[response["$ref"].rsplit("/", 1)[1]]
+                headers = response.get("headers", {})
+                assert "X-Request-ID" in headers, (method, path, status)
+                replayable = method == "post" and status.startswith("2")
+                assert ("Idempotent-Replayed" in headers) == replayable, (method, path, status)
