@@ -412,8 +412,10 @@ def _argument_columns(
             columns.append(metric)
         elif name == "baseline":
             columns.append((spec.baseline,) * count)
-        else:  # target
+        elif name == "target":
             if spec.target is None:
                 return [], UNDEFINED_TARGET
             columns.append((spec.target,) * count)
+        else:
+            raise AssertionError(f"unreachable: a built-in variable without a column ({name!r})")
     return columns, None
