@@ -291,6 +291,29 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "enum": ["true"]},
         "example": "true",
     },
+    "Cache-Control": {
+        "description": "How the answer may be kept: `private, no-cache` on report reads "
+        "(keep it, but ask again with `If-None-Match` before every use), `no-store` where the "
+        "answer shows a secret or a file.",
+        "schema": {"type": "string"},
+        "example": "private, no-cache",
+    },
+    "Vary": {
+        "description": "The request headers the answer depends on.",
+        "schema": {"type": "string"},
+        "example": "Accept, Authorization",
+    },
+    "Location": {
+        "description": "The path of what was created.",
+        "schema": {"type": "string"},
+        "example": "/v1/api-keys/5d6e7f80-91a2-4b3c-8d4e-5f60718293a4",
+    },
+    "Content-Disposition": {
+        "description": "An attachment with the file's cleaned name (ASCII fallback and the "
+        "exact name in `filename*`).",
+        "schema": {"type": "string"},
+        "example": "attachment; filename=\"dashboard.png\"; filename*=UTF-8''dashboard.png",
+    },
     "ETag": {
         "description": "The strong entity tag of what was answered: send it back as "
         "`If-Match` with an update (412 if it changed since) or as `If-None-Match` with a "
@@ -312,6 +335,18 @@ def header_refs(*names: str) -> dict[str, dict[str, str]]:
 
 ETAG: dict[str, Any] = {"headers": header_refs("ETag")}
 """A route's `responses=` entry for a success answer that carries an `ETag`."""
+
+CACHED_READ: dict[str, Any] = {"headers": header_refs("ETag", "Cache-Control", "Vary")}
+"""The same for a report read: its `ETag`, `Cache-Control` and `Vary` (see `reports.cache`)."""
+
+IF_NONE_MATCH_PARAMETER: dict[str, Any] = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of the copy you hold: 304 without a body while it is current.",
+    "schema": {"type": "string"},
+    "example": CURRENT_ETAG,
+}
 
 
 def example_ref(name: str) -> dict[str, str]:
@@ -638,6 +673,10 @@ def _document_operation(
         if responses.get(fragment.status) == _shared_response(fragment):
             responses[fragment.status] = {"$ref": f"#/components/responses/{name}"}
     operation["responses"] = dict(sorted(responses.items()))
+    if "304" in operation["responses"]:
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("name") == "If-None-Match" for p in parameters):
+            parameters.append(copy.deepcopy(IF_NONE_MATCH_PARAMETER))
     if method in IDEMPOTENT_METHODS:
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("name") == "Idempotency-Key" for p in parameters):

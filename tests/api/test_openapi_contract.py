@@ -749,3 +749,21 @@ def test_request_ids_and_replays_are_declared_where_they_are_sent(spec: dict[str
                 assert "X-Request-ID" in headers, (method, path, status)
                 replayable = method == "post" and status.startswith("2")
                 assert ("Idempotent-Replayed" in headers) == replayable, (method, path, status)
+
+
+def test_cache_location_and_attachment_headers_are_declared(spec: dict[str, Any]) -> None:
+    paths = spec["paths"]
+    for path in (
+        "/v1/trackers/{tracker_id}/report",
+        "/v1/trackers/{tracker_id}/table",
+        "/v1/use-cases/{use_case_id}/table",
+    ):
+        read = paths[path]["get"]
+        for status in ("200", "304"):
+            headers = read["responses"][status]["headers"]
+            assert {"ETag", "Cache-Control", "Vary"} <= set(headers), (path, status)
+        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p["in"] == "header"]
+    created = paths["/v1/api-keys"]["post"]["responses"]["201"]["headers"]
+    assert {"Location", "Cache-Control"} <= set(created)
+    download = paths["/v1/evidence/{evidence_id}/content"]["get"]["responses"]["200"]["headers"]
+    assert {"ETag", "Content-Disposition", "Cache-Control"} <= set(download)

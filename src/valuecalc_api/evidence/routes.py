@@ -42,7 +42,7 @@ from valuecalc_api.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from valuecalc_api.problem_schemas import ETAG, problem_doc
+from valuecalc_api.problem_schemas import header_refs, problem_doc
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_core.months import Month
 
@@ -295,8 +295,8 @@ async def get_evidence(
     responses={
         200: {
             "content": {"application/octet-stream": {}},
-            "description": "The content; a file's has an `ETag` (its SHA-256).",
-            **ETAG,
+            "description": "The content, as an attachment; a file's has an `ETag` (its SHA-256).",
+            "headers": header_refs("ETag", "Content-Disposition", "Cache-Control"),
         },
         409: problem_doc(
             "`link-has-no-content`: a link is stored as its URL only.", "link-has-no-content"

@@ -27,7 +27,7 @@ from valuecalc_api.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_schemas import header_refs, problem_doc
 from valuecalc_api.problems import not_found
 from valuecalc_api.settings import Settings
 
@@ -48,12 +48,13 @@ async def get_organization(principal: PrincipalDep, session: SessionDep) -> Orga
     response_model=ApiKeyCreated,
     status_code=status.HTTP_201_CREATED,
     responses={
+        201: {"headers": header_refs("Location", "Cache-Control")},
         409: problem_doc(
             "`idempotency-response-not-stored`: a request with this `Idempotency-Key` already "
             "created a key; its answer showed the secret, so it was not kept to be replayed "
             "(`original_status`, `location` name what was created).",
             "response-not-stored",
-        )
+        ),
     },
 )
 async def create_api_key(

@@ -25,7 +25,7 @@ from pydantic_core import to_json
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import month_param
-from valuecalc_api.problem_schemas import ETAG, problem_doc
+from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
 from valuecalc_api.reports import csv_export, service, serving
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import FormatQuery, Representation, representation
@@ -60,12 +60,12 @@ AsOfQuery = Annotated[
 ]
 # Tracker reads: an ETag, and 304 for an `If-None-Match` naming it.
 _CACHED: dict[int | str, dict[str, Any]] = {
-    200: ETAG,
-    304: {"description": "Not modified: `If-None-Match` names the current `ETag`.", **ETAG},
+    200: CACHED_READ,
+    304: {"description": "Not modified: `If-None-Match` names the current `ETag`.", **CACHED_READ},
 }
 _CSV: dict[int | str, dict[str, Any]] = {
     **_CACHED,
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, **ETAG},
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, **CACHED_READ},
     406: problem_doc(
         "`not-acceptable`: the Accept header allows neither JSON nor CSV.", "not-acceptable"
     ),
