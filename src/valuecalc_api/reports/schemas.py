@@ -14,6 +14,39 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from valuecalc_api.fields import MonthText
+from valuecalc_api.reports.schema_examples import (
+    BENEFIT,
+    CALCULATION_TABLE,
+    CALCULATION_TOTALS,
+    CUMULATIVE,
+    CURRENCY_TOTALS,
+    DEFINITIONS,
+    FEES,
+    FINDINGS,
+    INPUT_ROW,
+    METRIC,
+    MONTHLY,
+    MONTHS,
+    NET_ROI,
+    ONE_TIME_FEE,
+    PERIOD,
+    PORTFOLIO_TRACKER,
+    PROJECTION,
+    RAMP,
+    REPORT_CALCULATION,
+    REPORT_TRACKER,
+    REPORT_USE_CASE,
+    SERIES,
+    SUMMARY,
+    TABLE_FRAME,
+    TIMELINE,
+    TOTALS,
+    TRACKER_ID,
+    USE_CASE_MONTHLY,
+    USE_CASE_TABLE,
+    VALUE_MULTIPLE,
+    VIEW_METRIC,
+)
 
 Money = str
 Ratio = str
@@ -25,303 +58,19 @@ class ReportModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# --- examples (SPEC 3, worked example V1: the seed's support tracker as of 2026-03) ----------
-
-_TRACKER_ID = "6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
-_CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
-_USE_CASE_ID = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
-_CALCULATION_ID = "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
-_MONTHS = ["2026-01", "2026-02", "2026-03"]
-_BENEFIT = ["21000.00", "30000.00", "58000.00"]
-_CUMULATIVE = ["21000.00", "51000.00", "109000.00"]
-_PERIOD: dict[str, Any] = {"start_month": "2026-01", "end_month": "2026-12"}
-_METRIC: dict[str, Any] = {
-    "name": "Avg. tickets handled per day",
-    "unit": "tickets/day",
-    "baseline": "100",
-    "direction": "higher_is_better",
-    "target": "150",
-}
-_INPUT_ROW: dict[str, Any] = {
-    "key": "reps",
-    "name": "# of reps",
-    "unit": "reps",
-    "values": ["10", "10", "10"],
-}
-_INPUT_ROWS: list[dict[str, Any]] = [
-    _INPUT_ROW,
-    {
-        "key": "cost_per_rep_month",
-        "name": "Cost per rep per month",
-        "unit": "USD/month",
-        "values": ["10000", "10000", "10000"],
-    },
-]
-_CALCULATION_HEADER: dict[str, Any] = {
-    "calculation_id": _CALCULATION_ID,
-    "key": "ticket-handling",
-    "name": "Support cost savings",
-    "kind": "cost_savings",
-    "metric": _METRIC,
-    "formula": "improvement * reps * cost_per_rep_month",
-}
-_CALCULATION_TABLE: dict[str, Any] = {
-    **_CALCULATION_HEADER,
-    "has_note": [False, False, True],
-    "has_evidence": [False, False, True],
-    "metric_values": ["121", "130", "158"],
-    "provenance": ["measured", "measured", "measured"],
-    "inputs": _INPUT_ROWS,
-    "delta": ["21", "30", "58"],
-    "improvement": ["0.2100", "0.3000", "0.5800"],
-    "benefit": _BENEFIT,
-    "error": [None, None, None],
-    "no_benefit_reason": [None, None, None],
-    "cumulative_benefit": _CUMULATIVE,
-    "total_benefit": "109000.00",
-}
-_USE_CASE_TABLE: dict[str, Any] = {
-    "use_case_id": _USE_CASE_ID,
-    "name": "Faster ticket handling",
-    "status": "active",
-    "counted": True,
-    "calculations": [_CALCULATION_TABLE],
-    "benefit": _BENEFIT,
-    "cumulative_benefit": _CUMULATIVE,
-    "total_benefit": "109000.00",
-}
-_TABLE_FRAME: dict[str, Any] = {
-    "tracker_id": _TRACKER_ID,
-    "currency": "USD",
-    "period": _PERIOD,
-    "missing_months": "carry_forward",
-    "as_of": "2026-03",
-    "months": _MONTHS,
-}
-_SERIES: list[dict[str, Any]] = [
-    {"month": month, "value": value, "provenance": "measured"}
-    for month, value in zip(_MONTHS, ["121", "130", "158"], strict=True)
-]
-_VIEW_METRIC: dict[str, Any] = {
-    "use_case_id": _USE_CASE_ID,
-    "use_case_name": "Faster ticket handling",
-    "calculation_id": _CALCULATION_ID,
-    "calculation_key": "ticket-handling",
-    "calculation_name": "Support cost savings",
-    "kind": "cost_savings",
-    "metric": _METRIC,
-    "value": "158",
-    "provenance": "measured",
-    "measured_in": "2026-03",
-    "source": "manual",
-    "delta": "58",
-    "improvement": "0.5800",
-    "benefit": "58000.00",
-    "error": None,
-    "no_benefit_reason": None,
-    "has_note": True,
-    "has_evidence": False,
-    "trend": "accelerating",
-    "series": _SERIES,
-}
-_TIMELINE: list[dict[str, Any]] = [
-    {
-        "month": f"2026-{number:02d}",
-        "measured": 1 if number <= 3 else 0,
-        "metrics": 1,
-        "complete": number <= 3,
-        "selected": number == 3,
-    }
-    for number in range(1, 13)
-]
-_NET_ROI: dict[str, Any] = {
-    "label": "Net ROI",
-    "definition": "(realized benefit - cost) / cost.",
-    "value": "5.4118",
-    "numerator": "92000.00",
-    "denominator": "17000.00",
-    "reason": None,
-}
-_VALUE_MULTIPLE: dict[str, Any] = {
-    "label": "Value multiple",
-    "definition": "realized benefit / cost (the '2x' figure); not the same as net_roi.",
-    "value": "6.4118",
-    "numerator": "109000.00",
-    "denominator": "17000.00",
-    "reason": None,
-}
-_DEFINITIONS: dict[str, str] = {
-    "net_roi": _NET_ROI["definition"],
-    "value_multiple": _VALUE_MULTIPLE["definition"],
-}
-_TOTALS: dict[str, Any] = {
-    "realized": "109000.00",
-    "projected": "75000.00",
-    "variance": "34000.00",
-    "projection_incomplete": [],
-    "cost": "17000.00",
-    "net_roi": _NET_ROI,
-    "value_multiple": _VALUE_MULTIPLE,
-    "payback_month": "2026-01",
-    "payback_reason": None,
-}
-_PROJECTED = ["25000.00", "25000.00", "25000.00"]
-_VARIANCE = ["-4000.00", "5000.00", "33000.00"]
-_CUMULATIVE_PROJECTED = ["25000.00", "50000.00", "75000.00"]
-_CUMULATIVE_VARIANCE = ["-4000.00", "1000.00", "34000.00"]
-_MONTHLY: dict[str, Any] = {
-    "realized": _BENEFIT,
-    "projected": _PROJECTED,
-    "variance": _VARIANCE,
-    "cumulative_realized": _CUMULATIVE,
-    "cumulative_projected": _CUMULATIVE_PROJECTED,
-    "cumulative_variance": _CUMULATIVE_VARIANCE,
-    "cost": ["9000.00", "4000.00", "4000.00"],
-    "cumulative_cost": ["9000.00", "13000.00", "17000.00"],
-}
-# From the same tracker with an estimate for 2026-04 and nothing for 2026-05.
-_FINDINGS: list[dict[str, Any]] = [
-    {
-        "kind": "estimate_without_note",
-        "use_case_id": _USE_CASE_ID,
-        "calculation_id": _CALCULATION_ID,
-        "calculation_name": "Support cost savings",
-        "month": "2026-04",
-        "detail": "2026-04 is an estimate without a note saying how it was estimated.",
-        "value": "160",
-        "score": None,
-    },
-    {
-        "kind": "missing_month",
-        "use_case_id": _USE_CASE_ID,
-        "calculation_id": _CALCULATION_ID,
-        "calculation_name": "Support cost savings",
-        "month": "2026-05",
-        "detail": "2026-05 has no measurement of its own.",
-        "value": None,
-        "score": None,
-    },
-]
-_RAMP: list[dict[str, Any]] = [
-    {"from_month": 1, "share": "0.5000"},
-    {"from_month": 4, "share": "1.0000"},
-]
-_SUMMARY: dict[str, Any] = {
-    "months": 3,
-    "measured": 3,
-    "estimated": 0,
-    "carried": 0,
-    "without_value": 0,
-    "failed": 0,
-    "latest_value": "158",
-    "latest_improvement": "0.5800",
-    "total_benefit": "109000.00",
-}
-_PROJECTION: dict[str, Any] = {
-    "metric_values": ["125.0", "125.0", "125.0"],
-    "benefit": _PROJECTED,
-    "error": [None, None, None],
-    "total_benefit": "75000.00",
-}
-_CALCULATION_TOTALS: dict[str, Any] = {
-    "realized": "109000.00",
-    "projected": "75000.00",
-    "variance": "34000.00",
-    "projection_incomplete": False,
-}
-_REPORT_CALCULATION: dict[str, Any] = {
-    **_CALCULATION_HEADER,
-    "ramp": _RAMP,
-    "summary": _SUMMARY,
-    "metric_values": ["121", "130", "158"],
-    "provenance": ["measured", "measured", "measured"],
-    "inputs": _INPUT_ROWS,
-    "realized": _BENEFIT,
-    "benefit_note": [None, None, None],
-    "cumulative_realized": _CUMULATIVE,
-    "projection": _PROJECTION,
-    "variance": _VARIANCE,
-    "cumulative_projected": _CUMULATIVE_PROJECTED,
-    "cumulative_variance": _CUMULATIVE_VARIANCE,
-    "totals": _CALCULATION_TOTALS,
-    "trend": "accelerating",
-    "findings": [],
-}
-_USE_CASE_MONTHLY: dict[str, Any] = {
-    "realized": _BENEFIT,
-    "projected": _PROJECTED,
-    "variance": _VARIANCE,
-}
-_REPORT_USE_CASE: dict[str, Any] = {
-    "use_case_id": _USE_CASE_ID,
-    "name": "Faster ticket handling",
-    "status": "active",
-    "counted": True,
-    "totals": _TOTALS,
-    "monthly": _USE_CASE_MONTHLY,
-    "calculations": [_REPORT_CALCULATION],
-}
-_ONE_TIME_FEE: dict[str, Any] = {
-    "month": "2026-01",
-    "amount": "5000.00",
-    "description": "Onboarding",
-}
-_FEES: dict[str, Any] = {
-    "recurring_amount": "4000.00",
-    "recurring_interval": "month",
-    "one_time": [_ONE_TIME_FEE],
-}
-_REPORT_TRACKER: dict[str, Any] = {
-    "id": _TRACKER_ID,
-    "name": "Northwind support automation 2026",
-    "customer_id": _CUSTOMER_ID,
-    "customer_name": "Northwind Support Ltd",
-    "currency": "USD",
-    "period": _PERIOD,
-    "missing_months": "carry_forward",
-    "fees": _FEES,
-}
-_PORTFOLIO_TRACKER: dict[str, Any] = {
-    "tracker_id": _TRACKER_ID,
-    "name": "Northwind support automation 2026",
-    "customer_id": _CUSTOMER_ID,
-    "customer_name": "Northwind Support Ltd",
-    "currency": "USD",
-    "period": _PERIOD,
-    "realized": "109000.00",
-    "projected": "75000.00",
-    "projection_incomplete": [],
-    "cost": "17000.00",
-    "net_roi": _NET_ROI,
-    "value_multiple": _VALUE_MULTIPLE,
-    "payback_month": "2026-01",
-    "payback_reason": None,
-}
-_CURRENCY_TOTALS: dict[str, Any] = {
-    "currency": "USD",
-    "tracker_count": 1,
-    "tracker_ids": [_TRACKER_ID],
-    "realized": "109000.00",
-    "projected": "75000.00",
-    "cost": "17000.00",
-    "net_roi": _NET_ROI,
-    "value_multiple": _VALUE_MULTIPLE,
-}
-
-
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": [*examples]})
 
 
 class PeriodOut(ReportModel):
-    model_config = _examples(_PERIOD)
+    model_config = _examples(PERIOD)
 
     start_month: MonthText
     end_month: MonthText
 
 
 class MetricOut(ReportModel):
-    model_config = _examples(_METRIC)
+    model_config = _examples(METRIC)
 
     name: str
     unit: str
@@ -331,7 +80,7 @@ class MetricOut(ReportModel):
 
 
 class InputRowOut(ReportModel):
-    model_config = _examples(_INPUT_ROW)
+    model_config = _examples(INPUT_ROW)
 
     key: str
     name: str
@@ -360,7 +109,7 @@ class CalculationRows(ReportModel):
 
 
 class CalculationTableOut(CalculationRows):
-    model_config = _examples(_CALCULATION_TABLE)
+    model_config = _examples(CALCULATION_TABLE)
 
     calculation_id: str
     key: str
@@ -373,7 +122,7 @@ class CalculationTableOut(CalculationRows):
 class UseCaseTableOut(ReportModel):
     """`counted` is false for draft and inactive use cases: shown, not in the totals."""
 
-    model_config = _examples(_USE_CASE_TABLE)
+    model_config = _examples(USE_CASE_TABLE)
 
     use_case_id: str
     name: str
@@ -399,10 +148,10 @@ class TrackerTableOut(TableFrame):
 
     model_config = _examples(
         {
-            **_TABLE_FRAME,
-            "use_cases": [_USE_CASE_TABLE],
-            "benefit": _BENEFIT,
-            "cumulative_benefit": _CUMULATIVE,
+            **TABLE_FRAME,
+            "use_cases": [USE_CASE_TABLE],
+            "benefit": BENEFIT,
+            "cumulative_benefit": CUMULATIVE,
             "total_benefit": "109000.00",
         }
     )
@@ -414,7 +163,7 @@ class TrackerTableOut(TableFrame):
 
 
 class UseCaseTableResponse(TableFrame):
-    model_config = _examples({**_TABLE_FRAME, "use_case": _USE_CASE_TABLE})
+    model_config = _examples({**TABLE_FRAME, "use_case": USE_CASE_TABLE})
 
     use_case: UseCaseTableOut
 
@@ -423,7 +172,7 @@ class UseCaseTableResponse(TableFrame):
 
 
 class SeriesPoint(ReportModel):
-    model_config = _examples(_SERIES[-1])
+    model_config = _examples(SERIES[-1])
 
     month: MonthText
     value: Exact | None
@@ -431,7 +180,7 @@ class SeriesPoint(ReportModel):
 
 
 class ViewMetricOut(ReportModel):
-    model_config = _examples(_VIEW_METRIC)
+    model_config = _examples(VIEW_METRIC)
 
     use_case_id: str
     use_case_name: str
@@ -456,7 +205,7 @@ class ViewMetricOut(ReportModel):
 
 
 class TimelineMonth(ReportModel):
-    model_config = _examples(_TIMELINE[2])
+    model_config = _examples(TIMELINE[2])
 
     month: MonthText
     measured: int
@@ -468,15 +217,15 @@ class TimelineMonth(ReportModel):
 class MeasurementsViewOut(ReportModel):
     model_config = _examples(
         {
-            "tracker_id": _TRACKER_ID,
+            "tracker_id": TRACKER_ID,
             "tracker_name": "Northwind support automation 2026",
             "currency": "USD",
-            "period": _PERIOD,
+            "period": PERIOD,
             "missing_months": "carry_forward",
             "month": "2026-03",
             "benefit": "58000.00",
-            "timeline": _TIMELINE,
-            "metrics": [_VIEW_METRIC],
+            "timeline": TIMELINE,
+            "metrics": [VIEW_METRIC],
         }
     )
 
@@ -497,7 +246,7 @@ class MeasurementsViewOut(ReportModel):
 class RoiFigureOut(ReportModel):
     """A ratio with what it was computed from; `value` null (with `reason`) when undefined."""
 
-    model_config = _examples(_NET_ROI, _VALUE_MULTIPLE)
+    model_config = _examples(NET_ROI, VALUE_MULTIPLE)
 
     label: str
     definition: str
@@ -508,7 +257,7 @@ class RoiFigureOut(ReportModel):
 
 
 class TotalsOut(ReportModel):
-    model_config = _examples(_TOTALS)
+    model_config = _examples(TOTALS)
 
     realized: Money
     projected: Money
@@ -522,7 +271,7 @@ class TotalsOut(ReportModel):
 
 
 class MonthlyOut(ReportModel):
-    model_config = _examples(_MONTHLY)
+    model_config = _examples(MONTHLY)
 
     realized: list[Money]
     projected: list[Money | None]
@@ -537,7 +286,7 @@ class MonthlyOut(ReportModel):
 class FindingOut(ReportModel):
     """Something a reviewer must look at before a QBR (SPEC 3 "data-quality review")."""
 
-    model_config = _examples(*_FINDINGS)
+    model_config = _examples(*FINDINGS)
 
     kind: str
     use_case_id: str
@@ -550,7 +299,7 @@ class FindingOut(ReportModel):
 
 
 class RampStepOut(ReportModel):
-    model_config = _examples(_RAMP[0])
+    model_config = _examples(RAMP[0])
 
     from_month: int
     share: Ratio
@@ -559,7 +308,7 @@ class RampStepOut(ReportModel):
 class TableSummaryOut(ReportModel):
     """Months by provenance up to as_of, months whose formula failed, the latest value."""
 
-    model_config = _examples(_SUMMARY)
+    model_config = _examples(SUMMARY)
 
     months: int
     measured: int
@@ -573,7 +322,7 @@ class TableSummaryOut(ReportModel):
 
 
 class ProjectionOut(ReportModel):
-    model_config = _examples(_PROJECTION)
+    model_config = _examples(PROJECTION)
 
     metric_values: list[Exact]
     benefit: list[Money | None]
@@ -582,7 +331,7 @@ class ProjectionOut(ReportModel):
 
 
 class CalculationTotalsOut(ReportModel):
-    model_config = _examples(_CALCULATION_TOTALS)
+    model_config = _examples(CALCULATION_TOTALS)
 
     realized: Money
     projected: Money
@@ -596,7 +345,7 @@ class ReportCalculationOut(ReportModel):
     reason when there is none), the projection and the variance, each with cumulative
     sums. `projection` is null without a target."""
 
-    model_config = _examples(_REPORT_CALCULATION)
+    model_config = _examples(REPORT_CALCULATION)
 
     calculation_id: str
     key: str
@@ -622,7 +371,7 @@ class ReportCalculationOut(ReportModel):
 
 
 class UseCaseMonthlyOut(ReportModel):
-    model_config = _examples(_USE_CASE_MONTHLY)
+    model_config = _examples(USE_CASE_MONTHLY)
 
     realized: list[Money]
     projected: list[Money | None]
@@ -632,7 +381,7 @@ class UseCaseMonthlyOut(ReportModel):
 class ReportUseCaseOut(ReportModel):
     """`totals` compare the use case's benefit with the whole contract's cost."""
 
-    model_config = _examples(_REPORT_USE_CASE)
+    model_config = _examples(REPORT_USE_CASE)
 
     use_case_id: str
     name: str
@@ -644,7 +393,7 @@ class ReportUseCaseOut(ReportModel):
 
 
 class OneTimeFeeOut(ReportModel):
-    model_config = _examples(_ONE_TIME_FEE)
+    model_config = _examples(ONE_TIME_FEE)
 
     month: MonthText
     amount: Money
@@ -652,7 +401,7 @@ class OneTimeFeeOut(ReportModel):
 
 
 class FeesOut(ReportModel):
-    model_config = _examples(_FEES)
+    model_config = _examples(FEES)
 
     recurring_amount: Money
     recurring_interval: Literal["month", "year"]
@@ -660,7 +409,7 @@ class FeesOut(ReportModel):
 
 
 class ReportTrackerOut(ReportModel):
-    model_config = _examples(_REPORT_TRACKER)
+    model_config = _examples(REPORT_TRACKER)
 
     id: str
     name: str
@@ -678,13 +427,13 @@ class TrackerReportOut(ReportModel):
 
     model_config = _examples(
         {
-            "tracker": _REPORT_TRACKER,
+            "tracker": REPORT_TRACKER,
             "as_of": "2026-03",
-            "months": _MONTHS,
-            "definitions": _DEFINITIONS,
-            "totals": _TOTALS,
-            "monthly": _MONTHLY,
-            "use_cases": [_REPORT_USE_CASE],
+            "months": MONTHS,
+            "definitions": DEFINITIONS,
+            "totals": TOTALS,
+            "monthly": MONTHLY,
+            "use_cases": [REPORT_USE_CASE],
             "findings": [],
         }
     )
@@ -703,7 +452,7 @@ class TrackerReportOut(ReportModel):
 
 
 class PortfolioTrackerOut(ReportModel):
-    model_config = _examples(_PORTFOLIO_TRACKER)
+    model_config = _examples(PORTFOLIO_TRACKER)
 
     tracker_id: str
     name: str
@@ -724,7 +473,7 @@ class PortfolioTrackerOut(ReportModel):
 class CurrencyTotalsOut(ReportModel):
     """Sums over the trackers of one currency; currencies are never added together."""
 
-    model_config = _examples(_CURRENCY_TOTALS)
+    model_config = _examples(CURRENCY_TOTALS)
 
     currency: str
     tracker_count: int
@@ -742,9 +491,9 @@ class PortfolioOut(ReportModel):
             "as_of": "2026-03",
             "customer_id": None,
             "tracker_count": 1,
-            "definitions": _DEFINITIONS,
-            "currencies": [_CURRENCY_TOTALS],
-            "trackers": [_PORTFOLIO_TRACKER],
+            "definitions": DEFINITIONS,
+            "currencies": [CURRENCY_TOTALS],
+            "trackers": [PORTFOLIO_TRACKER],
         }
     )
 
