@@ -11,6 +11,7 @@ and the audit trail exactly as they were.
 from __future__ import annotations
 
 import json
+from collections.abc import Coroutine
 from typing import Any
 
 import httpx
@@ -97,13 +98,19 @@ async def _state(session: AsyncSession) -> tuple[int, int, int]:
     )
 
 
-def _assert_clear(response: httpx.Response) -> None:
+async def _answers_clearly(
+    session: AsyncSession, request: Coroutine[Any, Any, httpx.Response]
+) -> None:
+    """Send `request`: never a 5xx; a refusal is problem+json and changes nothing stored."""
+    before = await _state(session)
+    response = await request
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
         assert response.headers["content-type"] == "application/problem+json"
         body = response.json()
         assert body["status"] == response.status_code
         assert body["detail"]
+        assert await _state(session) == before
 
 
 @_FUZZ
@@ -111,17 +118,16 @@ def _assert_clear(response: httpx.Response) -> None:
 async def test_any_json_body_gets_a_clear_answer_and_a_refusal_changes_nothing(
     client: httpx.AsyncClient, session: AsyncSession, tenant: Tenant, graph: Graph, body: Any
 ) -> None:
-    before = await _state(session)
     # Encoded here, not by httpx: JavaScript-style NaN and Infinity tokens included, as
     # a careless client may send them.
-    response = await client.post(
-        f"/v1/trackers/{graph.tracker['id']}/measurements/bulk",
-        content=json.dumps(body),
-        headers={**tenant.editor, "Content-Type": "application/json"},
+    await _answers_clearly(
+        session,
+        client.post(
+            f"/v1/trackers/{graph.tracker['id']}/measurements/bulk",
+            content=json.dumps(body),
+            headers={**tenant.editor, "Content-Type": "application/json"},
+        ),
     )
-    _assert_clear(response)
-    if response.status_code >= 400:
-        assert await _state(session) == before
 
 
 @_FUZZ
@@ -133,15 +139,14 @@ async def test_any_bytes_get_a_clear_answer_and_change_nothing(
     graph: Graph,
     content: bytes,
 ) -> None:
-    before = await _state(session)
-    response = await client.post(
-        f"/v1/trackers/{graph.tracker['id']}/measurements/bulk",
-        content=content,
-        headers={**tenant.editor, "Content-Type": "application/json"},
+    await _answers_clearly(
+        session,
+        client.post(
+            f"/v1/trackers/{graph.tracker['id']}/measurements/bulk",
+            content=content,
+            headers={**tenant.editor, "Content-Type": "application/json"},
+        ),
     )
-    _assert_clear(response)
-    if response.status_code >= 400:
-        assert await _state(session) == before
 
 
 # CSV lines: the template's columns in some order, cells from a small alphabet of the
@@ -176,15 +181,14 @@ async def test_any_csv_gets_a_clear_answer_and_a_refusal_changes_nothing(
     graph: Graph,
     text: str,
 ) -> None:
-    before = await _state(session)
-    response = await client.post(
-        f"/v1/trackers/{graph.tracker['id']}/measurements/import",
-        content=text.encode(),
-        headers={**tenant.editor, "Content-Type": "text/csv"},
+    await _answers_clearly(
+        session,
+        client.post(
+            f"/v1/trackers/{graph.tracker['id']}/measurements/import",
+            content=text.encode(),
+            headers={**tenant.editor, "Content-Type": "text/csv"},
+        ),
     )
-    _assert_clear(response)
-    if response.status_code >= 400:
-        assert await _state(session) == before
 
 
 @_FUZZ
@@ -196,15 +200,14 @@ async def test_any_body_of_a_month_put_gets_a_clear_answer(
     graph: Graph,
     body: Any,
 ) -> None:
-    before = await _state(session)
-    response = await client.put(
-        f"/v1/calculations/{graph.calculation_id}/measurements/2026-03",
-        content=json.dumps(body),
-        headers={**tenant.editor, "Content-Type": "application/json"},
+    await _answers_clearly(
+        session,
+        client.put(
+            f"/v1/calculations/{graph.calculation_id}/measurements/2026-03",
+            content=json.dumps(body),
+            headers={**tenant.editor, "Content-Type": "application/json"},
+        ),
     )
-    _assert_clear(response)
-    if response.status_code >= 400:
-        assert await _state(session) == before
 
 
 @_FUZZ
@@ -216,16 +219,15 @@ async def test_any_formula_gets_a_clear_answer_and_a_refusal_stores_nothing(
     graph: Graph,
     formula: str,
 ) -> None:
-    before = await _state(session)
-    response = await client.post(
-        f"/v1/use-cases/{graph.use_case['id']}/calculations",
-        json={
-            **SUPPORT_CALCULATION,
-            "key": f"fuzz-{len(formula)}-{abs(hash(formula))}",
-            "formula": formula,
-        },
-        headers=tenant.editor,
+    await _answers_clearly(
+        session,
+        client.post(
+            f"/v1/use-cases/{graph.use_case['id']}/calculations",
+            json={
+                **SUPPORT_CALCULATION,
+                "key": f"fuzz-{len(formula)}-{abs(hash(formula))}",
+                "formula": formula,
+            },
+            headers=tenant.editor,
+        ),
     )
-    _assert_clear(response)
-    if response.status_code >= 400:
-        assert await _state(session) == before
