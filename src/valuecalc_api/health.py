@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from valuecalc_api import migrate
-from valuecalc_api.problems import PROBLEM_JSON, Problem
+from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problems import database_not_migrated, database_unreachable
 
 READINESS_TIMEOUT_SECONDS = 5.0
 
@@ -49,7 +50,14 @@ async def healthz() -> Alive:
 @router.get(
     "/readyz",
     response_model=Ready,
-    responses={503: {"description": "Not ready.", "content": {PROBLEM_JSON: {}}}},
+    responses={
+        503: problem_doc(
+            "Not ready: `database-unreachable`, or `database-not-migrated` (the schema is not "
+            "at this code's migration head; run `valuecalc migrate`).",
+            "database-unreachable",
+            "database-not-migrated",
+        )
+    },
 )
 async def readyz(request: Request) -> Ready:
     """The database is reachable and at the head revision of the migrations."""
@@ -59,17 +67,8 @@ async def readyz(request: Request) -> Ready:
             current = await migrate.database_revisions(connection)
     except (OSError, SQLAlchemyError, TimeoutError) as error:
         logger.warning("readiness: database unreachable: %s", error)
-        raise Problem(503, "database-unreachable", "The database cannot be reached.") from None
+        raise database_unreachable() from None
     expected = migrate.head_revisions()
     if current != expected:
-        raise Problem(
-            503,
-            "database-not-migrated",
-            f"The database is at revision {_names(current)} but this code needs "
-            f"{_names(expected)}: run `valuecalc migrate`.",
-        )
+        raise database_not_migrated(current, expected)
     return Ready(database_revision=", ".join(sorted(current)))
-
-
-def _names(revisions: frozenset[str]) -> str:
-    return ", ".join(sorted(revisions)) if revisions else "none (never migrated)"

@@ -22,6 +22,8 @@ from valuecalc_api.locks.service import month_locked
 from valuecalc_api.problems import (
     Problem,
     conflict,
+    database_not_migrated,
+    database_unreachable,
     forbidden,
     invalid,
     not_found,
@@ -444,6 +446,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     ),
     "customer-not-found": example(
         "No such customer", not_found("customer"), "/v1/reports/portfolio"
+    ),
+    "database-unreachable": example(
+        "The database does not answer", database_unreachable(), "/readyz"
+    ),
+    "database-not-migrated": example(
+        "The schema is behind this code",
+        database_not_migrated(frozenset({"0007"}), frozenset({"0008"})),
+        "/readyz",
     ),
     "portfolio-too-large": example(
         "Too many trackers for one portfolio",

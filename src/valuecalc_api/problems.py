@@ -81,6 +81,25 @@ class Problem(Exception):
         return body
 
 
+def database_unreachable() -> Problem:
+    """Readiness (`/readyz`): the database did not answer."""
+    return Problem(503, "database-unreachable", "The database cannot be reached.")
+
+
+def database_not_migrated(current: frozenset[str], expected: frozenset[str]) -> Problem:
+    """Readiness (`/readyz`): the schema is not at this code's migration head."""
+
+    def names(revisions: frozenset[str]) -> str:
+        return ", ".join(sorted(revisions)) if revisions else "none (never migrated)"
+
+    return Problem(
+        503,
+        "database-not-migrated",
+        f"The database is at revision {names(current)} but this code needs "
+        f"{names(expected)}: run `valuecalc migrate`.",
+    )
+
+
 def not_found(what: str = "resource") -> Problem:
     return Problem(404, "not-found", f"No {what} with that id exists in your organization.")
 
