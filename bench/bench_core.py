@@ -23,13 +23,11 @@ from __future__ import annotations
 import gc
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
-from itertools import accumulate, compress, repeat
-from operator import add, gt, neg, sub, truediv
 
 import formula_ratio
-from valuecalc_core.formula import Formula
+from arithmetic_floor import arithmetic_floor, floor_columns, same_figures
 from valuecalc_core.measurement_table import build_tracker_table, compile_tracker, tracker_table
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month, Period
@@ -214,121 +212,6 @@ def _baseline_loop(trackers: list[TrackerSpec], active_only: bool = False) -> No
                                 projected += benefit
 
 
-# One calculation's columns for the floor, from its first measured month on:
-# (formula, metric spec, metric, inputs by key, first month, the projection's
-# points, how many months each covers, the projected metric at each point, the
-# inputs at each point by key, the measured values).
-_FloorCalculation = tuple[
-    Formula,
-    ImprovementMetric,
-    list[Decimal],
-    dict[str, Sequence[Decimal]],
-    int,
-    list[int],
-    list[Decimal],
-    dict[str, list[Decimal]],
-    list[Decimal],
-]
-_FloorTracker = tuple[list[tuple[bool, list[_FloorCalculation]]], Decimal, int]
-
-
-def _floor_columns(tracker: TrackerSpec) -> _FloorTracker:
-    """Everything the floor needs that is not Decimal arithmetic, prepared off the clock."""
-    with exact_context():
-        formulas = compile_tracker(tracker)
-        table = build_tracker_table(tracker, formulas, AS_OF)
-        use_cases = []
-        for use_case in table.use_cases:
-            calcs: list[_FloorCalculation] = []
-            for calc in use_case.calculations:
-                spec, timeline = calc.calculation, calc.timeline
-                first = timeline.measured_at[0]
-                projection = project_calculation(calc, formulas[spec.id])
-                assert projection is not None
-                # The projection's own points: the months where its metric or an input changes.
-                metric = projection.metric
-                rows = list(zip(metric, *timeline.inputs, strict=True))
-                points = [i for i in range(len(rows)) if i == 0 or rows[i] != rows[i - 1]]
-                lengths = list(map(sub, [*points[1:], len(rows)], points))
-                keys = [d.key for d in spec.inputs]
-                calcs.append(
-                    (
-                        formulas[spec.id],
-                        spec.metric,
-                        timeline.metric[first:],  # type: ignore[arg-type]  # valued
-                        {k: c[first:] for k, c in zip(keys, timeline.inputs, strict=True)},
-                        first,
-                        lengths,
-                        [metric[p] for p in points],
-                        {
-                            k: [c[p] for p in points]
-                            for k, c in zip(keys, timeline.inputs, strict=True)
-                        },
-                        [timeline.metric[i] for i in timeline.measured_at],  # type: ignore[misc]
-                    )
-                )
-            use_cases.append((use_case.counted, calcs))
-    return use_cases, money_quantum(tracker.currency), len(table.months)
-
-
-def _benefits(
-    formula: Formula,
-    metric: ImprovementMetric,
-    values: Sequence[Decimal],
-    inputs: Mapping[str, Sequence[Decimal]],
-    quantum: Decimal,
-) -> list[Decimal]:
-    """delta, improvement, the formula and the rounding, a column at a time."""
-    baseline = metric.baseline
-    if metric.direction is Direction.HIGHER_IS_BETTER:
-        deltas = list(map(sub, values, repeat(baseline)))
-    else:
-        deltas = list(map(sub, repeat(baseline), values))
-    improvements = list(map(truediv, deltas, repeat(abs(baseline))))
-    named = {"delta": deltas, "improvement": improvements, **inputs}
-    columns = [named[name] for name in formula.variables]
-    return list(map(Decimal.quantize, map(formula.call, *columns), repeat(quantum)))
-
-
-def _arithmetic_floor(prepared: _FloorTracker) -> None:
-    """The Decimal operations of a tracker report and nothing else (see the module doc)."""
-    use_cases, quantum, count = prepared
-    zero = Decimal(0)
-    with exact_context():
-        tracker_realized = tracker_projected = [zero] * count
-        for counted, calcs in use_cases:
-            realized_sum = projected_sum = [zero] * count
-            for formula, metric, values, inputs, first, lengths, at_points, inputs_at, own in calcs:
-                realized = [zero] * first + _benefits(formula, metric, values, inputs, quantum)
-                projected: list[Decimal] = []
-                for benefit, months in zip(
-                    _benefits(formula, metric, at_points, inputs_at, quantum), lengths, strict=True
-                ):
-                    projected += [benefit] * months
-                list(map(sub, realized, projected))  # variance
-                list(map(sub, accumulate(realized), accumulate(projected)))  # cumulative
-                realized_sum = list(map(add, realized_sum, realized))
-                projected_sum = list(map(add, projected_sum, projected))
-                if counted:  # trend and review
-                    higher = metric.direction is Direction.HIGHER_IS_BETTER
-                    adjusted = own if higher else list(map(neg, own))
-                    changes = list(map(sub, adjusted[1:], adjusted[:-1]))
-                    _ = sum(map(abs, changes), zero) > adjusted[-1] - adjusted[0]
-                    half = len(changes) // 2
-                    _ = sum(changes[:half], zero) < sum(changes[-half:], zero)
-                    median = sorted(changes)[half]
-                    deviations = list(map(abs, map(sub, changes, repeat(median))))
-                    mad = sorted(deviations)[half]
-                    list(compress(deviations, map(gt, deviations, repeat(mad))))
-            list(map(sub, realized_sum, projected_sum))
-            list(map(sub, accumulate(realized_sum), accumulate(projected_sum)))
-            if counted:
-                tracker_realized = list(map(add, tracker_realized, realized_sum))
-                tracker_projected = list(map(add, tracker_projected, projected_sum))
-        list(map(sub, tracker_realized, tracker_projected))
-        list(map(sub, accumulate(tracker_realized), accumulate(tracker_projected)))
-
-
 def _best(function: Callable[[], object], repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
@@ -423,14 +306,15 @@ def main() -> None:
     calc_months = sum(len(u.calculations) for u in one.use_cases) * MONTHS
     print(f"(a) one tracker: 50 use cases x 2 calculations x {MONTHS} months = {calc_months:,}")
     base = _best(lambda: _baseline_loop([one]), REPEATS)
-    prepared = _floor_columns(one)
-    floor = _best(lambda: _arithmetic_floor(prepared), REPEATS)
+    prepared = floor_columns(one, AS_OF)
+    floor = _best(lambda: arithmetic_floor(prepared), REPEATS)
     table = _best(lambda: tracker_table(one, AS_OF), REPEATS)
     report = _best(lambda: tracker_report(one, AS_OF), REPEATS)
     print(f"    baseline loop   {base * 1e3:8.2f} ms")
+    same = same_figures(arithmetic_floor(prepared), tracker_report(one, AS_OF))
     print(
         f"    arithmetic floor{floor * 1e3:8.2f} ms  ({floor / base:.2f}x baseline: the report's"
-        " Decimal operations alone)"
+        f" Decimal operations alone; same monthly figures: {'yes' if same else 'NO'})"
     )
     print(f"    tracker table   {table * 1e3:8.2f} ms  ({table / base:.2f}x baseline)")
     print(
