@@ -89,14 +89,22 @@ def _benefits(
     values: Sequence[Decimal],
     inputs: Mapping[str, Sequence[Decimal]],
     quantum: Decimal,
+    *,
+    ratios: bool,
 ) -> list[Decimal]:
-    """delta, improvement, the formula and the rounding, a column at a time."""
+    """delta, improvement, the formula and the rounding, a column at a time.
+
+    Without `ratios` (the projection) the improvement is computed only if the formula
+    uses it, as the report does; the delta is, for the formulas of the bench.
+    """
     baseline = metric.baseline
     if metric.direction is Direction.HIGHER_IS_BETTER:
         deltas = list(map(sub, values, repeat(baseline)))
     else:
         deltas = list(map(sub, repeat(baseline), values))
-    improvements = list(map(truediv, deltas, repeat(abs(baseline))))
+    improvements: list[Decimal] = []
+    if ratios or "improvement" in formula.variables:
+        improvements = list(map(truediv, deltas, repeat(abs(baseline))))
     named = {"delta": deltas, "improvement": improvements, **inputs}
     columns = [named[name] for name in formula.variables]
     return list(map(Decimal.quantize, map(formula.call, *columns), repeat(quantum)))
@@ -114,10 +122,14 @@ def arithmetic_floor(prepared: _FloorTracker) -> tuple[list[Decimal], list[Decim
         for counted, calcs in use_cases:
             realized_sum = projected_sum = [zero] * count
             for formula, metric, values, inputs, first, lengths, at_points, inputs_at, own in calcs:
-                realized = [zero] * first + _benefits(formula, metric, values, inputs, quantum)
+                realized = [zero] * first + _benefits(
+                    formula, metric, values, inputs, quantum, ratios=True
+                )
                 projected: list[Decimal] = []
                 for benefit, months in zip(
-                    _benefits(formula, metric, at_points, inputs_at, quantum), lengths, strict=True
+                    _benefits(formula, metric, at_points, inputs_at, quantum, ratios=False),
+                    lengths,
+                    strict=True,
                 ):
                     projected += [benefit] * months
                 list(map(sub, realized, projected))  # variance
