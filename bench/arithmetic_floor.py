@@ -1,4 +1,4 @@
-"""The arithmetic floor of a tracker report, for `make bench-core` (a).
+"""The arithmetic floor of a tracker report and of a portfolio, for `make bench-core` (a), (b).
 
 Only the Decimal operations the report's figures need (delta, improvement, the
 formula and its rounding, the projection at its points, running totals,
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from itertools import accumulate, compress, repeat
-from operator import add, gt, neg, sub, truediv
+from operator import add, gt, mul, neg, sub, truediv
 from typing import NamedTuple
 
 from valuecalc_core.formula import Formula
@@ -22,7 +22,7 @@ from valuecalc_core.measurement_table import build_tracker_table, compile_tracke
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.projection import project_calculation
-from valuecalc_core.report import TrackerReport
+from valuecalc_core.report import PortfolioReport, TrackerReport
 from valuecalc_core.tracker_model import Direction, ImprovementMetric, TrackerSpec
 from valuecalc_core.valuation import exact_context
 
@@ -164,3 +164,48 @@ def same_figures(floor: tuple[list[Decimal], list[Decimal]], report: TrackerRepo
     return list(map(str, realized)) == list(map(str, comparison.realized)) and list(
         map(str, projected)
     ) == list(map(str, comparison.projected))
+
+
+def portfolio_floor(trackers: Sequence[_FloorTracker]) -> list[tuple[Decimal, Decimal]]:
+    """The Decimal operations of a portfolio report (`make bench-core` (b)) and nothing else.
+
+    Per tracker, over its active use cases: each calculation's realized months (the
+    improvement only where the formula uses it) added into the tracker's monthly
+    benefit, its projection at its points times the months each covers, and the running
+    total that the payback month is read from. Gives each tracker's realized and
+    projected total, for `same_totals`.
+    """
+    totals: list[tuple[Decimal, Decimal]] = []
+    zero = Decimal(0)
+    with exact_context():
+        for use_cases, quantum, count in trackers:
+            benefit = [zero] * count
+            projected = zero
+            for counted, calcs in use_cases:
+                if not counted:
+                    continue
+                for (
+                    formula,
+                    metric,
+                    values,
+                    inputs,
+                    first,
+                    lengths,
+                    at_points,
+                    inputs_at,
+                    _,
+                ) in calcs:
+                    realized = _benefits(formula, metric, values, inputs, quantum, ratios=False)
+                    benefit = list(map(add, benefit, [zero] * first + realized))
+                    at = _benefits(formula, metric, at_points, inputs_at, quantum, ratios=False)
+                    projected += sum(map(mul, at, lengths), zero)
+            cumulative = list(accumulate(benefit))
+            totals.append((cumulative[-1] if cumulative else zero, projected))
+    return totals
+
+
+def same_totals(floor: list[tuple[Decimal, Decimal]], report: PortfolioReport) -> bool:
+    """Whether the floor's realized and projected totals are the portfolio's, digit for digit."""
+    return [(str(r), str(p)) for r, p in floor] == [
+        (str(s.realized), str(s.projected)) for s in report.trackers
+    ]

@@ -11,8 +11,8 @@
 Each figure is also printed as a ratio against a baseline measured in the same
 run: a plain-Python loop doing the same Decimal arithmetic over the same data
 (delta, improvement, formula, rounding, cumulative sums for realized and
-projected benefit) without the table machinery. For (a) it also prints the
-arithmetic floor: only the Decimal operations the report's figures need, each
+projected benefit) without the table machinery. For (a) and (b) it also prints
+the arithmetic floor: only the Decimal operations the report's figures need, each
 column in one C-level `map`, over columns prepared before the clock starts and
 without building any result object. No implementation on CPython's `decimal`
 can be faster than that floor. Prints, never asserts.
@@ -27,7 +27,13 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import formula_ratio
-from arithmetic_floor import arithmetic_floor, floor_columns, same_figures
+from arithmetic_floor import (
+    arithmetic_floor,
+    floor_columns,
+    portfolio_floor,
+    same_figures,
+    same_totals,
+)
 from valuecalc_core.measurement_table import build_tracker_table, compile_tracker, tracker_table
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month, Period
@@ -337,10 +343,20 @@ def main() -> None:
     total = sum(len(u.calculations) for t in trackers for u in t.use_cases) * MONTHS
     print(f"(b) portfolio: {len(trackers):,} trackers, {total:,} calculation-months, all active")
     base = _best(lambda: _baseline_loop(trackers), PORTFOLIO_REPEATS)
+    prepared_portfolio = [floor_columns(t, AS_OF) for t in trackers]
+    gc.collect()
+    gc.freeze()
+    floor = _best(lambda: portfolio_floor(prepared_portfolio), PORTFOLIO_REPEATS)
     portfolio = _best(lambda: portfolio_report(trackers, AS_OF), PORTFOLIO_REPEATS)
+    same = same_totals(portfolio_floor(prepared_portfolio), portfolio_report(trackers, AS_OF))
     print(f"    baseline loop     {base:6.2f} s")
     print(
-        f"    portfolio report  {portfolio:6.2f} s  ({portfolio / base:.2f}x baseline, target 1.5 s)"
+        f"    arithmetic floor  {floor:6.2f} s  ({floor / base:.2f}x baseline; "
+        f"same totals: {'yes' if same else 'NO'})"
+    )
+    print(
+        f"    portfolio report  {portfolio:6.2f} s  ({portfolio / base:.2f}x baseline, "
+        f"{portfolio / floor:.2f}x floor, target 1.5 s)"
     )
 
     print("(c) formula engine")
