@@ -42,12 +42,14 @@ from valuecalc_core.review import (
     NO_ANNOTATIONS,
     CalculationAnnotations,
     Finding,
+    merge_findings,
     review_measured,
+    trend_findings,
 )
 from valuecalc_core.roi import RoiFigure, RoiSummary, cost_schedule, roi_figures, roi_summary
 from valuecalc_core.timeline import Provenance
 from valuecalc_core.tracker_model import TrackerSpec, UseCaseStatus
-from valuecalc_core.trend import Trend, classify_changes, measured_changes
+from valuecalc_core.trend import Trend, TrendReading, measured_changes, read_trend
 from valuecalc_core.valuation import FormulaCache, compile_calculation, exact_context
 
 _ZERO = Decimal(0)
@@ -58,7 +60,7 @@ class CalculationReport:
     table: CalculationTable
     projection: Projection | None
     comparison: RealizedVsProjected
-    trend: Trend
+    trend: TrendReading
     findings: tuple[Finding, ...]
 
 
@@ -197,6 +199,8 @@ def _calculation_report(
     own = table.timeline.measured_at
     values = _pick(own, table.metric)
     changes = measured_changes(values)
+    # Month indices differ like the months' ordinals: the trend only uses differences.
+    trend = read_trend(spec.metric, values, changes, own)
     findings = (
         review_measured(
             spec.id,
@@ -213,12 +217,16 @@ def _calculation_report(
         if counted
         else ()
     )
+    if counted and trend.since is not None:
+        measured_months = [table.months[index] for index in own]
+        stalled = trend.headline is Trend.FLAT
+        extra = trend_findings(spec.id, measured_months, trend.since, trend.since_count, stalled)
+        findings = merge_findings(findings, extra)
     return CalculationReport(
         table=table,
         projection=projection,
         comparison=compare_filled(table, projection, realized),
-        # Month indices differ like the months' ordinals: the trend only uses differences.
-        trend=classify_changes(spec.metric, values, changes, own),
+        trend=trend,
         findings=findings,
     )
 

@@ -27,7 +27,7 @@ from valuecalc_core.measurement_table import CalculationTable, tracker_table
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.report import portfolio_report, tracker_report
-from valuecalc_core.review import CalculationAnnotations, review_calculation
+from valuecalc_core.review import CalculationAnnotations, FindingKind, review_calculation
 from valuecalc_core.roi import cost_schedule
 from valuecalc_core.timeline import Provenance
 from valuecalc_core.tracker_model import (
@@ -40,7 +40,7 @@ from valuecalc_core.tracker_model import (
     TrackerSpec,
     UseCaseStatus,
 )
-from valuecalc_core.trend import classify_trend
+from valuecalc_core.trend import read_measured
 from valuecalc_core.valuation import compile_calculation, exact_context
 
 ZERO = Decimal(0)
@@ -491,7 +491,8 @@ def test_report_agrees_with_a_month_by_month_reference(
                 assert comparison.total_projected == sum((p or ZERO for p in projected), ZERO)
                 own = [r.provenance in (Provenance.MEASURED, Provenance.ESTIMATE) for r in rows]
                 measured = [(months[i], r.metric) for i, r in enumerate(rows) if own[i]]
-                assert calc_report.trend == classify_trend(calculation.metric, measured)  # type: ignore[arg-type]
+                reading = read_measured(calculation.metric, measured)  # type: ignore[arg-type]
+                assert calc_report.trend == reading
                 expected_findings = review_calculation(
                     calculation.id,
                     calculation.metric.baseline,
@@ -500,7 +501,15 @@ def test_report_agrees_with_a_month_by_month_reference(
                     [r.provenance for r in rows],
                     annotations[calculation.id],
                 )
-                assert calc_report.findings == (expected_findings if counted else ())
+                # The review's findings, plus the trend's stalled / recent-decline finding.
+                review_only = tuple(
+                    f
+                    for f in calc_report.findings
+                    if f.kind not in (FindingKind.STALLED, FindingKind.RECENT_DECLINE)
+                )
+                assert review_only == (expected_findings if counted else ())
+                trend_kinds = [f.kind for f in calc_report.findings if f not in review_only]
+                assert len(trend_kinds) == (1 if counted and reading.since is not None else 0)
                 if counted:
                     for index in range(month_count):
                         tracker_projected[index] += projected[index] or ZERO

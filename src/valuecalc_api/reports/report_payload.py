@@ -16,6 +16,7 @@ from typing import Any
 from valuecalc_api.reports.formats import MoneyWriter, plain, plain_column, ratio
 from valuecalc_api.reports.service import LoadedTracker
 from valuecalc_api.reports.tables import Payload, calculation_header
+from valuecalc_api.reports.trend_payload import trend_detail
 from valuecalc_core.measurement_table import CalculationTable
 from valuecalc_core.months import Month
 from valuecalc_core.projection import Projection, RealizedVsProjected
@@ -144,7 +145,10 @@ def _calculation(
             "variance": money.required(comparison.total_variance),
             "projection_incomplete": bool(comparison.incomplete),
         },
-        "trend": report.trend.value,
+        "trend": report.trend.headline.value,
+        "trend_detail": trend_detail(
+            report.trend, [table.months[index] for index in table.timeline.measured_at]
+        ),
         "findings": [finding_payload(f, use_case_id, spec.name) for f in report.findings],
     }
 

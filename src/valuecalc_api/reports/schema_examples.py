@@ -83,6 +83,15 @@ SERIES: list[dict[str, Any]] = [
     {"month": month, "value": value, "provenance": "measured"}
     for month, value in zip(MONTHS, ["121", "130", "158"], strict=True)
 ]
+TREND_DETAIL: dict[str, Any] = {
+    "headline": "accelerating",
+    "whole_series": "accelerating",
+    "recent": "accelerating",
+    "recent_months": 3,
+    "since": None,
+    "since_months": None,
+    "summary": "accelerated",
+}
 VIEW_METRIC: dict[str, Any] = {
     "use_case_id": _USE_CASE_ID,
     "use_case_name": "Faster ticket handling",
@@ -103,6 +112,7 @@ VIEW_METRIC: dict[str, Any] = {
     "has_note": True,
     "has_evidence": False,
     "trend": "accelerating",
+    "trend_detail": TREND_DETAIL,
     "series": SERIES,
 }
 TIMELINE: list[dict[str, Any]] = [
@@ -226,6 +236,7 @@ REPORT_CALCULATION: dict[str, Any] = {
     "cumulative_variance": _CUMULATIVE_VARIANCE,
     "totals": CALCULATION_TOTALS,
     "trend": "accelerating",
+    "trend_detail": TREND_DETAIL,
     "findings": [],
 }
 USE_CASE_MONTHLY: dict[str, Any] = {

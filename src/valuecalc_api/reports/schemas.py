@@ -42,6 +42,7 @@ from valuecalc_api.reports.schema_examples import (
     TIMELINE,
     TOTALS,
     TRACKER_ID,
+    TREND_DETAIL,
     USE_CASE_MONTHLY,
     USE_CASE_TABLE,
     VALUE_MULTIPLE,
@@ -52,6 +53,9 @@ Money = str
 Ratio = str
 Exact = str  # a measured value, input or delta, exactly as recorded
 Provenance = Literal["measured", "estimate", "carried", "none"]
+TrendClass = Literal[
+    "steady_climb", "accelerating", "flat", "declining", "volatile", "insufficient_data"
+]
 
 
 class ReportModel(BaseModel):
@@ -179,6 +183,27 @@ class SeriesPoint(ReportModel):
     provenance: Provenance
 
 
+class TrendDetailOut(ReportModel):
+    """A metric's trend over its measured months (SPEC 3; rule in README "Trend").
+
+    `whole_series` classifies every measured month, `recent` the latest `recent_months`
+    of them (4, or all when fewer). `headline` (also the parent's `trend`) is the one to
+    act on: a recent `flat` or `declining` after gains wins over the whole-series climb,
+    and then `since` is the month the improvement stopped (flat) or the peak the decline
+    started from, `since_months` the measured months from there to the latest.
+    """
+
+    model_config = _examples(TREND_DETAIL)
+
+    headline: TrendClass
+    whole_series: TrendClass
+    recent: TrendClass
+    recent_months: int
+    since: MonthText | None
+    since_months: int | None
+    summary: str
+
+
 class ViewMetricOut(ReportModel):
     model_config = _examples(VIEW_METRIC)
 
@@ -200,7 +225,8 @@ class ViewMetricOut(ReportModel):
     no_benefit_reason: str | None
     has_note: bool
     has_evidence: bool
-    trend: str
+    trend: TrendClass
+    trend_detail: TrendDetailOut
     series: list[SeriesPoint]
 
 
@@ -366,7 +392,8 @@ class ReportCalculationOut(ReportModel):
     cumulative_projected: list[Money]
     cumulative_variance: list[Money]
     totals: CalculationTotalsOut
-    trend: str
+    trend: TrendClass
+    trend_detail: TrendDetailOut
     findings: list[FindingOut]
 
 
