@@ -21,6 +21,7 @@ from valuecalc_core.formula import (
     BUILTIN_VARIABLES,
     Formula,
     FormulaEvaluationError,
+    Undefined,
     compile_formula,
 )
 from valuecalc_core.measurement_table import CalculationTable, tracker_table
@@ -255,7 +256,7 @@ def test_rounding_moves_a_monthly_benefit_by_at_most_half_a_minor_unit(
                     shown |= {"delta": calc.delta[index], "improvement": calc.improvement[index]}
                     shown["target"] = metric.target
                     values = {name: v for name, v in shown.items() if v is not None}
-                    exact = formula.evaluate(values)
+                    exact = formula.evaluate(values)  # type: ignore[arg-type]
                     assert abs(benefit - exact) <= half
                     assert benefit == benefit.quantize(money_quantum(tracker.currency))
 
@@ -321,17 +322,16 @@ def _reference_benefit(
     higher = spec.direction is Direction.HIGHER_IS_BETTER
     delta = metric - spec.baseline if higher else spec.baseline - metric
     improvement = None if spec.baseline == 0 else delta / abs(spec.baseline)
-    if "improvement" in formula.variables and improvement is None:
-        return None, "undefined_improvement", delta, improvement
-    if "target" in formula.variables and spec.target is None:
-        return None, "undefined_target", delta, improvement
-    values = dict(inputs, metric=metric, baseline=spec.baseline, delta=delta)
-    if improvement is not None:
-        values["improvement"] = improvement
-    if spec.target is not None:
-        values["target"] = spec.target
+    # An undefined value fails the month only if the formula's taken branch uses it.
+    values: dict[str, Decimal | Undefined] = dict(
+        inputs, metric=metric, baseline=spec.baseline, delta=delta
+    )
+    values["improvement"] = (
+        Undefined("undefined_improvement") if improvement is None else improvement
+    )
+    values["target"] = Undefined("undefined_target") if spec.target is None else spec.target
     try:
-        exact = formula.evaluate(values)
+        exact = formula.evaluate(values)  # type: ignore[arg-type]
     except FormulaEvaluationError as failure:
         return None, failure.code, delta, improvement
     try:

@@ -40,7 +40,9 @@ Meaning:
   0 to 10 written literally.
 - ``if(condition, a, b)`` gives ``a`` when the condition holds, else ``b``; only
   that branch is evaluated, so ``if(baseline == 0, 0, delta / baseline)`` never
-  divides by zero. A condition is a comparison (``< <= > >= == !=``) or
+  divides by zero, and a value that is undefined for the calculation
+  (``improvement`` with a baseline of 0, ``target`` without one) fails a month
+  only when the branch taken uses it, exactly like a division by zero. A condition is a comparison (``< <= > >= == !=``) or
   conditions combined with ``and``, ``or``, ``not`` and parentheses; ``and``
   and ``or`` stop as soon as the answer is known, like ``if``. Comparisons and conditions are allowed nowhere else: the formula and every
   arithmetic operand and function argument must be a number.
@@ -69,6 +71,7 @@ from valuecalc_core.formula.errors import (
 from valuecalc_core.formula.parser import MAX_NESTING_DEPTH, Parser
 from valuecalc_core.formula.rules import MAX_ROUND_PLACES
 from valuecalc_core.formula.tokens import MAX_LITERAL_DIGITS, MAX_TOKENS, tokenize
+from valuecalc_core.formula.undefined import Undefined, UndefinedValueError, undefined_code
 
 MAX_FORMULA_LENGTH: Final = 2000
 
@@ -111,6 +114,9 @@ class Formula:
             result = self.call(*arguments)
         except ArithmeticError as error:
             raise evaluation_error(error) from error
+        code = undefined_code(result)
+        if code is not None:
+            raise evaluation_error(UndefinedValueError(code))
         if not result.is_finite():
             code = "invalid_operation" if result.is_nan() else "overflow"
             raise FormulaEvaluationError(
@@ -148,6 +154,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "FormulaEvaluationError",
+    "Undefined",
     "arithmetic_error_code",
     "compile_formula",
 ]
