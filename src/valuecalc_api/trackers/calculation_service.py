@@ -41,7 +41,7 @@ from valuecalc_api.trackers.calculation_schemas import (
     RampStepOut,
 )
 from valuecalc_api.trackers.constraints import flush_or_conflict
-from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.trackers.patching import changes_nothing, patch_values
 from valuecalc_api.trackers.service import get_use_case, refuse_if_measured
 from valuecalc_api.trackers.terms import FieldError, field_error
 from valuecalc_core.formula import BUILTIN_VARIABLES, FormulaError, compile_formula
@@ -302,6 +302,26 @@ def _changes_numbers(
     )
 
 
+def _changes_anything(
+    calculation: Calculation,
+    values: Mapping[str, object],
+    metric: Mapping[str, object],
+    items: Sequence[InputPatchItem] | None,
+) -> bool:
+    """Whether the patch changes any stored field, label or number."""
+    if _changes_numbers(calculation, values, metric, items):
+        return True
+    labels = {name: value for name, value in values.items() if name in ("key", "name", "kind")}
+    if not changes_nothing(calculation, labels):
+        return True
+    if not changes_nothing(calculation, metric, {"name": "metric_name", "unit": "metric_unit"}):
+        return True
+    if items is None:
+        return False
+    stored = sorted(calculation.inputs, key=lambda i: i.position)
+    return [(i.key, i.name, i.unit) for i in stored] != [(i.key, i.name, i.unit) for i in items]
+
+
 async def update_calculation(
     session: AsyncSession,
     principal: Principal,
@@ -317,6 +337,8 @@ async def update_calculation(
         else {}
     )
     items: list[InputPatchItem] | None = values.get("inputs")
+    if not _changes_anything(calculation, values, metric, items):
+        return calculation  # no new version, no audit event, no write (issue 12)
     errors: list[FieldError] = []
     if items is None:
         keys = [i.key for i in calculation.inputs]
