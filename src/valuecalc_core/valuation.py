@@ -62,6 +62,51 @@ def exact_context() -> Iterator[decimal.Context]:
 FormulaCache = dict[tuple[str, frozenset[str]], Formula]
 
 
+@dataclass(frozen=True, slots=True)
+class FormulaWarning:
+    """A formula that is valid but uses a value the calculation does not define.
+
+    `code` is the error code the months will carry when the branch taken uses it.
+    """
+
+    code: str
+    variable: str
+    message: str
+
+
+def formula_warnings(
+    variables: Iterable[str], baseline: Decimal, target: Decimal | None
+) -> tuple[FormulaWarning, ...]:
+    """What a user must know when saving a formula that uses undefined values (SPEC 3).
+
+    `variables` are the names the formula uses (`Formula.variables`).
+    """
+    used = set(variables)
+    warnings: list[FormulaWarning] = []
+    if "target" in used and target is None:
+        warnings.append(
+            FormulaWarning(
+                UNDEFINED_TARGET,
+                "target",
+                "The formula uses 'target', but the metric has no target: every month "
+                f"whose formula needs it will fail with {UNDEFINED_TARGET}. Set a target or "
+                "change the formula.",
+            )
+        )
+    if "improvement" in used and baseline.is_zero():
+        warnings.append(
+            FormulaWarning(
+                UNDEFINED_IMPROVEMENT,
+                "improvement",
+                "The formula uses 'improvement' (delta / |baseline|), but the baseline is 0: "
+                "every month whose formula needs it will fail with "
+                f"{UNDEFINED_IMPROVEMENT}. Use 'delta', or guard it with "
+                "if(baseline == 0, ..., ...).",
+            )
+        )
+    return tuple(warnings)
+
+
 def compile_calculation(calculation: CalculationSpec, cache: FormulaCache | None = None) -> Formula:
     """Compile a calculation's formula against its variables; raises FormulaError if invalid.
 

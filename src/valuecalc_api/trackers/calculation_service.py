@@ -34,6 +34,7 @@ from valuecalc_api.trackers.calculation_schemas import (
     CalculationCreate,
     CalculationOut,
     CalculationPatch,
+    FormulaWarningOut,
     InputOut,
     InputPatchItem,
     MetricOut,
@@ -46,6 +47,7 @@ from valuecalc_api.trackers.service import get_use_case, refuse_if_measured
 from valuecalc_api.trackers.terms import FieldError, field_error
 from valuecalc_core.formula import BUILTIN_VARIABLES, FormulaError, compile_formula
 from valuecalc_core.months import Period
+from valuecalc_core.valuation import FormulaWarning, formula_warnings
 
 
 def calculation_out(calculation: Calculation) -> CalculationOut:
@@ -71,10 +73,22 @@ def calculation_out(calculation: Calculation) -> CalculationOut:
         ],
         formula=calculation.formula,
         ramp=[RampStepOut(from_month=s.from_month, share=s.share) for s in calculation.ramp_steps],
+        warnings=[
+            FormulaWarningOut(code=w.code, variable=w.variable, message=w.message)
+            for w in _warnings(calculation)
+        ],
         version=calculation.version,
         created_at=calculation.created_at,
         updated_at=calculation.updated_at,
     )
+
+
+def _warnings(calculation: Calculation) -> tuple[FormulaWarning, ...]:
+    """The saved formula's warnings (a stored formula always compiles)."""
+    formula = compile_formula(
+        calculation.formula, [*(i.key for i in calculation.inputs), *BUILTIN_VARIABLES]
+    )
+    return formula_warnings(formula.variables, calculation.baseline, calculation.target)
 
 
 async def get_calculation(

@@ -49,6 +49,9 @@ Meaning:
 - Nothing else: no attribute access, subscripts, strings, ``**``, keyword
   arguments or any other name or function.
 
+A division by a constant equal to zero (``delta / 0``, ``delta / (1 - 1)``) is
+refused at compile time, with its position: it could never give a number.
+
 Limits (checked at compile time, with the position of the problem):
 at most 2,000 characters, 500 tokens, 30 digits in a number, and 32 levels of
 nested parentheses and function calls.
@@ -61,7 +64,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from valuecalc_core.formula.compiler import compile_tree
+from valuecalc_core.formula.compiler import compile_tree, constant_zero_division
 from valuecalc_core.formula.errors import (
     FormulaError,
     FormulaEvaluationError,
@@ -140,6 +143,13 @@ def compile_formula(text: str, variables: Iterable[str]) -> Formula:
         )
     parser = Parser(tokenize(text), frozenset(variables))
     tree = parser.parse()
+    division = constant_zero_division(tree)
+    if division is not None:
+        raise FormulaError(
+            f"The division at position {division.position} is by a constant equal to zero, "
+            "so the formula could never give a number there.",
+            division.position,
+        )
     used = tuple(sorted(parser.used))
     return Formula(text=text, variables=used, call=compile_tree(tree, used))
 
