@@ -31,7 +31,10 @@ from valuecalc_core.measurement_table import (
 from valuecalc_core.money import CurrencyMismatchError, money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.projection import (
+    FAILED_MONTHS,
+    NO_TARGET,
     Projection,
+    ProjectionGap,
     RealizedVsProjected,
     combine_with_realized,
     compare_filled,
@@ -88,9 +91,15 @@ class TrackerSummary:
     name: str
     currency: str
     realized: Decimal
-    projected: Decimal
-    projection_incomplete: tuple[str, ...]
+    projected: Decimal | None
+    projection_covered: tuple[str, ...]
+    projection_missing: tuple[ProjectionGap, ...]
+    calculation_count: int
     roi: RoiSummary
+
+    @property
+    def projection_incomplete(self) -> tuple[str, ...]:
+        return tuple(gap.calculation_id for gap in self.projection_missing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +109,10 @@ class CurrencyTotals:
     currency: str
     tracker_ids: tuple[str, ...]
     realized: Decimal
-    projected: Decimal
+    projected: Decimal | None
+    projection_covered: tuple[str, ...]
+    projection_missing: tuple[ProjectionGap, ...]
+    calculation_count: int
     cost: Decimal
     net_roi: RoiFigure
     value_multiple: RoiFigure
@@ -267,27 +279,35 @@ def _summary(
     # `sum_columns` adds them, from 0, in the same order.
     benefit: Sequence[Decimal] = (_ZERO,) * count
     projected = _ZERO
-    incomplete: list[str] = []
+    covered: list[str] = []
+    missing: list[ProjectionGap] = []
+    calculations = 0
     for use_case in tracker.use_cases:
         if use_case.status is not UseCaseStatus.ACTIVE:
             continue
         for spec in use_case.calculations:
+            calculations += 1
             formula = compile_calculation(spec, cache)
             filled, timeline = benefit_for_totals(spec, formula, tracker, count, quantum)
             benefit = list(map(add, benefit, filled))
             projection = projected_total_in(spec, formula, timeline, quantum)
-            if projection is None or projection[1]:
-                incomplete.append(spec.id)
-            if projection is not None:
-                projected += projection[0]
+            if projection is None:
+                missing.append(ProjectionGap(spec.id, NO_TARGET))
+                continue
+            covered.append(spec.id)
+            projected += projection[0]
+            if projection[1]:
+                missing.append(ProjectionGap(spec.id, FAILED_MONTHS))
     roi = roi_summary(months, benefit, cost_schedule(tracker))
     return TrackerSummary(
         tracker_id=tracker.id,
         name=tracker.name,
         currency=tracker.currency,
         realized=roi.total_benefit,
-        projected=projected,
-        projection_incomplete=tuple(incomplete),
+        projected=projected if covered else None,
+        projection_covered=tuple(covered),
+        projection_missing=tuple(missing),
+        calculation_count=calculations,
         roi=roi,
     )
 
@@ -307,7 +327,8 @@ def portfolio_report(trackers: Iterable[TrackerSpec], as_of: Month) -> Portfolio
 
 def _currency_totals(currency: str, summaries: list[TrackerSummary]) -> CurrencyTotals:
     realized = sum((s.realized for s in summaries), _ZERO)
-    projected = sum((s.projected for s in summaries), _ZERO)
+    projections = [s.projected for s in summaries if s.projected is not None]
+    projected = sum(projections, _ZERO) if projections else None
     cost = sum((s.roi.total_cost for s in summaries), _ZERO)
     net_roi, multiple = roi_figures(realized, cost)
     return CurrencyTotals(
@@ -315,6 +336,9 @@ def _currency_totals(currency: str, summaries: list[TrackerSummary]) -> Currency
         tracker_ids=tuple(s.tracker_id for s in summaries),
         realized=realized,
         projected=projected,
+        projection_covered=tuple(c for s in summaries for c in s.projection_covered),
+        projection_missing=tuple(g for s in summaries for g in s.projection_missing),
+        calculation_count=sum(s.calculation_count for s in summaries),
         cost=cost,
         net_roi=net_roi,
         value_multiple=multiple,

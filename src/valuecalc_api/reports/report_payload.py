@@ -18,7 +18,7 @@ from valuecalc_api.reports.service import LoadedTracker
 from valuecalc_api.reports.tables import Payload, calculation_header
 from valuecalc_core.measurement_table import CalculationTable
 from valuecalc_core.months import Month
-from valuecalc_core.projection import Projection, RealizedVsProjected
+from valuecalc_core.projection import Projection, ProjectionGap, RealizedVsProjected
 from valuecalc_core.report import (
     CalculationReport,
     CurrencyTotals,
@@ -36,7 +36,9 @@ DEFINITIONS: dict[str, str] = {
     "active use cases, from the contract's first month to as_of.",
     "projected_benefit": "The business case: the same formula applied to the projected metric "
     "(baseline toward target by the ramp), over the same months.",
-    "variance": "realized benefit - projected benefit.",
+    "variance": "realized benefit - projected benefit, over the calculations and months the "
+    "projection covers (`projection_covers`): a calculation without a target has no "
+    "projected benefit and no variance (null), never a variance equal to its benefit.",
     "cost": "The recurring fee spread over the months (a yearly fee / 12, the 12th month of "
     "each contract year takes the remainder) plus one-time fees in their month, from the "
     "contract's first month to as_of.",
@@ -60,12 +62,29 @@ def roi_figure(name: str, figure: RoiFigure, money: MoneyWriter) -> Payload:
     }
 
 
+def projection_covers(
+    covered: Sequence[str], missing: Sequence[ProjectionGap], calculation_count: int
+) -> Payload:
+    """Which calculations a projected sum covers, so no sum pretends to be complete."""
+    return {
+        "calculation_ids": list(covered),
+        "count": len(covered),
+        "calculation_count": calculation_count,
+        "complete": not missing,
+        "missing": [{"calculation_id": g.calculation_id, "reason": g.reason} for g in missing],
+    }
+
+
+def _covers(comparison: RealizedVsProjected) -> Payload:
+    return projection_covers(comparison.covered, comparison.missing, comparison.calculation_count)
+
+
 def _totals(comparison: RealizedVsProjected, roi: RoiSummary, money: MoneyWriter) -> Payload:
     return {
         "realized": money.required(comparison.total_realized),
-        "projected": money.required(comparison.total_projected),
-        "variance": money.required(comparison.total_variance),
-        "projection_incomplete": list(comparison.incomplete),
+        "projected": money.one(comparison.total_projected),
+        "variance": money.one(comparison.total_variance),
+        "projection_covers": _covers(comparison),
         "cost": money.required(roi.total_cost),
         "net_roi": roi_figure("net_roi", roi.net_roi, money),
         "value_multiple": roi_figure("value_multiple", roi.value_multiple, money),
@@ -140,9 +159,9 @@ def _calculation(
         "cumulative_variance": money.column(comparison.cumulative_variance),
         "totals": {
             "realized": money.required(comparison.total_realized),
-            "projected": money.required(comparison.total_projected),
-            "variance": money.required(comparison.total_variance),
-            "projection_incomplete": bool(comparison.incomplete),
+            "projected": money.one(comparison.total_projected),
+            "variance": money.one(comparison.total_variance),
+            "projection_covers": _covers(comparison),
         },
         "trend": report.trend.value,
         "findings": [finding_payload(f, use_case_id, spec.name) for f in report.findings],
@@ -247,8 +266,10 @@ def _summary(summary: TrackerSummary, loaded: LoadedTracker) -> Payload:
         "currency": summary.currency,
         "period": {"start_month": str(period.first), "end_month": str(period.last)},
         "realized": money.required(summary.realized),
-        "projected": money.required(summary.projected),
-        "projection_incomplete": list(summary.projection_incomplete),
+        "projected": money.one(summary.projected),
+        "projection_covers": projection_covers(
+            summary.projection_covered, summary.projection_missing, summary.calculation_count
+        ),
         "cost": money.required(roi.total_cost),
         "net_roi": roi_figure("net_roi", roi.net_roi, money),
         "value_multiple": roi_figure("value_multiple", roi.value_multiple, money),
@@ -264,7 +285,10 @@ def _currency(totals: CurrencyTotals) -> Payload:
         "tracker_count": len(totals.tracker_ids),
         "tracker_ids": list(totals.tracker_ids),
         "realized": money.required(totals.realized),
-        "projected": money.required(totals.projected),
+        "projected": money.one(totals.projected),
+        "projection_covers": projection_covers(
+            totals.projection_covered, totals.projection_missing, totals.calculation_count
+        ),
         "cost": money.required(totals.cost),
         "net_roi": roi_figure("net_roi", totals.net_roi, money),
         "value_multiple": roi_figure("value_multiple", totals.value_multiple, money),

@@ -135,11 +135,19 @@ DEFINITIONS: dict[str, str] = {
     "net_roi": NET_ROI["definition"],
     "value_multiple": VALUE_MULTIPLE["definition"],
 }
+PROJECTION_GAP: dict[str, Any] = {"calculation_id": _CALCULATION_ID, "reason": "no_target"}
+PROJECTION_COVERS: dict[str, Any] = {
+    "calculation_ids": [_CALCULATION_ID],
+    "count": 1,
+    "calculation_count": 1,
+    "complete": True,
+    "missing": [],
+}
 TOTALS: dict[str, Any] = {
     "realized": "109000.00",
     "projected": "75000.00",
     "variance": "34000.00",
-    "projection_incomplete": [],
+    "projection_covers": PROJECTION_COVERS,
     "cost": "17000.00",
     "net_roi": NET_ROI,
     "value_multiple": VALUE_MULTIPLE,
@@ -208,7 +216,7 @@ CALCULATION_TOTALS: dict[str, Any] = {
     "realized": "109000.00",
     "projected": "75000.00",
     "variance": "34000.00",
-    "projection_incomplete": False,
+    "projection_covers": PROJECTION_COVERS,
 }
 REPORT_CALCULATION: dict[str, Any] = {
     **_CALCULATION_HEADER,
@@ -271,7 +279,7 @@ PORTFOLIO_TRACKER: dict[str, Any] = {
     "period": PERIOD,
     "realized": "109000.00",
     "projected": "75000.00",
-    "projection_incomplete": [],
+    "projection_covers": PROJECTION_COVERS,
     "cost": "17000.00",
     "net_roi": NET_ROI,
     "value_multiple": VALUE_MULTIPLE,
@@ -284,6 +292,7 @@ CURRENCY_TOTALS: dict[str, Any] = {
     "tracker_ids": [TRACKER_ID],
     "realized": "109000.00",
     "projected": "75000.00",
+    "projection_covers": PROJECTION_COVERS,
     "cost": "17000.00",
     "net_roi": NET_ROI,
     "value_multiple": VALUE_MULTIPLE,

@@ -32,6 +32,8 @@ from valuecalc_api.reports.schema_examples import (
     PERIOD,
     PORTFOLIO_TRACKER,
     PROJECTION,
+    PROJECTION_COVERS,
+    PROJECTION_GAP,
     RAMP,
     REPORT_CALCULATION,
     REPORT_TRACKER,
@@ -256,13 +258,38 @@ class RoiFigureOut(ReportModel):
     reason: str | None
 
 
+class ProjectionGapOut(ReportModel):
+    """A calculation the projection does not fully cover: `no_target` (no business case)
+    or `failed_months` (its formula failed in some projected month)."""
+
+    model_config = _examples(PROJECTION_GAP)
+
+    calculation_id: str
+    reason: Literal["no_target", "failed_months"]
+
+
+class ProjectionCoversOut(ReportModel):
+    """Which calculations `projected` and `variance` cover: `calculation_ids` (`count` of
+    the `calculation_count` compared); `complete` is false when any is `missing`."""
+
+    model_config = _examples(PROJECTION_COVERS)
+
+    calculation_ids: list[str]
+    count: int
+    calculation_count: int
+    complete: bool
+    missing: list[ProjectionGapOut]
+
+
 class TotalsOut(ReportModel):
+    """`projected` and `variance` are null when no calculation has a projection (a target)."""
+
     model_config = _examples(TOTALS)
 
     realized: Money
-    projected: Money
-    variance: Money
-    projection_incomplete: list[str]
+    projected: Money | None
+    variance: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
@@ -277,8 +304,8 @@ class MonthlyOut(ReportModel):
     projected: list[Money | None]
     variance: list[Money | None]
     cumulative_realized: list[Money]
-    cumulative_projected: list[Money]
-    cumulative_variance: list[Money]
+    cumulative_projected: list[Money | None]
+    cumulative_variance: list[Money | None]
     cost: list[Money]
     cumulative_cost: list[Money]
 
@@ -331,12 +358,14 @@ class ProjectionOut(ReportModel):
 
 
 class CalculationTotalsOut(ReportModel):
+    """`projected` and `variance` are null without a target (no business case)."""
+
     model_config = _examples(CALCULATION_TOTALS)
 
     realized: Money
-    projected: Money
-    variance: Money
-    projection_incomplete: bool
+    projected: Money | None
+    variance: Money | None
+    projection_covers: ProjectionCoversOut
 
 
 class ReportCalculationOut(ReportModel):
@@ -363,8 +392,8 @@ class ReportCalculationOut(ReportModel):
     cumulative_realized: list[Money]
     projection: ProjectionOut | None
     variance: list[Money | None]
-    cumulative_projected: list[Money]
-    cumulative_variance: list[Money]
+    cumulative_projected: list[Money | None]
+    cumulative_variance: list[Money | None]
     totals: CalculationTotalsOut
     trend: str
     findings: list[FindingOut]
@@ -461,8 +490,8 @@ class PortfolioTrackerOut(ReportModel):
     currency: str
     period: PeriodOut
     realized: Money
-    projected: Money
-    projection_incomplete: list[str]
+    projected: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
@@ -479,7 +508,8 @@ class CurrencyTotalsOut(ReportModel):
     tracker_count: int
     tracker_ids: list[str]
     realized: Money
-    projected: Money
+    projected: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
