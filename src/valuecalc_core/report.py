@@ -45,6 +45,7 @@ from valuecalc_core.review import (
     NO_ANNOTATIONS,
     CalculationAnnotations,
     Finding,
+    measured_not_counted,
     review_measured,
 )
 from valuecalc_core.roi import RoiFigure, RoiSummary, cost_schedule, roi_figures, roi_summary
@@ -153,7 +154,7 @@ def tracker_report(
                 _calculation_report(
                     calc_table,
                     formulas[calc_table.calculation.id],
-                    use_case.counted,
+                    use_case,
                     annotations,
                     labels,
                     calc_realized,
@@ -189,10 +190,35 @@ def tracker_report(
         )
 
 
+@dataclass(frozen=True, slots=True)
+class NotCounted:
+    """The benefit of the use cases of one status that count in no total (draft, inactive)."""
+
+    status: UseCaseStatus
+    use_case_ids: tuple[str, ...]
+    realized: Decimal
+
+
+def not_counted(table: TrackerTable) -> tuple[NotCounted, ...]:
+    """The benefit kept apart from the tracker's totals, per status that is not active
+    (SPEC 3: only active use cases count), always listing draft and inactive."""
+    result = []
+    for status in (UseCaseStatus.DRAFT, UseCaseStatus.INACTIVE):
+        use_cases = [u for u in table.use_cases if u.use_case.status is status]
+        result.append(
+            NotCounted(
+                status,
+                tuple(u.use_case.id for u in use_cases),
+                sum((u.total_benefit for u in use_cases), _ZERO),
+            )
+        )
+    return tuple(result)
+
+
 def _calculation_report(
     table: CalculationTable,
     formula: Formula,
-    counted: bool,
+    use_case: UseCaseTable,
     annotations: Mapping[str, CalculationAnnotations],
     labels: Sequence[str],
     realized: tuple[Decimal, ...],
@@ -210,7 +236,14 @@ def _calculation_report(
     values = _pick(own, table.metric)
     changes = measured_changes(values)
     findings = (
-        review_measured(
+        measured_not_counted(
+            spec.id,
+            use_case.use_case.name,
+            use_case.use_case.status.value,
+            [table.months[index] for index in own],
+        )
+        if not use_case.counted
+        else review_measured(
             spec.id,
             spec.metric.baseline,
             table.months,
@@ -222,8 +255,6 @@ def _calculation_report(
             labels,
             changes,
         )
-        if counted
-        else ()
     )
     return CalculationReport(
         table=table,

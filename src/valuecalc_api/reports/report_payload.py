@@ -25,6 +25,7 @@ from valuecalc_core.report import (
     PortfolioReport,
     TrackerReport,
     TrackerSummary,
+    not_counted,
 )
 from valuecalc_core.review import Finding
 from valuecalc_core.roi import RoiFigure, RoiSummary, roi_summary
@@ -45,6 +46,8 @@ DEFINITIONS: dict[str, str] = {
     "net_roi": "(realized benefit - cost) / cost.",
     "value_multiple": "realized benefit / cost (the '2x' figure); not the same as net_roi.",
     "payback_month": "The first month whose cumulative realized benefit >= cumulative cost.",
+    "not_counted": "The realized benefit of draft and inactive use cases, by status: "
+    "reported apart and counted in no total until the use case is active.",
     "use_case_roi": "A use case's ROI figures compare its benefit alone with the whole "
     "contract's cost.",
 }
@@ -245,6 +248,14 @@ def tracker_report_payload(report: TrackerReport, loaded: LoadedTracker) -> Payl
         "months": [str(m) for m in months],
         "definitions": DEFINITIONS,
         "totals": _totals(report.comparison, roi, money),
+        "not_counted": {
+            part.status.value: {
+                "use_case_ids": list(part.use_case_ids),
+                "use_case_count": len(part.use_case_ids),
+                "realized": money.required(part.realized),
+            }
+            for part in not_counted(report.table)
+        },
         "monthly": _monthly(report.comparison, roi, money),
         "use_cases": use_cases,
         "findings": findings,

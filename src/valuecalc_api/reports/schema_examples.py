@@ -154,6 +154,8 @@ TOTALS: dict[str, Any] = {
     "payback_month": "2026-01",
     "payback_reason": None,
 }
+NOT_COUNTED_PART: dict[str, Any] = {"use_case_ids": [], "use_case_count": 0, "realized": "0.00"}
+NOT_COUNTED: dict[str, Any] = {"draft": NOT_COUNTED_PART, "inactive": NOT_COUNTED_PART}
 _PROJECTED = ["25000.00", "25000.00", "25000.00"]
 _VARIANCE = ["-4000.00", "5000.00", "33000.00"]
 _CUMULATIVE_PROJECTED = ["25000.00", "50000.00", "75000.00"]

@@ -28,6 +28,8 @@ from valuecalc_api.reports.schema_examples import (
     MONTHLY,
     MONTHS,
     NET_ROI,
+    NOT_COUNTED,
+    NOT_COUNTED_PART,
     ONE_TIME_FEE,
     PERIOD,
     PORTFOLIO_TRACKER,
@@ -297,6 +299,25 @@ class TotalsOut(ReportModel):
     payback_reason: str | None
 
 
+class NotCountedOut(ReportModel):
+    """Use cases of one status that count in no total, and their realized benefit."""
+
+    model_config = _examples(NOT_COUNTED_PART)
+
+    use_case_ids: list[str]
+    use_case_count: int
+    realized: Money
+
+
+class NotCountedByStatusOut(ReportModel):
+    """Draft and inactive use cases' benefit, kept apart from the tracker's totals."""
+
+    model_config = _examples(NOT_COUNTED)
+
+    draft: NotCountedOut
+    inactive: NotCountedOut
+
+
 class MonthlyOut(ReportModel):
     model_config = _examples(MONTHLY)
 
@@ -461,6 +482,7 @@ class TrackerReportOut(ReportModel):
             "months": MONTHS,
             "definitions": DEFINITIONS,
             "totals": TOTALS,
+            "not_counted": NOT_COUNTED,
             "monthly": MONTHLY,
             "use_cases": [REPORT_USE_CASE],
             "findings": [],
@@ -472,6 +494,7 @@ class TrackerReportOut(ReportModel):
     months: list[MonthText]
     definitions: dict[str, str]
     totals: TotalsOut
+    not_counted: NotCountedByStatusOut
     monthly: MonthlyOut
     use_cases: list[ReportUseCaseOut]
     findings: list[FindingOut]

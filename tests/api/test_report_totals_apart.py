@@ -1,6 +1,7 @@
-"""No projection where there is no business case (issue 12): a calculation without a
-target has no projected benefit and no variance (null, with the reason), and every sum
-says which calculations its projection covers."""
+"""Report totals that never pretend (issue 12): a calculation without a target has no
+projected benefit and no variance (null, with the reason), every sum says which
+calculations its projection covers, and draft and inactive use cases' benefit is shown
+apart (`not_counted`) with their measurements flagged in the review."""
 
 from __future__ import annotations
 
@@ -121,3 +122,57 @@ async def test_a_tracker_without_any_target_projects_nothing(
     )
     assert portfolio["trackers"][0]["projected"] is None
     assert portfolio["currencies"][0]["projected"] is None
+
+
+async def test_draft_and_inactive_use_cases_benefit_is_shown_apart_and_flagged(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    tracker = await create_tracker(client, tenant.editor)
+    created = expect(
+        await client.post(
+            f"/v1/trackers/{tracker['id']}/use-cases",
+            json={"name": "Measured before it was activated"},
+            headers=tenant.editor,
+        ),
+        201,
+    )
+    assert created["status"] == "draft"
+    draft_calculation = await create_calculation(client, tenant.editor, created["id"])
+    await _measure(client, tenant, draft_calculation["id"])
+    inactive = await create_use_case(client, tenant.editor, tracker["id"], status="inactive")
+    inactive_calculation = await create_calculation(
+        client, tenant.editor, inactive["id"], key="old"
+    )
+    expect(
+        await put_measurement(client, tenant.editor, inactive_calculation["id"], "2026-02", "110"),
+        201,
+    )
+
+    report = expect(
+        await client.get(
+            f"/v1/trackers/{tracker['id']}/report?as_of=2026-03", headers=tenant.viewer
+        ),
+        200,
+    )
+    TrackerReportOut.model_validate(report)
+    assert report["totals"]["realized"] == "0.00"
+    assert report["not_counted"] == {
+        "draft": {"use_case_ids": [created["id"]], "use_case_count": 1, "realized": "109000.00"},
+        "inactive": {
+            "use_case_ids": [inactive["id"]],
+            "use_case_count": 1,
+            "realized": "20000.00",
+        },
+    }
+    flagged = [
+        (f["calculation_id"], f["month"])
+        for f in report["findings"]
+        if f["kind"] == "measured_not_counted"
+    ]
+    assert flagged == [
+        (draft_calculation["id"], "2026-01"),
+        (inactive_calculation["id"], "2026-02"),
+    ]
+    detail = next(f["detail"] for f in report["findings"] if f["kind"] == "measured_not_counted")
+    assert "draft" in detail
+    assert "count in no total" in detail
