@@ -238,12 +238,7 @@ def parse_decimal(value: object, *, field: str = "value") -> Decimal:
         )
     if isinstance(value, str):
         if _DECIMAL_TEXT.fullmatch(value) is None:
-            raise DecimalValueError(
-                f'{field} must be a decimal string such as "109000.00": ASCII digits with an '
-                f"optional leading minus and decimal point, at most {MAX_INTEGER_DIGITS} digits "
-                f"before the point and {MAX_DECIMAL_PLACES} after it, no exponent, blanks or "
-                f"separators; got {value[:40]!r}."
-            )
+            raise DecimalValueError(_text_refusal(value, field))
         number = Decimal(value)
     elif isinstance(value, int):
         if abs(value) >= 10**MAX_INTEGER_DIGITS:
@@ -256,6 +251,25 @@ def parse_decimal(value: object, *, field: str = "value") -> Decimal:
     else:
         raise DecimalValueError(f'{field} must be a decimal string such as "109000.00".')
     return number.copy_abs() if number.is_zero() else number
+
+
+_DIGITS_TEXT = re.compile(r"-?([0-9]+)(?:\.([0-9]+))?")
+
+
+def _text_refusal(text: str, field: str) -> str:
+    """Why `text` is not a decimal of the contract, as precisely as can be said."""
+    digits = _DIGITS_TEXT.fullmatch(text)
+    if digits is not None and len(digits.group(1)) > MAX_INTEGER_DIGITS:
+        return f"{field} has more than {MAX_INTEGER_DIGITS} digits before the decimal point."
+    if digits is not None:
+        return f"{field} has more than {MAX_DECIMAL_PLACES} decimal places."
+    if text.strip().lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
+        return f"{field} must be a finite decimal number, not {text[:20]!r}."
+    return (
+        f'{field} must be a decimal number such as "109000.00": ASCII digits with an '
+        f"optional leading minus and decimal point, no exponent, blanks, plus sign or "
+        f"separators; got {text[:40]!r}."
+    )
 
 
 def _checked_decimal(number: Decimal, field: str) -> Decimal:

@@ -153,9 +153,10 @@ def _calculation(
             {"key": c.key, "name": c.name, "unit": c.unit, "values": plain_column(c.values)}
             for c in table.inputs
         ],
-        "realized": money.column(table.benefit),
-        "benefit_note": [e or r for e, r in zip(table.error, table.no_benefit_reason, strict=True)],
-        "cumulative_realized": money.column(table.cumulative_benefit),
+        "benefit": money.column(table.benefit),
+        "error": list(table.error),
+        "no_benefit_reason": list(table.no_benefit_reason),
+        "cumulative_benefit": money.column(table.cumulative_benefit),
         "projection": _projection(report.projection, money),
         "variance": money.column(comparison.variance),
         "cumulative_projected": money.column(comparison.cumulative_projected),
@@ -199,18 +200,17 @@ def tracker_header(loaded: LoadedTracker, money: MoneyWriter) -> Payload:
         "currency": spec.currency,
         "period": {"start_month": str(spec.period.first), "end_month": str(spec.period.last)},
         "missing_months": spec.missing_months.value,
-        "fees": {
-            "recurring_amount": money.required(fees.recurring_amount),
-            "recurring_interval": fees.recurring_interval.value,
-            "one_time": [
-                {
-                    "month": str(fee.month),
-                    "amount": money.required(fee.amount),
-                    "description": fee.description,
-                }
-                for fee in fees.one_time
-            ],
-        },
+        # The tracker resource's names (POST/PATCH /v1/trackers), money at the minor unit.
+        "recurring_fee_amount": money.required(fees.recurring_amount),
+        "recurring_fee_interval": fees.recurring_interval.value,
+        "one_time_fees": [
+            {
+                "month": str(fee.month),
+                "amount": money.required(fee.amount),
+                "description": fee.description,
+            }
+            for fee in fees.one_time
+        ],
     }
 
 

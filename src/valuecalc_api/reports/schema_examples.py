@@ -227,9 +227,10 @@ REPORT_CALCULATION: dict[str, Any] = {
     "metric_values": ["121", "130", "158"],
     "provenance": ["measured", "measured", "measured"],
     "inputs": _INPUT_ROWS,
-    "realized": BENEFIT,
-    "benefit_note": [None, None, None],
-    "cumulative_realized": CUMULATIVE,
+    "benefit": BENEFIT,
+    "error": [None, None, None],
+    "no_benefit_reason": [None, None, None],
+    "cumulative_benefit": CUMULATIVE,
     "projection": PROJECTION,
     "variance": _VARIANCE,
     "cumulative_projected": _CUMULATIVE_PROJECTED,
@@ -257,11 +258,6 @@ ONE_TIME_FEE: dict[str, Any] = {
     "amount": "5000.00",
     "description": "Onboarding",
 }
-FEES: dict[str, Any] = {
-    "recurring_amount": "4000.00",
-    "recurring_interval": "month",
-    "one_time": [ONE_TIME_FEE],
-}
 REPORT_TRACKER: dict[str, Any] = {
     "id": TRACKER_ID,
     "name": "Northwind support automation 2026",
@@ -270,7 +266,9 @@ REPORT_TRACKER: dict[str, Any] = {
     "currency": "USD",
     "period": PERIOD,
     "missing_months": "carry_forward",
-    "fees": FEES,
+    "recurring_fee_amount": "4000.00",
+    "recurring_fee_interval": "month",
+    "one_time_fees": [ONE_TIME_FEE],
 }
 PORTFOLIO_TRACKER: dict[str, Any] = {
     "tracker_id": TRACKER_ID,

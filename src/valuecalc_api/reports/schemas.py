@@ -21,7 +21,6 @@ from valuecalc_api.reports.schema_examples import (
     CUMULATIVE,
     CURRENCY_TOTALS,
     DEFINITIONS,
-    FEES,
     FINDINGS,
     INPUT_ROW,
     METRIC,
@@ -391,9 +390,10 @@ class CalculationTotalsOut(ReportModel):
 
 class ReportCalculationOut(ReportModel):
     """One calculation of the report. Per month: the metric in effect and its provenance,
-    the inputs in effect, the realized benefit (`benefit_note`: the error code or the
-    reason when there is none), the projection and the variance, each with cumulative
-    sums. `projection` is null without a target."""
+    the inputs in effect, the realized `benefit` with, when a month has none, its `error`
+    code or its `no_benefit_reason` (the same rows as the measurement table), the
+    projection and the variance, each with cumulative sums. `projection` is null without
+    a target."""
 
     model_config = _examples(REPORT_CALCULATION)
 
@@ -408,9 +408,10 @@ class ReportCalculationOut(ReportModel):
     metric_values: list[Exact | None]
     provenance: list[Provenance]
     inputs: list[InputRowOut]
-    realized: list[Money | None]
-    benefit_note: list[str | None]
-    cumulative_realized: list[Money]
+    benefit: list[Money | None]
+    error: list[str | None]
+    no_benefit_reason: list[str | None]
+    cumulative_benefit: list[Money]
     projection: ProjectionOut | None
     variance: list[Money | None]
     cumulative_projected: list[Money | None]
@@ -450,14 +451,6 @@ class OneTimeFeeOut(ReportModel):
     description: str
 
 
-class FeesOut(ReportModel):
-    model_config = _examples(FEES)
-
-    recurring_amount: Money
-    recurring_interval: Literal["month", "year"]
-    one_time: list[OneTimeFeeOut]
-
-
 class ReportTrackerOut(ReportModel):
     model_config = _examples(REPORT_TRACKER)
 
@@ -468,7 +461,9 @@ class ReportTrackerOut(ReportModel):
     currency: str
     period: PeriodOut
     missing_months: Literal["carry_forward", "no_benefit"]
-    fees: FeesOut
+    recurring_fee_amount: Money
+    recurring_fee_interval: Literal["month", "year"]
+    one_time_fees: list[OneTimeFeeOut]
 
 
 class TrackerReportOut(ReportModel):
