@@ -61,6 +61,7 @@ class FindingKind(StrEnum):
     SPIKE_WITHOUT_CONTEXT = "spike_without_context"
     STALLED = "stalled"
     RECENT_DECLINE = "recent_decline"
+    MEASURED_NOT_COUNTED = "measured_not_counted"
 
 
 _KIND_ORDER = {kind: position for position, kind in enumerate(FindingKind)}
@@ -93,6 +94,29 @@ class Finding:
     detail: str
     value: Decimal | None = None
     score: Decimal | None = None
+
+
+def measured_not_counted(
+    calculation_id: str,
+    use_case_name: str,
+    status: str,
+    measured: Sequence[Month],
+) -> tuple[Finding, ...]:
+    """A finding when a use case that is not active (draft, inactive) has measurements:
+    they count in no total (SPEC 3), which a user who measures it may not expect."""
+    if not measured:
+        return ()
+    count = len(measured)
+    return (
+        Finding(
+            FindingKind.MEASURED_NOT_COUNTED,
+            calculation_id,
+            measured[0],
+            f"{count} measurement{'s' * (count != 1)} recorded from {measured[0]} in use case "
+            f"{use_case_name!r}, which is {status}: they count in no total until the use "
+            "case is active.",
+        ),
+    )
 
 
 def review_calculation(

@@ -21,17 +21,20 @@ from valuecalc_api.reports.schema_examples import (
     CUMULATIVE,
     CURRENCY_TOTALS,
     DEFINITIONS,
-    FEES,
     FINDINGS,
     INPUT_ROW,
     METRIC,
     MONTHLY,
     MONTHS,
     NET_ROI,
+    NOT_COUNTED,
+    NOT_COUNTED_PART,
     ONE_TIME_FEE,
     PERIOD,
     PORTFOLIO_TRACKER,
     PROJECTION,
+    PROJECTION_COVERS,
+    PROJECTION_GAP,
     RAMP,
     REPORT_CALCULATION,
     REPORT_TRACKER,
@@ -282,18 +285,62 @@ class RoiFigureOut(ReportModel):
     reason: str | None
 
 
+class ProjectionGapOut(ReportModel):
+    """A calculation the projection does not fully cover: `no_target` (no business case)
+    or `failed_months` (its formula failed in some projected month)."""
+
+    model_config = _examples(PROJECTION_GAP)
+
+    calculation_id: str
+    reason: Literal["no_target", "failed_months"]
+
+
+class ProjectionCoversOut(ReportModel):
+    """Which calculations `projected` and `variance` cover: `calculation_ids` (`count` of
+    the `calculation_count` compared); `complete` is false when any is `missing`."""
+
+    model_config = _examples(PROJECTION_COVERS)
+
+    calculation_ids: list[str]
+    count: int
+    calculation_count: int
+    complete: bool
+    missing: list[ProjectionGapOut]
+
+
 class TotalsOut(ReportModel):
+    """`projected` and `variance` are null when no calculation has a projection (a target)."""
+
     model_config = _examples(TOTALS)
 
     realized: Money
-    projected: Money
-    variance: Money
-    projection_incomplete: list[str]
+    projected: Money | None
+    variance: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
     payback_month: MonthText | None
     payback_reason: str | None
+
+
+class NotCountedOut(ReportModel):
+    """Use cases of one status that count in no total, and their realized benefit."""
+
+    model_config = _examples(NOT_COUNTED_PART)
+
+    use_case_ids: list[str]
+    use_case_count: int
+    realized: Money
+
+
+class NotCountedByStatusOut(ReportModel):
+    """Draft and inactive use cases' benefit, kept apart from the tracker's totals."""
+
+    model_config = _examples(NOT_COUNTED)
+
+    draft: NotCountedOut
+    inactive: NotCountedOut
 
 
 class MonthlyOut(ReportModel):
@@ -303,8 +350,8 @@ class MonthlyOut(ReportModel):
     projected: list[Money | None]
     variance: list[Money | None]
     cumulative_realized: list[Money]
-    cumulative_projected: list[Money]
-    cumulative_variance: list[Money]
+    cumulative_projected: list[Money | None]
+    cumulative_variance: list[Money | None]
     cost: list[Money]
     cumulative_cost: list[Money]
 
@@ -357,19 +404,22 @@ class ProjectionOut(ReportModel):
 
 
 class CalculationTotalsOut(ReportModel):
+    """`projected` and `variance` are null without a target (no business case)."""
+
     model_config = _examples(CALCULATION_TOTALS)
 
     realized: Money
-    projected: Money
-    variance: Money
-    projection_incomplete: bool
+    projected: Money | None
+    variance: Money | None
+    projection_covers: ProjectionCoversOut
 
 
 class ReportCalculationOut(ReportModel):
     """One calculation of the report. Per month: the metric in effect and its provenance,
-    the inputs in effect, the realized benefit (`benefit_note`: the error code or the
-    reason when there is none), the projection and the variance, each with cumulative
-    sums. `projection` is null without a target."""
+    the inputs in effect, the realized `benefit` with, when a month has none, its `error`
+    code or its `no_benefit_reason` (the same rows as the measurement table), the
+    projection and the variance, each with cumulative sums. `projection` is null without
+    a target."""
 
     model_config = _examples(REPORT_CALCULATION)
 
@@ -384,13 +434,14 @@ class ReportCalculationOut(ReportModel):
     metric_values: list[Exact | None]
     provenance: list[Provenance]
     inputs: list[InputRowOut]
-    realized: list[Money | None]
-    benefit_note: list[str | None]
-    cumulative_realized: list[Money]
+    benefit: list[Money | None]
+    error: list[str | None]
+    no_benefit_reason: list[str | None]
+    cumulative_benefit: list[Money]
     projection: ProjectionOut | None
     variance: list[Money | None]
-    cumulative_projected: list[Money]
-    cumulative_variance: list[Money]
+    cumulative_projected: list[Money | None]
+    cumulative_variance: list[Money | None]
     totals: CalculationTotalsOut
     trend: TrendClass
     trend_detail: TrendDetailOut
@@ -427,14 +478,6 @@ class OneTimeFeeOut(ReportModel):
     description: str
 
 
-class FeesOut(ReportModel):
-    model_config = _examples(FEES)
-
-    recurring_amount: Money
-    recurring_interval: Literal["month", "year"]
-    one_time: list[OneTimeFeeOut]
-
-
 class ReportTrackerOut(ReportModel):
     model_config = _examples(REPORT_TRACKER)
 
@@ -445,7 +488,9 @@ class ReportTrackerOut(ReportModel):
     currency: str
     period: PeriodOut
     missing_months: Literal["carry_forward", "no_benefit"]
-    fees: FeesOut
+    recurring_fee_amount: Money
+    recurring_fee_interval: Literal["month", "year"]
+    one_time_fees: list[OneTimeFeeOut]
 
 
 class TrackerReportOut(ReportModel):
@@ -459,6 +504,7 @@ class TrackerReportOut(ReportModel):
             "months": MONTHS,
             "definitions": DEFINITIONS,
             "totals": TOTALS,
+            "not_counted": NOT_COUNTED,
             "monthly": MONTHLY,
             "use_cases": [REPORT_USE_CASE],
             "findings": [],
@@ -470,6 +516,7 @@ class TrackerReportOut(ReportModel):
     months: list[MonthText]
     definitions: dict[str, str]
     totals: TotalsOut
+    not_counted: NotCountedByStatusOut
     monthly: MonthlyOut
     use_cases: list[ReportUseCaseOut]
     findings: list[FindingOut]
@@ -488,8 +535,8 @@ class PortfolioTrackerOut(ReportModel):
     currency: str
     period: PeriodOut
     realized: Money
-    projected: Money
-    projection_incomplete: list[str]
+    projected: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
@@ -506,7 +553,8 @@ class CurrencyTotalsOut(ReportModel):
     tracker_count: int
     tracker_ids: list[str]
     realized: Money
-    projected: Money
+    projected: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
