@@ -530,6 +530,12 @@ ETAG_RESPONSES = [
     ("GET", "/v1/use-cases/{use_case_id}/table", "304"),
     ("GET", "/v1/trackers/{tracker_id}/report", "200"),
     ("GET", "/v1/trackers/{tracker_id}/report", "304"),
+    ("GET", "/v1/trackers/{tracker_id}/table.csv", "200"),
+    ("GET", "/v1/trackers/{tracker_id}/table.csv", "304"),
+    ("GET", "/v1/use-cases/{use_case_id}/table.csv", "200"),
+    ("GET", "/v1/use-cases/{use_case_id}/table.csv", "304"),
+    ("GET", "/v1/trackers/{tracker_id}/report.csv", "200"),
+    ("GET", "/v1/trackers/{tracker_id}/report.csv", "304"),
 ]
 
 
