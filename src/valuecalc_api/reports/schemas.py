@@ -9,9 +9,9 @@ Money strings are rounded to the currency's minor unit, ratios to 4 decimals. Co
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
 from valuecalc_api.fields import MonthText
 from valuecalc_api.reports.schema_examples import (
@@ -51,10 +51,34 @@ from valuecalc_api.reports.schema_examples import (
     VALUE_MULTIPLE,
     VIEW_METRIC,
 )
+from valuecalc_core.review import FindingKind
+from valuecalc_core.tracker_model import BenefitKind
 
-Money = str
-Ratio = str
-Exact = str  # a measured value, input or delta, exactly as recorded
+_DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+
+
+def _decimal_schema(description: str, example: str) -> WithJsonSchema:
+    """A decimal written as a string, declared so generated clients can tell it from a name."""
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": _DECIMAL_PATTERN,
+            "description": description,
+            "examples": [example],
+        }
+    )
+
+
+Money = Annotated[
+    str, _decimal_schema("Money: an exact decimal at the currency's minor unit.", "109000.00")
+]
+Ratio = Annotated[
+    str,
+    _decimal_schema("A ratio as an exact decimal fraction, 4 places (0.5800 = 58 %).", "0.5800"),
+]
+# A measured value, input or delta, exactly as recorded.
+Exact = Annotated[str, _decimal_schema("An exact decimal, as recorded.", "158")]
 Provenance = Literal["measured", "estimate", "carried", "none"]
 TrendClass = Literal[
     "steady_climb", "accelerating", "flat", "declining", "volatile", "insufficient_data"
@@ -76,7 +100,7 @@ class PeriodOut(ReportModel):
     end_month: MonthText
 
 
-class MetricOut(ReportModel):
+class ReportMetricOut(ReportModel):
     model_config = _examples(METRIC)
 
     name: str
@@ -121,8 +145,8 @@ class CalculationTableOut(CalculationRows):
     calculation_id: str
     key: str
     name: str
-    kind: str
-    metric: MetricOut
+    kind: BenefitKind
+    metric: ReportMetricOut
     formula: str
 
 
@@ -215,8 +239,8 @@ class ViewMetricOut(ReportModel):
     calculation_id: str
     calculation_key: str
     calculation_name: str
-    kind: str
-    metric: MetricOut
+    kind: BenefitKind
+    metric: ReportMetricOut
     value: Exact | None
     provenance: Provenance
     measured_in: MonthText | None
@@ -361,17 +385,17 @@ class FindingOut(ReportModel):
 
     model_config = _examples(*FINDINGS)
 
-    kind: str
+    kind: FindingKind
     use_case_id: str
     calculation_id: str
     calculation_name: str
     month: MonthText
     detail: str
     value: Exact | None
-    score: str | None
+    score: Ratio | None
 
 
-class RampStepOut(ReportModel):
+class ReportRampStepOut(ReportModel):
     model_config = _examples(RAMP[0])
 
     from_month: int
@@ -426,10 +450,10 @@ class ReportCalculationOut(ReportModel):
     calculation_id: str
     key: str
     name: str
-    kind: str
-    metric: MetricOut
+    kind: BenefitKind
+    metric: ReportMetricOut
     formula: str
-    ramp: list[RampStepOut]
+    ramp: list[ReportRampStepOut]
     summary: TableSummaryOut
     metric_values: list[Exact | None]
     provenance: list[Provenance]
@@ -470,7 +494,7 @@ class ReportUseCaseOut(ReportModel):
     calculations: list[ReportCalculationOut]
 
 
-class OneTimeFeeOut(ReportModel):
+class ReportOneTimeFeeOut(ReportModel):
     model_config = _examples(ONE_TIME_FEE)
 
     month: MonthText
@@ -490,7 +514,7 @@ class ReportTrackerOut(ReportModel):
     missing_months: Literal["carry_forward", "no_benefit"]
     recurring_fee_amount: Money
     recurring_fee_interval: Literal["month", "year"]
-    one_time_fees: list[OneTimeFeeOut]
+    one_time_fees: list[ReportOneTimeFeeOut]
 
 
 class TrackerReportOut(ReportModel):
