@@ -296,7 +296,7 @@ def test_the_model_walk_reaches_nested_and_paged_models(contract_app: FastAPI) -
     from valuecalc_api.trackers.schemas import OneTimeFeeIn, TrackerOut
 
     models = set(_route_models(contract_app).values())
-    paged = [model for model in models if model.__name__ == "Page[TrackerOut]"]
+    paged = [model for model in models if model.__name__ == "TrackerPage"]
     assert {BulkCounts, MetricIn, OneTimeFeeIn, TrackerOut} <= models
     assert len(paged) == 1
     assert _examples_of(paged[0])[0]["items"] == _examples_of(TrackerOut)[:1]
