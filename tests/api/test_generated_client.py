@@ -108,7 +108,7 @@ async def test_the_generated_client_writes_and_reads_v1(app: FastAPI, tenant: Te
     assert report.totals.realized == "109000.00"
     [use_case] = report.use_cases
     [calculation] = use_case.calculations
-    assert calculation.realized[:3] == ["21000.00", "30000.00", "58000.00"]
+    assert calculation.benefit[:3] == ["21000.00", "30000.00", "58000.00"]
     csv = await _operation("reports.get_tracker_report_csv").asyncio_detailed(
         uuid.UUID(ids["tracker_id"]), client=generated, as_of="2026-03"
     )
