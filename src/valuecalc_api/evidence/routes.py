@@ -32,7 +32,7 @@ from valuecalc_api.evidence.schemas import (
     PastedEvidenceIn,
 )
 from valuecalc_api.evidence.storage import EvidenceStore, evidence_store
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.models.evidence import Evidence, EvidenceKind
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
@@ -50,7 +50,12 @@ router = APIRouter(tags=["evidence"])
 
 StoreDep = Annotated[EvidenceStore, Depends(evidence_store)]
 MonthPath = Annotated[
-    str, Path(description="The calculation-month, YYYY-MM.", examples=["2026-03"])
+    str,
+    Path(
+        json_schema_extra=MONTH_PARAMETER,
+        description="The calculation-month, YYYY-MM.",
+        examples=["2026-03"],
+    ),
 ]
 
 _LOCKED = problem_doc("`month-locked`: the month is locked.", "month-locked")

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
+from valuecalc_api.fields import LONG_TEXT, DecimalStr, InputModel, OutputModel
 from valuecalc_core.formula import BUILTIN_VARIABLES
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -148,6 +148,7 @@ class RampStepIn(InputModel):
 Formula = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_FORMULA_BODY),
+    LONG_TEXT,
     Field(
         description="The monthly benefit in the tracker's currency. Variables: the input keys, "
         "`metric`, `baseline`, `target`, `improvement`, `delta`; operators `+ - * / ( )`; "

@@ -9,7 +9,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr, OutputModel
+from valuecalc_api.fields import (
+    LONG_TEXT,
+    CurrencyCode,
+    DecimalStr,
+    InputModel,
+    MonthStr,
+    OutputModel,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 FeeInterval = Literal["month", "year"]
@@ -139,7 +146,9 @@ class UseCaseCreate(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_USE_CASE_EXAMPLE]})
 
     name: Name
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=5000), LONG_TEXT
+    ] = ""
     status: UseCaseStatus = "draft"
     position: Annotated[int, Field(ge=0, le=10_000)] | None = None
 
@@ -151,7 +160,7 @@ class UseCasePatch(InputModel):
 
     name: Name | None = None
     description: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), LONG_TEXT] | None
     ) = None
     status: UseCaseStatus | None = None
     position: Annotated[int, Field(ge=0, le=10_000)] | None = None
