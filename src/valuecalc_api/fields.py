@@ -16,12 +16,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     GetPydanticSchema,
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from valuecalc_api.problems import invalid
@@ -231,6 +233,36 @@ class InputModel(BaseModel):
                     {"field": name, "character": f"U+{ord(found):04X}"},
                 )
         return self
+
+
+class PatchModel(InputModel):
+    """Base of PATCH bodies: a field left out keeps its value. Only the fields named in
+    `NULLABLE` accept `null` (it clears them); the contract declares the others
+    non-nullable, and `trackers.patching.patch_values` refuses their null with a 422."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        reference = handler(core_schema)
+        schema = handler.resolve_ref_schema(reference)
+        for name, member in schema.get("properties", {}).items():
+            if name in cls.NULLABLE:
+                continue
+            if member.get("default", 0) is None:
+                del member["default"]
+            branches = member.get("anyOf")
+            if branches is None:
+                continue
+            kept = [branch for branch in branches if branch.get("type") != "null"]
+            if len(kept) == 1:
+                del member["anyOf"]
+                member.update(kept[0])
+            else:
+                member["anyOf"] = kept
+        return reference
 
 
 class OutputModel(BaseModel):

@@ -16,6 +16,7 @@ from valuecalc_api.fields import (
     InputModel,
     MonthStr,
     OutputModel,
+    PatchModel,
 )
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -80,7 +81,7 @@ class TrackerCreate(InputModel):
     )
 
 
-class TrackerPatch(InputModel):
+class TrackerPatch(PatchModel):
     """Fields to change; omitted ones keep their value. `one_time_fees` replaces the list.
 
     The period cannot shrink past recorded data, and the currency cannot change once
@@ -153,7 +154,7 @@ class UseCaseCreate(InputModel):
     position: Annotated[int, Field(ge=0, le=10_000)] | None = None
 
 
-class UseCasePatch(InputModel):
+class UseCasePatch(PatchModel):
     """Fields to change. Only `active` use cases count in reports; inactive ones keep data."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "inactive"}]})
