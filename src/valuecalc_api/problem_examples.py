@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
+from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
 from valuecalc_api.evidence.service import too_large as evidence_too_large
 from valuecalc_api.imports.csv_format import missing_columns, read_csv
@@ -19,6 +20,7 @@ from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, ver
 from valuecalc_api.imports.row_parsing import check_row_count
 from valuecalc_api.imports.service import concurrent_write, locked_error
 from valuecalc_api.locks.service import month_locked
+from valuecalc_api.middleware.input_rules import control_character_in, too_deep
 from valuecalc_api.problems import (
     Problem,
     conflict,
@@ -127,6 +129,29 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "A delete without If-Match",
         _raised(lambda: check_if_match(None, CURRENT_ETAG, required=True)),
         TRACKER_PATH,
+    ),
+    "body-unreadable": example(
+        "The body does not parse as its Content-Type says",
+        Problem(400, "bad-request", "There was an error parsing the body"),
+        "/v1/customers",
+    ),
+    "too-many-fields": example(
+        "A multipart body with more fields (or files) than the operation takes",
+        Problem(400, "bad-request", "Too many fields. Maximum number of fields is 2."),
+        f"{_CALCULATION}/months/2026-03/evidence",
+    ),
+    "json-too-deep": example(
+        "The JSON body nests more than 64 levels", too_deep(), "/v1/measurements/bulk"
+    ),
+    "control-character": example(
+        "A control character in a query parameter",
+        control_character_in("query.external_id", "\x00"),
+        "/v1/customers",
+    ),
+    "database-interrupted": example(
+        "The database connection was lost mid-request; retry",
+        database_interrupted(),
+        "/v1/measurements/bulk",
     ),
     "request-too-large": example(
         "The body is over the size limit",

@@ -559,6 +559,33 @@ def _standard_fragments(
             )
         )
     if has_body:
+        content = operation["requestBody"].get("content", {})
+        fragments.append(
+            _Fragment(
+                "400",
+                "bad-request",
+                "`bad-request`: the body could not be parsed as its `Content-Type` says"
+                + (
+                    ", or a multipart body has more fields or files than the operation takes."
+                    if "multipart/form-data" in content
+                    else "."
+                ),
+                _named(
+                    "body-unreadable",
+                    *(("too-many-fields",) if "multipart/form-data" in content else ()),
+                ),
+            )
+        )
+        if "application/json" in content:
+            fragments.append(
+                _Fragment(
+                    "422",
+                    "json-too-deep",
+                    "`json-too-deep`: the JSON body nests more than 64 levels of arrays and "
+                    "objects (`max_depth`).",
+                    _named("json-too-deep"),
+                )
+            )
         fragments.append(
             _Fragment(
                 "413",
@@ -574,6 +601,15 @@ def _standard_fragments(
                 "validation-error",
                 "`validation-error`: `errors` names every bad field at once.",
                 _validation_example(operation, schemas, path),
+            )
+        )
+    if operation.get("parameters"):
+        fragments.append(
+            _Fragment(
+                "422",
+                "control-character",
+                "`control-character`: a path or query parameter holds a control character.",
+                _named("control-character"),
             )
         )
     if method in IDEMPOTENT_METHODS:
@@ -599,6 +635,18 @@ def _standard_fragments(
     if facts.rate_limited:
         fragments.append(_RATE_LIMITED)
     fragments.append(_INTERNAL_ERROR)
+    if facts.authenticated:
+        fragments.append(
+            _Fragment(
+                "503",
+                "database-interrupted",
+                "`database-interrupted`: the database connection was lost, or the request "
+                "conflicted with another or timed out; nothing of it was kept unless its "
+                "retry with the same `Idempotency-Key` says so. Retry after `Retry-After`.",
+                _named("database-interrupted"),
+                ("Retry-After",),
+            )
+        )
     return fragments
 
 

@@ -10,6 +10,8 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_KEY_PEPPER = "dev-only-pepper-change-me"
+# An HMAC-SHA256 key shorter than the hash's 32 bytes weakens it (RFC 2104 section 3).
+MIN_PRODUCTION_PEPPER_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -47,11 +49,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:
-        if (
-            self.environment == "production"
-            and self.key_pepper.get_secret_value() == DEV_KEY_PEPPER
+        pepper = self.key_pepper.get_secret_value()
+        if self.environment == "production" and (
+            pepper == DEV_KEY_PEPPER or len(pepper.encode()) < MIN_PRODUCTION_PEPPER_BYTES
         ):
-            raise ValueError("Set VALUECALC_KEY_PEPPER to a long random secret in production.")
+            raise ValueError(
+                "Set VALUECALC_KEY_PEPPER to a random secret of at least "
+                f"{MIN_PRODUCTION_PEPPER_BYTES} bytes in production "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
         return self
 
 

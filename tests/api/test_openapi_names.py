@@ -92,6 +92,10 @@ def test_each_operation_documents_one_success_media_type(document: dict[str, Any
         for path, method, operation in _operations(document)
         for status, response in operation["responses"].items()
         if status.startswith("2") and len(response.get("content", {})) > 1
+        # A file download answers in the stored file's own type: one binary body.
+        and not all(
+            c.get("schema", {}).get("format") == "binary" for c in response["content"].values()
+        )
     ]
     assert several == []
     csv_paths = [p for p, m, _ in _operations(document) if p.endswith(".csv") and m == "get"]

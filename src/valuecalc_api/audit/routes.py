@@ -20,7 +20,7 @@ from valuecalc_api.audit.repository import HistoryFilter
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.models.audit import AuditAction, AuditEntity, AuditEvent
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problems import invalid, not_found
@@ -80,7 +80,12 @@ async def tracker_history(
     calculation_id: uuid.UUID | None = None,
     action: AuditAction | None = None,
     month: Annotated[
-        str | None, Query(description="Only changes to this month, YYYY-MM.", examples=["2026-03"])
+        str | None,
+        Query(
+            json_schema_extra=MONTH_PARAMETER,
+            description="Only changes to this month, YYYY-MM.",
+            examples=["2026-03"],
+        ),
     ] = None,
     since: Annotated[datetime | None, Query(description="From this time (inclusive).")] = None,
     until: Annotated[datetime | None, Query(description="Before this time (exclusive).")] = None,
@@ -114,7 +119,10 @@ async def tracker_history(
 )
 async def measurement_history(
     calculation_id: uuid.UUID,
-    month: Annotated[str, Path(description="The measurement's month, YYYY-MM.")],
+    month: Annotated[
+        str,
+        Path(json_schema_extra=MONTH_PARAMETER, description="The measurement's month, YYYY-MM."),
+    ],
     principal: PrincipalDep,
     session: SessionDep,
     limit: LimitQuery = DEFAULT_LIMIT,

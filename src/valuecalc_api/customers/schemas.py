@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, StringConstraints
 
-from valuecalc_api.fields import InputModel, OutputModel
+from valuecalc_api.fields import InputModel, OutputModel, PatchModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -33,10 +33,11 @@ class CustomerCreate(InputModel):
     owner: Name | None = None
 
 
-class CustomerPatch(InputModel):
+class CustomerPatch(PatchModel):
     """Fields to change; omitted fields keep their value, `null` clears an optional one."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"segment": "enterprise"}]})
+    NULLABLE = frozenset({"external_id", "segment", "owner"})
 
     name: Name | None = None
     external_id: ExternalId | None = None

@@ -54,7 +54,7 @@ async def update_customer(
 ) -> Customer:
     require_whole_organization(principal, "changing a customer")
     customer = await get_customer(session, principal, customer_id)
-    changes = patch_values(body, nullable={"external_id", "segment", "owner"})
+    changes = patch_values(body)
     if changes_nothing(customer, changes):
         return customer  # no write: the reports that show the customer stay cached
     for field, value in changes.items():

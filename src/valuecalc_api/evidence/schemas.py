@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 
-from valuecalc_api.fields import InputModel, MonthStr, OutputModel
+from valuecalc_api.fields import LONG_TEXT, InputModel, MonthStr, OutputModel
 from valuecalc_api.models.evidence import EvidenceKind
 
 MAX_PASTED_CHARS = 100_000
@@ -59,7 +59,7 @@ class PastedEvidenceIn(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [PASTED_EXAMPLE]})
 
     kind: Literal["pasted"]
-    text: str = Field(min_length=1, max_length=MAX_PASTED_CHARS)
+    text: Annotated[str, LONG_TEXT] = Field(min_length=1, max_length=MAX_PASTED_CHARS)
     caption: Caption = None
 
 
@@ -150,7 +150,7 @@ class NoteIn(InputModel):
         }
     )
 
-    text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS)
+    text: Annotated[str, LONG_TEXT] = Field(min_length=1, max_length=MAX_NOTE_CHARS)
 
     @field_validator("text")
     @classmethod
