@@ -27,6 +27,7 @@ class HistoryFilter:
     month: Month | None = None
     since: datetime | None = None
     until: datetime | None = None
+    actor_id: str | None = None  # the person (`Valuecalc-Actor`) who made the change
 
 
 def _filtered(query: Select[AuditEvent], where: HistoryFilter) -> Select[AuditEvent]:
@@ -44,6 +45,8 @@ def _filtered(query: Select[AuditEvent], where: HistoryFilter) -> Select[AuditEv
         query = query.where(AuditEvent.occurred_at >= where.since)
     if where.until is not None:
         query = query.where(AuditEvent.occurred_at < where.until)
+    if where.actor_id is not None:
+        query = query.where(AuditEvent.actor_id == where.actor_id)
     return query
 
 

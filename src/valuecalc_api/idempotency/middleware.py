@@ -5,7 +5,7 @@ the route answers 401 itself):
 
 1. The key must be 1 to 255 printable ASCII characters (else 422). The body is read in
    full (the body size limit runs outside, so it is bounded) and fingerprinted with the
-   method and path + query.
+   method, path + query and the actor headers (`Valuecalc-Actor`, SPEC 6).
 2. The key is claimed for the organization with `INSERT … ON CONFLICT DO NOTHING` in its
    own short transaction. If the organization already holds it, unexpired:
    - made by another API key, or with another fingerprint → 422 `idempotency-key-reused`;
@@ -44,7 +44,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.idempotency import repository
 from valuecalc_api.idempotency.recording import ResponseRecorder, replay
-from valuecalc_api.idempotency.request import parse_idempotency_key, request_fingerprint
+from valuecalc_api.idempotency.request import (
+    acting_for,
+    parse_idempotency_key,
+    request_fingerprint,
+)
 from valuecalc_api.middleware.asgi import header_values, send_problem
 from valuecalc_api.middleware.caller import resolve_caller
 from valuecalc_api.problems import Problem
@@ -94,7 +98,7 @@ class IdempotencyMiddleware:
         if body is None:
             return  # the client went away before sending its body
         fingerprint = request_fingerprint(
-            scope["method"], scope["path"], scope.get("query_string", b""), body
+            scope["method"], scope["path"], scope.get("query_string", b""), body, acting_for(scope)
         )
         sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
         outcome = await _claim(sessionmaker, caller, key, fingerprint)
@@ -202,7 +206,8 @@ async def _answer_existing(
                 422,
                 "idempotency-key-reused",
                 "This Idempotency-Key was already used for a different request (another "
-                "method, path, body or API key) in the last 24 hours; use a new key.",
+                "method, path, body, API key or Valuecalc-Actor) in the last 24 hours; use a "
+                "new key.",
             ),
         )
     elif existing.response is None:
