@@ -25,7 +25,7 @@ MAX_ACTOR_CHARS = 200
 
 # Characters a display name may not hold: controls, surrogates, unassigned, private use,
 # line and paragraph separators.
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Co", "Zl", "Zp"})
+REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Co", "Zl", "Zp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ def _display_name(raw: str) -> str:
         ) from None
     name = name.strip()
     if not 1 <= len(name) <= MAX_ACTOR_CHARS or any(
-        unicodedata.category(character) in _REFUSED_CATEGORIES for character in name
+        unicodedata.category(character) in REFUSED_CATEGORIES for character in name
     ):
         raise _problem(
             ACTOR_NAME_HEADER,
