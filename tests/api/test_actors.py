@@ -151,6 +151,7 @@ async def _create_note(w: Walk) -> dict[str, Any] | None:
         json={"text": "Confirmed with the support lead."},
     )
     assert body is not None
+    assert (body["author"]["id"], body["author"]["name"]) == ("u_dana", "Dana Reyes")
     w.ids["note"] = body["id"]
     return body
 
@@ -163,6 +164,7 @@ async def _create_evidence(w: Walk) -> dict[str, Any] | None:
         json={"kind": "link", "url": "https://bi.example/d/42"},
     )
     assert body is not None
+    assert (body["author"]["id"], body["author"]["name"]) == ("u_dana", "Dana Reyes")
     w.ids["evidence"] = body["id"]
     return body
 
@@ -171,6 +173,13 @@ async def _create_api_key(w: Walk) -> dict[str, Any] | None:
     body = await w.call("POST", "/v1/api-keys", 201, json={"name": "Frontend", "role": "viewer"})
     assert body is not None
     w.ids["key"] = body["id"]
+    return body
+
+
+async def _edit_note(w: Walk) -> dict[str, Any] | None:
+    body = await w.call("PATCH", f"/v1/notes/{w.ids['note']}", 200, json={"text": "Edited."})
+    assert body is not None
+    assert body["updated_by"]["id"] == "u_dana"
     return body
 
 
@@ -305,7 +314,7 @@ WRITE_WALK: list[tuple[str, str, Step]] = [
     (
         "PATCH",
         "/v1/notes/{note_id}",
-        lambda w: w.call("PATCH", f"/v1/notes/{w.ids['note']}", 200, json={"text": "Edited."}),
+        _edit_note,
     ),
     (
         "DELETE",

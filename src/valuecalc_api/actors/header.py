@@ -53,8 +53,8 @@ def actor_id(text: str, *, field: str = f"header.{ACTOR_HEADER.lower()}") -> str
     text = text.strip(" \t")
     if not 1 <= len(text) <= MAX_ACTOR_CHARS or not _is_printable_ascii(text):
         message = (
-            f"{ACTOR_HEADER} is the person's stable id: 1 to {MAX_ACTOR_CHARS} printable "
-            "ASCII characters (e.g. u_123)."
+            f"An actor is the person's stable id, as sent in {ACTOR_HEADER}: 1 to "
+            f"{MAX_ACTOR_CHARS} printable ASCII characters (e.g. u_123)."
         )
         raise _invalid(field, "invalid_actor", message)
     return text
