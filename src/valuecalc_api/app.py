@@ -52,6 +52,9 @@ and computes renewal metrics. Decimals travel as strings; months as `YYYY-MM`; e
 RFC 9457 `application/problem+json`. Authenticate with `Authorization: Bearer vc_live_…`.
 Every answer carries `X-Request-ID` (yours, if you send a sane one: 1-128 characters of
 letters, digits and `-_.:/+=@`), and every audit event a request writes records it.
+A frontend that serves many people names the person a call acts for in `Valuecalc-Actor`
+(their stable id) and `Valuecalc-Actor-Name` (display name, percent-encoded): recorded
+on every audit event, note and evidence beside the key.
 """
 
 

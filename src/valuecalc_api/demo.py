@@ -284,6 +284,8 @@ def _record_values(
                     month=Month.parse(month),
                     text=note,
                     author_key_id=admin.key_id,
+                    actor_id="u_demo_csm",  # the CSM who wrote it (Valuecalc-Actor)
+                    actor_name="Dana Reyes",
                 )
             )
 

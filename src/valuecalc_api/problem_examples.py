@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from valuecalc_api.actors.header import actor_from_headers, actor_required
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
@@ -115,6 +116,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "admin-only": example(
         "Only an admin key may do this", forbidden("Only an admin key can do this."), "/v1/api-keys"
     ),
+    "actor-required": example(
+        "The API key requires an actor and the call names none",
+        actor_required(),
+        f"/v1/calculations/{_IDS['calculation_id']}/months/2026-03/notes",
+    ),
+    "invalid-actor": example(
+        "A malformed actor header",
+        _raised(lambda: actor_from_headers(["u_123"], ["Jos\u00e9"])),
+        f"/v1/calculations/{_IDS['calculation_id']}/months/2026-03/notes",
+    ),
     "invalid-if-match": example(
         "If-Match is not a list of quoted ETags",
         _raised(lambda: parse_if_match("3-5f1c2a9b0d4e")),
@@ -178,7 +189,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             422,
             "idempotency-key-reused",
             "This Idempotency-Key was already used for a different request (another method, "
-            "path, body or API key) in the last 24 hours; use a new key.",
+            "path, body, API key or Valuecalc-Actor) in the last 24 hours; use a new key.",
         ),
         "/v1/measurements/bulk",
     ),

@@ -343,7 +343,7 @@ def test_months_are_yyyy_mm_strings_in_the_contract(spec: dict[str, Any]) -> Non
         for path, operations in spec["paths"].items()
         for method, operation in operations.items()
         for parameter in operation.get("parameters", [])
-        if parameter["name"] in MONTH_PROPERTIES
+        if parameter.get("name") in MONTH_PROPERTIES
         and parameter["schema"].get("type") != "string"
         and not any(v.get("type") == "string" for v in parameter["schema"].get("anyOf", []))
     ]
@@ -550,7 +550,7 @@ def test_etag_is_documented_where_it_is_set(spec: dict[str, Any]) -> None:
 
 def test_posts_document_the_idempotency_key(spec: dict[str, Any]) -> None:
     for method, path, operation in _operations(spec):
-        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"]
         assert ("Idempotency-Key" in names) == (method == "POST"), f"{method} {path}"
 
 
@@ -768,7 +768,7 @@ def test_cache_location_and_attachment_headers_are_declared(spec: dict[str, Any]
         for status in ("200", "304"):
             headers = read["responses"][status]["headers"]
             assert {"ETag", "Cache-Control", "Vary"} <= set(headers), (path, status)
-        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p["in"] == "header"]
+        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p.get("in") == "header"]
     created = paths["/v1/api-keys"]["post"]["responses"]["201"]["headers"]
     assert {"Location", "Cache-Control"} <= set(created)
     download = paths["/v1/evidence/{evidence_id}/content"]["get"]["responses"]["200"]["headers"]

@@ -5,7 +5,8 @@ the route answers 401 itself):
 
 1. The key must be 1 to 255 printable ASCII characters (else 422). The body is read in
    full (the body size limit runs outside, so it is bounded) and fingerprinted with the
-   method and path + query (`request.request_fingerprint`).
+   method, path + query and the actor headers (`Valuecalc-Actor`, SPEC 6;
+   `request.request_fingerprint`).
 2. The request's one transaction begins, and the key is claimed in it for the
    organization (`INSERT … ON CONFLICT DO NOTHING`). A request holding the same key in
    an uncommitted transaction makes the insert wait, at most `CLAIM_WAIT` (lock_timeout):
@@ -48,7 +49,11 @@ from valuecalc_api.database_errors import sqlstate_of
 from valuecalc_api.db import hold_request_session
 from valuecalc_api.idempotency import repository
 from valuecalc_api.idempotency.recording import HeldResponse, replay
-from valuecalc_api.idempotency.request import parse_idempotency_key, request_fingerprint
+from valuecalc_api.idempotency.request import (
+    acting_for,
+    parse_idempotency_key,
+    request_fingerprint,
+)
 from valuecalc_api.middleware.asgi import header_values, read_body, replaying, send_problem
 from valuecalc_api.middleware.caller import resolve_caller
 from valuecalc_api.problems import Problem
@@ -101,7 +106,7 @@ class IdempotencyMiddleware:
         if body is None:
             return  # the client went away before sending its body
         fingerprint = request_fingerprint(
-            scope["method"], scope["path"], scope.get("query_string", b""), body
+            scope["method"], scope["path"], scope.get("query_string", b""), body, acting_for(scope)
         )
         sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
         async with sessionmaker() as session:
@@ -203,7 +208,8 @@ async def _answer_existing(
                 422,
                 "idempotency-key-reused",
                 "This Idempotency-Key was already used for a different request (another "
-                "method, path, body or API key) in the last 24 hours; use a new key.",
+                "method, path, body, API key or Valuecalc-Actor) in the last 24 hours; use a "
+                "new key.",
             ),
         )
     elif existing.response is None:

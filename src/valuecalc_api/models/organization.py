@@ -43,3 +43,5 @@ class ApiKey(IdMixin, TimestampMixin, Base):
     # None: every tracker of the organization; otherwise only these trackers.
     tracker_ids: Mapped[list[uuid.UUID] | None] = mapped_column(ARRAY(Uuid), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Every call with this key must name the person it acts for (`Valuecalc-Actor`).
+    requires_actor: Mapped[bool] = mapped_column(default=False, server_default="false")

@@ -17,6 +17,7 @@ from valuecalc_api.organizations.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyOut,
+    ApiKeyPatch,
     OrganizationOut,
 )
 from valuecalc_api.pagination import (
@@ -77,6 +78,7 @@ async def create_api_key(
         body.name,
         body.role,
         tracker_ids=body.tracker_ids,
+        requires_actor=body.requires_actor,
     )
     response.headers["Location"] = str(request.url_for("get_api_key", key_id=key.id).path)
     return ApiKeyCreated.model_validate(
@@ -109,6 +111,22 @@ async def get_api_key(key_id: uuid.UUID, principal: AdminDep, session: SessionDe
     key = await repository.get_api_key(session, principal.organization_id, key_id)
     if key is None:
         raise not_found("API key")
+    return ApiKeyOut.model_validate(key)
+
+
+@router.patch("/api-keys/{key_id}", response_model=ApiKeyOut)
+async def update_api_key(
+    key_id: uuid.UUID, body: ApiKeyPatch, principal: AdminDep, session: SessionDep
+) -> ApiKeyOut:
+    """Change a key's settings: `requires_actor`. Its role and trackers never change."""
+    if body.requires_actor is None:
+        key = await repository.get_api_key(session, principal.organization_id, key_id)
+        if key is None:
+            raise not_found("API key")
+    else:
+        key = await service.set_requires_actor(
+            session, principal.organization_id, key_id, body.requires_actor
+        )
     return ApiKeyOut.model_validate(key)
 
 
