@@ -31,7 +31,7 @@ format: $(STAMP)
 # Serves the API on http://127.0.0.1:8000 (docs at /docs): the embedded PostgreSQL in data/
 # unless DATABASE_URL is set; migrates, and on a first start seeds a demo and prints its key.
 run: $(STAMP)
-	$(BIN)/valuecalc serve
+	$(BIN)/valuecalc serve --stop-with-parent
 
 # The OpenAPI contract, generated from the code (no database needed) and checked for drift.
 openapi: $(STAMP)

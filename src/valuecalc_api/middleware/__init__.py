@@ -5,9 +5,10 @@ idempotency keys.
 
 1. `RequestIdMiddleware`: the request's id (`X-Request-ID`), on every answer and on every
    audit event the request writes.
-2. `RateLimitMiddleware`: cheap refusals first, and its headers land on every answer.
-3. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
-4. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
-5. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
+2. `ObserveMiddleware`: the request's log line and metrics, for every answer as sent.
+3. `RateLimitMiddleware`: cheap refusals first, and its headers land on every answer.
+4. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
+5. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
+6. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
    with the route's own checks (`report_fast_path`).
 """
