@@ -18,6 +18,7 @@ route template, status and duration.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import MutableMapping
@@ -90,9 +91,18 @@ def _exception_without_values(
     return event
 
 
+def _add_process(
+    logger: Any, method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """The worker's process id: which of N workers wrote the line."""
+    event["pid"] = os.getpid()
+    return event
+
+
 def _processors() -> list[Any]:
     return [
         structlog.contextvars.merge_contextvars,
+        _add_process,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),

@@ -29,10 +29,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from valuecalc_api import embedded, migrate
 from valuecalc_api.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 LOCK_FILE = "serve.lock"
 PARENT_POLL_SECONDS = 0.5
@@ -154,7 +157,7 @@ def _run_uvicorn(settings: Settings, options: ServeOptions) -> None:
             assert settings.database_url is not None
             os.environ["DATABASE_URL"] = settings.database_url
             uvicorn.run(
-                "valuecalc_api.app:create_app",
+                "valuecalc_api.serve:worker_app",
                 factory=True,
                 workers=options.workers,
                 host=host,
@@ -164,3 +167,14 @@ def _run_uvicorn(settings: Settings, options: ServeOptions) -> None:
             )
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it shut down for
         pass
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several worker processes (uvicorn imports it by name): its logs
+    configured as the parent's, its settings from the environment."""
+    from valuecalc_api.app import create_app
+    from valuecalc_api.logs import configure_logging
+    from valuecalc_api.settings import get_settings
+
+    configure_logging(get_settings())
+    return create_app()

@@ -38,12 +38,18 @@ def note_organization(scope: Scope, organization_id: uuid.UUID) -> None:
 
 
 def route_template(scope: Scope) -> str:
-    route: Any = scope.get("route")
-    template = getattr(route, "path_format", None) or getattr(route, "path", None)
-    if isinstance(template, str):
-        return template
+    """The matched route's template: the path with each path parameter's segment replaced
+    by `{name}` (routing leaves `path_params` in the scope; nested routers keep only their
+    own part of the template on the route object). `unmatched` when no route took it."""
     given = scope.get(ROUTE_KEY)
-    return given if isinstance(given, str) else "unmatched"
+    if isinstance(given, str):
+        return given
+    parameters: dict[str, Any] | None = scope.get("path_params")
+    if parameters is None or (not parameters and "route" not in scope):
+        return "unmatched"
+    names = {str(value): name for name, value in parameters.items()}
+    segments = scope["path"].split("/")
+    return "/".join(f"{{{names[part]}}}" if part in names else part for part in segments)
 
 
 def _organization(scope: Scope, secret: str | None) -> str | None:

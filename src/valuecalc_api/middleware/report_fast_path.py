@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from valuecalc_api.auth.dependencies import principal_and_tracker, remembered_principal
 from valuecalc_api.middleware.asgi import header
 from valuecalc_api.middleware.caller import bearer_of
+from valuecalc_api.middleware.observe import ROUTE_KEY
 from valuecalc_api.reports import service, serving
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import representation
@@ -63,6 +64,7 @@ class CachedReportFastPath:
                     logger.debug("report fast path: passing on", exc_info=True)
                     answer = None
                 if answer is not None:
+                    scope[ROUTE_KEY] = "/v1/trackers/{tracker_id}/report"
                     await answer(scope, receive, send)
                     return
         await self.app(scope, receive, send)
