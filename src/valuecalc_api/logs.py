@@ -35,7 +35,8 @@ _STATEMENT_CHARS = 500
 def _is_database_error(error: BaseException) -> bool:
     """An error raised by the database driver, whose message may quote bound values."""
     module = type(error).__module__
-    return module.startswith(("asyncpg", "psycopg")) or isinstance(error, StatementError)
+    drivers = ("asyncpg", "psycopg", "sqlalchemy.dialects", "sqlalchemy.connectors")
+    return module.startswith(drivers) or isinstance(error, StatementError)
 
 
 def describe_error(error: BaseException) -> str:
