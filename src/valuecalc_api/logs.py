@@ -137,7 +137,3 @@ def configure_logging(settings: Settings, stream: Any = None) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-
-
-def get_logger(name: str) -> Any:
-    return structlog.stdlib.get_logger(name)

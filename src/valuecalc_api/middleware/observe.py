@@ -11,6 +11,7 @@ or its hash.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from typing import Any
@@ -23,10 +24,11 @@ from valuecalc_api import metrics
 from valuecalc_api.audit.service import current_request_id
 from valuecalc_api.auth.dependencies import remembered_principal
 from valuecalc_api.auth.keys import DISPLAY_PREFIX_LENGTH
-from valuecalc_api.logs import get_logger
 from valuecalc_api.middleware.caller import bearer_of
 
-logger = get_logger("valuecalc.request")
+# A stdlib logger: its records go through `logs.configure_logging`'s processors when
+# `serve` has configured them, and cost nothing below the configured level otherwise.
+logger = logging.getLogger("valuecalc.request")
 
 ROUTE_KEY = "valuecalc.route"  # scope key: the template of an answer given before routing
 _ORGANIZATION_KEY = "valuecalc.organization_id"
@@ -98,13 +100,15 @@ class ObserveMiddleware:
             found.idempotent_replays.inc()
         if status == 429:
             found.rate_limited.inc()
+        if not logger.isEnabledFor(logging.INFO):
+            return
         secret = bearer_of(scope)
-        logger.info(
-            "request",
-            organization_id=_organization(scope, secret),
-            key_prefix=secret[:DISPLAY_PREFIX_LENGTH] if secret else None,
-            method=method,
-            route=route,
-            status=status,
-            duration_ms=round(seconds * 1000, 2),
-        )
+        fields = {
+            "organization_id": _organization(scope, secret),
+            "key_prefix": secret[:DISPLAY_PREFIX_LENGTH] if secret else None,
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+        }
+        logger.info("request", extra=fields)

@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from valuecalc_api.auth.dependencies import principal_and_tracker, remembered_principal
 from valuecalc_api.middleware.asgi import header
 from valuecalc_api.middleware.caller import bearer_of
-from valuecalc_api.middleware.observe import ROUTE_KEY
+from valuecalc_api.middleware.observe import ROUTE_KEY, note_organization
 from valuecalc_api.reports import service, serving
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import representation
@@ -86,6 +86,7 @@ async def _cached_report(scope: Scope, raw_tracker_id: str) -> Response | None:
         principal = await principal_and_tracker(request, session, app.state.settings, secret)
         if principal is None:
             return None
+        note_organization(scope, principal.organization_id)
         state = await serving.tracker_state(session, principal, tracker_id)
         wanted = representation(None, header(scope, b"accept"))
         asked = service.report_as_of(None, state.period)
