@@ -252,7 +252,7 @@ def _bulk_bodies(seeded: dict[str, Any]) -> list[list[Any]]:
         for group in groups:
             rows = [
                 {
-                    "calculation_id": calculation_id,
+                    "calculation_id": str(calculation_id),
                     "month": str(START + month),
                     "value": f"{rng.randint(100, 400)}.{rng.randint(0, 99):02d}",
                 }

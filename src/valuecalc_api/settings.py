@@ -32,8 +32,8 @@ class Settings(BaseSettings):
     # own, larger limit.
     upload_path_patterns: tuple[str, ...] = (r"/v1/calculations/[^/]+/months/[^/]+/evidence",)
     upload_max_body_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
-    # Requests per minute per API key (per client address without a valid key), per process
-    # (middleware/rate_limit.py).
+    # Requests per minute per API key (per client address without a valid key), one budget
+    # shared by every worker process and host through PostgreSQL (rate_limits/).
     rate_limit_enabled: bool = True
     rate_limit_per_minute: int = Field(default=600, gt=0)
     list_limit_max: int = 200

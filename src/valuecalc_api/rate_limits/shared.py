@@ -1,6 +1,6 @@
 """One rate-limit budget per caller for every worker process and host: PostgreSQL's.
 
-`SharedRateLimiter.take` spends one request in one autocommit statement on a pooled
+`SharedRateLimiter.take` spends one request in one statement (autocommit) on a pooled
 connection (`repository.spend`: GCRA on the caller's row, under its row lock), so the
 configured limit holds in total however many processes serve. While the database cannot
 be reached the process falls back to its own in-memory buckets (and says so in the log):
@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from asyncpg import InterfaceError, PostgresError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -56,19 +57,8 @@ class SharedRateLimiter:
         """Spend one request of `identity`'s budget if there is one."""
         given_now = None if self.clock is None else self.clock()
         try:
-            async with self.engine.connect() as connection:
-                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                now, after, before = await repository.spend(
-                    autocommit,
-                    identity,
-                    now=given_now,
-                    interval=self._interval,
-                    window=WINDOW_SECONDS + EPSILON,
-                )
-                if self._local_clock() >= self._next_sweep:
-                    self._next_sweep = self._local_clock() + WINDOW_SECONDS
-                    await repository.forget_full_buckets(autocommit, now=given_now)
-        except (DBAPIError, OSError):
+            now, after, before = await self._spend(identity, given_now)
+        except (DBAPIError, PostgresError, InterfaceError, OSError):
             logger.warning("rate limit: database unreachable, limiting in this process only")
             return self.fallback.take(identity)
         if after is not None:
@@ -76,3 +66,28 @@ class SharedRateLimiter:
         # Refused. `before` is NULL only if another process created the row after this
         # statement's snapshot: its bucket was then just spent to the full window.
         return refused(self.limit, now, before if before is not None else now + WINDOW_SECONDS)
+
+    async def _spend(
+        self, identity: str, given_now: float | None
+    ) -> tuple[float, float | None, float | None]:
+        """`repository.spend` on a pooled connection (see there why the driver's own);
+        once a window also forgets the full buckets."""
+        connection = await self.engine.raw_connection()
+        try:
+            driver = connection.driver_connection
+            spent = await repository.spend(
+                driver,
+                identity,
+                now=given_now,
+                interval=self._interval,
+                window=WINDOW_SECONDS + EPSILON,
+            )
+            if self._local_clock() >= self._next_sweep:
+                self._next_sweep = self._local_clock() + WINDOW_SECONDS
+                await repository.forget_full_buckets(driver, now=given_now)
+        except BaseException:
+            connection.invalidate()  # never hand a connection in doubt back to the pool
+            raise
+        finally:
+            connection.close()
+        return spent
