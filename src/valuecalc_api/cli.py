@@ -1,8 +1,8 @@
 """`valuecalc`: serve the API, migrate, create organizations and keys, seed the demo.
 
 Without `DATABASE_URL` every command uses the embedded PostgreSQL in `data/postgres`
-(`embedded.py`); the resolved URL is handed to `create_app`, never written to the
-environment. Secrets are printed once, to stdout.
+(`embedded.py`); `serve` (`serve.py`) hands the resolved URL to `create_app`, or with
+several workers to their processes' environment. Secrets are printed once, to stdout.
 """
 
 from __future__ import annotations
