@@ -29,6 +29,7 @@ DATABASE=valuecalc_image_check
 BASE=$(awk 'toupper($1) == "FROM" {print $2; exit}' Dockerfile)
 MIRROR=${IMAGE_CHECK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SOCKET="$WORK/docker.sock"
+export PGOPTIONS="-c client_min_messages=warning"
 mkdir -p "$WORK"
 
 say() { echo "image-check: $*"; }
