@@ -48,7 +48,14 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     connection, so after a database restart the pool is renewed before any other query
     of that request runs; a request that was already mid-transaction at the restart fails
     (500, nothing committed), as it would with pre-ping too."""
-    return create_async_engine(async_database_url(url), pool_size=pool_size, max_overflow=10)
+    return create_async_engine(
+        async_database_url(url),
+        pool_size=pool_size,
+        max_overflow=10,
+        # Error messages and logs name the statement, never its values (key hashes, user
+        # text): see logs.py.
+        hide_parameters=True,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -37,13 +37,14 @@ from valuecalc_api.fields import MONTH_PATTERN, InputModel
 from valuecalc_api.imports.csv_format import measurement_rows, missing_columns, read_csv
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import InputChangeRow, MeasurementRow
-from valuecalc_api.middleware.rate_limit import RateDecision, RateLimiter
 from valuecalc_api.problem_examples import EXAMPLES
 from valuecalc_api.problem_schemas import (
     ProblemError,
     ProblemOut,
     problem_component_schemas,
 )
+from valuecalc_api.rate_limits.buckets import RateDecision
+from valuecalc_api.rate_limits.shared import SharedRateLimiter
 from valuecalc_api.settings import Settings
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
@@ -709,7 +710,7 @@ async def test_rate_limited_answers_are_documented_problems_with_their_headers(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, spec: dict[str, Any]
 ) -> None:
     previous = app.state.rate_limiter
-    app.state.rate_limiter = RateLimiter(1)
+    app.state.rate_limiter = SharedRateLimiter(app.state.engine, 1)
     try:
         first = await client.get("/v1/trackers", headers=tenant.viewer)
         refused = await client.get("/v1/trackers", headers=tenant.viewer)

@@ -237,6 +237,7 @@ async def authenticate(request: Request, session: SessionDep) -> Principal:
     known, principal = remembered_principal(request.state, secret)
     if not known:
         principal = await principal_and_tracker(request, session, settings, secret)
+        remember_principal(request.state, secret, principal)  # for the request's log line
     if principal is None:
         raise _unauthorized("This API key is unknown or has been revoked.")
     return with_actor(principal, request.headers.getlist)

@@ -36,6 +36,7 @@ from valuecalc_api.auth.dependencies import (
 )
 from valuecalc_api.middleware.asgi import header
 from valuecalc_api.middleware.caller import bearer_of
+from valuecalc_api.middleware.observe import ROUTE_KEY, note_organization
 from valuecalc_api.reports import service, serving
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import representation
@@ -68,6 +69,7 @@ class CachedReportFastPath:
                     logger.debug("report fast path: passing on", exc_info=True)
                     answer = None
                 if answer is not None:
+                    scope[ROUTE_KEY] = "/v1/trackers/{tracker_id}/report"
                     await answer(scope, receive, send)
                     return
         await self.app(scope, receive, send)
@@ -91,6 +93,7 @@ async def _cached_report(scope: Scope, raw_tracker_id: str) -> Response | None:
             return None
         # A bad actor header, or none where the key requires one: the route answers 422.
         principal = with_actor(principal, request.headers.getlist)
+        note_organization(scope, principal.organization_id)
         state = await serving.tracker_state(session, principal, tracker_id)
         wanted = representation(None, header(scope, b"accept"))
         asked = service.report_as_of(None, state.period)

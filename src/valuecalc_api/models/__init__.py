@@ -11,6 +11,7 @@ from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.models.organization import ApiKey, Organization, Role
+from valuecalc_api.models.rate_limit import RateLimitBucket
 from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "OneTimeFee",
     "Organization",
     "RampStep",
+    "RateLimitBucket",
     "Role",
     "Tracker",
     "TrackerDataVersion",
