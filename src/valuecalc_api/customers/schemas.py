@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, StringConstraints
 
-from valuecalc_api.fields import InputModel, OutputModel
+from valuecalc_api.fields import CurrencyCode, InputModel, OutputModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -31,6 +31,7 @@ class CustomerCreate(InputModel):
     external_id: ExternalId | None = None
     segment: Segment | None = None
     owner: Name | None = None
+    currency: CurrencyCode | None = None
 
 
 class CustomerPatch(InputModel):
@@ -42,6 +43,7 @@ class CustomerPatch(InputModel):
     external_id: ExternalId | None = None
     segment: Segment | None = None
     owner: Name | None = None
+    currency: CurrencyCode | None = None
 
 
 class CustomerOut(OutputModel):
@@ -63,5 +65,6 @@ class CustomerOut(OutputModel):
     external_id: str | None
     segment: str | None
     owner: str | None
+    currency: str | None = None
     created_at: datetime
     updated_at: datetime

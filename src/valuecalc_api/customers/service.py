@@ -54,7 +54,7 @@ async def update_customer(
 ) -> Customer:
     require_whole_organization(principal, "changing a customer")
     customer = await get_customer(session, principal, customer_id)
-    changes = patch_values(body, nullable={"external_id", "segment", "owner"})
+    changes = patch_values(body, nullable={"external_id", "segment", "owner", "currency"})
     for field, value in changes.items():
         setattr(customer, field, value)
     await flush_or_conflict(

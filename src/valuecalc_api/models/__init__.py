@@ -11,20 +11,25 @@ from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.models.organization import ApiKey, Organization, Role
+from valuecalc_api.models.revenue import ArrMovement, ContractLine, CsLead, FxRate, Renewal
 from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
 
 __all__ = [
     "ApiKey",
+    "ArrMovement",
     "AuditAction",
     "AuditEntity",
     "AuditEvent",
     "Base",
     "Calculation",
     "CalculationInput",
+    "ContractLine",
+    "CsLead",
     "Customer",
     "Evidence",
     "EvidenceBlob",
     "EvidenceKind",
+    "FxRate",
     "IdempotencyKey",
     "InputChange",
     "Measurement",
@@ -32,6 +37,7 @@ __all__ = [
     "OneTimeFee",
     "Organization",
     "RampStep",
+    "Renewal",
     "Role",
     "Tracker",
     "TrackerDataVersion",
