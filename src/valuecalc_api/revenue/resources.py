@@ -404,11 +404,13 @@ class FxRatesResource(LedgerResource):
         return (row.currency, _first_of(row.month))
 
     def key_text(self, key: Hashable) -> str:
-        currency, month = key  # type: ignore[misc]
+        assert isinstance(key, tuple)
+        currency, month = key
         return f"{currency}/{month.year:04d}-{month.month:02d}"
 
     def key_values(self, key: Hashable) -> dict[str, Any]:
-        currency, month = key  # type: ignore[misc]
+        assert isinstance(key, tuple)
+        currency, month = key
         return {"currency": currency, "month": month}
 
     def customer_of(self, values: tuple[Any, ...] | None, stored: Any) -> uuid.UUID | None:

@@ -225,8 +225,12 @@ class _Keyed(InputModel):
 
 
 def _row_examples(fields: type[InputModel], **key: str) -> ConfigDict:
-    example = fields.model_config["json_schema_extra"]["examples"][0]  # type: ignore[index]
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": [{**key, **example}]})
+    extra = fields.model_config.get("json_schema_extra")
+    assert isinstance(extra, dict)
+    examples = extra["examples"]
+    assert isinstance(examples, list)
+    assert isinstance(examples[0], dict)
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [{**key, **examples[0]}]})
 
 
 class MovementRow(MovementFields, _Keyed):

@@ -55,6 +55,7 @@ from valuecalc_api.revenue.row_schemas import (
     RenewalFields,
     RenewalRow,
 )
+from valuecalc_api.revenue.write_engine import LedgerOutcome
 from valuecalc_api.trackers.paging import position_after
 from valuecalc_core.money import MINOR_UNITS
 from valuecalc_core.months import Month
@@ -65,7 +66,7 @@ _INVALID = problem_doc(
     "`validation-error`: bad rows, each listed in `errors` by `row` (0-based), `field` and "
     "`code` (the core's ledger problem codes, e.g. `churn_amount_mismatch`, "
     "`downsell_exceeds_arr`, `renewal_loss_exceeds_renewable`); nothing was written.",
-    "bulk-rows-invalid",
+    "ledger-rows-invalid",
     "bulk-envelope-invalid",
 )
 _STALE = problem_doc(
@@ -104,7 +105,7 @@ def _bulk_body(row: type[BaseModel]) -> dict[str, Any]:
     }
 
 
-def _result(outcome: write_service.LedgerOutcome) -> LedgerWriteResult:
+def _result(outcome: LedgerOutcome) -> LedgerWriteResult:
     return LedgerWriteResult.model_validate({"counts": outcome.counts(), "rows": outcome.rows})
 
 
@@ -151,7 +152,7 @@ def _add_routes(
         response: Response,
         if_match: IfMatchHeader = None,
     ) -> Any:
-        row = row_model.model_construct(**dict(body), **key_params(key), deleted=False)
+        row = row_model.model_construct(**{**dict(body), **key_params(key), "deleted": False})
         outcome = await write_service.write(
             session, principal, resource, [row], [], if_match=if_match
         )
@@ -204,7 +205,7 @@ def _add_routes(
         key: Any, principal: EditorDep, session: SessionDep, if_match: IfMatchHeader = None
     ) -> Response:
         await write_service.read(session, principal, resource, key)
-        row = row_model.model_construct(**key_params(key), deleted=True)
+        row = row_model.model_construct(**{**key_params(key), "deleted": True})
         await write_service.write(session, principal, resource, [row], [], if_match=if_match)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -290,7 +291,8 @@ def fx_key(
 
 
 def _fx_params(key: Hashable) -> dict[str, Any]:
-    currency, first = key  # type: ignore[misc]
+    assert isinstance(key, tuple)
+    currency, first = key
     return {"currency": currency, "month": Month.of(first.year, first.month)}
 
 
