@@ -72,8 +72,16 @@ async def test_single_put_get_delete_with_if_match(
 ) -> None:
     await customer(client, tenant.admin, "c1")
     body = {"customer_external_id": "c1", "date": "2026-01-01", "kind": "new", "amount": "100"}
-    created = await client.put("/v1/revenue/movements/m1", json=body, headers=tenant.editor)
+    missing = await client.put("/v1/revenue/movements/m1", json=body, headers=tenant.editor)
+    assert missing.status_code == 404
+    created = await client.post(
+        "/v1/revenue/movements", json={"external_id": "m1", **body}, headers=tenant.editor
+    )
     assert created.status_code == 201, created.text
+    taken = await client.post(
+        "/v1/revenue/movements", json={"external_id": "m1", **body}, headers=tenant.editor
+    )
+    assert taken.status_code == 409
     etag = created.headers["ETag"]
     body["amount"] = "120"
     updated = await client.put(

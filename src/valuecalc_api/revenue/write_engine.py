@@ -25,7 +25,7 @@ from valuecalc_api.audit.service import AuditChange, record_many
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.concurrency import check_if_match, etag_for
 from valuecalc_api.imports.row_errors import RowError, RowsRefused, version_mismatch
-from valuecalc_api.problems import Problem
+from valuecalc_api.problems import Problem, conflict, not_found
 from valuecalc_api.revenue import ledger_repository as repository
 from valuecalc_api.revenue.ledger_check import LedgerChanges, check_ledger
 from valuecalc_api.revenue.ledger_repository import CustomerRef, RenewalRef
@@ -100,8 +100,10 @@ async def write_rows(
     schema_errors: Sequence[RowError],
     *,
     if_match: str | None = None,
+    must_exist: bool | None = None,
 ) -> LedgerOutcome:
-    """Apply every row or none (see the module docstring); `if_match` for a one-row write."""
+    """Apply every row or none (see the module docstring). For a one-row write: `if_match`,
+    and `must_exist` True (an update: 404 if missing) or False (a create: 409 if present)."""
     require_whole_organization(principal, f"writing {resource.plural}")
     organization_id = principal.organization_id
     errors: list[RowError] = list(schema_errors)
@@ -114,6 +116,8 @@ async def write_rows(
         {resource.key(row) for _, row in ready},
         resource.key_columns,
     )
+    if must_exist is not None and ready:
+        _check_existence(resource, stored.get(resource.key(ready[0][1])), must_exist)
     work: list[_Row] = []
     for index, row in ready:
         key = resource.key(row)
@@ -191,6 +195,17 @@ async def write_rows(
     if context.new_currencies:
         await repository.set_customer_currencies(session, organization_id, context.new_currencies)
     return outcome
+
+
+def _check_existence(resource: LedgerResource, stored: Any, must_exist: bool) -> None:
+    if must_exist and stored is None:
+        raise not_found(resource.singular)
+    if not must_exist and stored is not None:
+        raise conflict(
+            "external-id-taken",
+            f"Your organization already has a {resource.singular} with this key; change it "
+            "with PUT, or send it in a bulk write.",
+        )
 
 
 def _check_if_match(if_match: str, stored: Any) -> None:

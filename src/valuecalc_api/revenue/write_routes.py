@@ -153,22 +153,17 @@ def _add_routes(
         if_match: IfMatchHeader = None,
     ) -> Any:
         row = row_model.model_construct(**{**dict(body), **key_params(key), "deleted": False})
-        outcome = await write_service.write(
-            session, principal, resource, [row], [], if_match=if_match
+        await write_service.write(
+            session, principal, resource, [row], [], if_match=if_match, must_exist=True
         )
         found = await write_service.read(session, principal, resource, key)
-        response.status_code = (
-            status.HTTP_201_CREATED
-            if outcome.rows[0]["status"] == "created"
-            else status.HTTP_200_OK
-        )
         response.headers["ETag"] = etag_for(found["id"], found["version"])
         return out.model_validate(found)
 
     put.__annotations__.update(key=key_type, body=fields_model)
     put.__doc__ = (
-        f"Create or correct one {resource.singular} (a one-row bulk write): 201 when new, "
-        "200 otherwise; later figures follow."
+        f"Correct one {resource.singular} (a one-row bulk write; 404 if it does not exist); "
+        "later figures follow."
     )
     router.add_api_route(
         f"{base}/{key_path}",
@@ -176,9 +171,36 @@ def _add_routes(
         methods=["PUT"],
         name=f"put_{name}",
         response_model=out,
+        responses={200: ETAG, 422: _INVALID},
+    )
+
+    async def create(
+        body: Any, principal: EditorDep, session: SessionDep, response: Response
+    ) -> Any:
+        if body.is_removal:
+            raise invalid(
+                [{"field": "deleted", "code": "invalid", "message": "Use DELETE to remove."}]
+            )
+        await write_service.write(session, principal, resource, [body], [], must_exist=False)
+        found = await write_service.read(session, principal, resource, resource.key(body))
+        response.headers["ETag"] = etag_for(found["id"], found["version"])
+        return out.model_validate(found)
+
+    create.__annotations__["body"] = row_model
+    create.__doc__ = (
+        f"Create one {resource.singular} (a one-row bulk write); 409 `external-id-taken` if "
+        "the key exists."
+    )
+    router.add_api_route(
+        base,
+        create,
+        methods=["POST"],
+        name=f"create_{name}",
+        status_code=status.HTTP_201_CREATED,
+        response_model=out,
         responses={
-            200: ETAG,
-            201: {"description": "Created.", "model": out, **ETAG},
+            201: ETAG,
+            409: problem_doc("`external-id-taken`: the key exists.", "external-id-taken"),
             422: _INVALID,
         },
     )

@@ -45,10 +45,13 @@ async def write(
     errors: Sequence[RowError],
     *,
     if_match: str | None = None,
+    must_exist: bool | None = None,
 ) -> LedgerOutcome:
     """All rows or none; bad rows answer 422 (412 when only versions are stale)."""
     try:
-        return await write_rows(session, principal, resource, rows, errors, if_match=if_match)
+        return await write_rows(
+            session, principal, resource, rows, errors, if_match=if_match, must_exist=must_exist
+        )
     except RowsRefused as error:
         raise refused(error) from None
 
