@@ -14,7 +14,7 @@ from valuecalc_api.models import ArrMovement, AuditEvent
 
 
 async def test_bulk_movements_are_stored_and_replanned(
-    client: httpx.AsyncClient, tenant: Tenant
+    client: httpx.AsyncClient, tenant: Tenant, session: AsyncSession
 ) -> None:
     await customer(client, tenant.admin, "c1")
     rows = [
@@ -29,6 +29,18 @@ async def test_bulk_movements_are_stored_and_replanned(
     changed = expect(await bulk(client, tenant.editor, "movements", rows), 200)
     assert [r["status"] for r in changed["rows"]] == ["unchanged", "updated"]
     assert changed["rows"][1]["version"] == 2
+    events = (
+        await session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == "arr_movement")
+            .order_by(AuditEvent.seq)
+        )
+    ).all()
+    assert [e.action for e in events] == ["create", "create", "update"]
+    assert events[2].before is not None
+    assert events[2].after is not None
+    assert (events[2].before["amount"], events[2].after["amount"]) == ("20", "30.00")
+    assert events[2].after["external_id"] == "m2"
     stored = expect(await client.get("/v1/revenue/movements/m2", headers=tenant.viewer), 200)
     assert stored["amount"] == "30.00"
     assert stored["currency"] == "USD"
