@@ -44,6 +44,15 @@ from valuecalc_api.problem_schemas import (
     ProblemOut,
     problem_component_schemas,
 )
+from valuecalc_api.revenue.row_schemas import (
+    ContractLineRow,
+    FxRateRow,
+    LeadRow,
+    LedgerRow,
+    MovementRow,
+    RenewalRow,
+)
+from valuecalc_api.revenue.write_service import parse_rows
 from valuecalc_api.settings import Settings
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
@@ -155,6 +164,23 @@ def _csv_upload(example: Any) -> None:
     _measurement_csv(example["file"])
 
 
+def _ledger_rows(row: type[LedgerRow]) -> Callable[[Any], None]:
+    def check(example: Any) -> None:
+        rows, errors = parse_rows(json.dumps(example).encode(), row)
+        assert errors == []
+        assert all(parsed is not None for parsed in rows)
+
+    return check
+
+
+REVENUE_BULK_ROWS: tuple[tuple[str, type[LedgerRow]], ...] = (
+    ("movements", MovementRow),
+    ("renewals", RenewalRow),
+    ("contract-lines", ContractLineRow),
+    ("leads", LeadRow),
+    ("fx-rates", FxRateRow),
+)
+
 HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/trackers/{tracker_id}/measurements/bulk"): {
         "application/json": _bulk_rows(MeasurementRow)
@@ -170,6 +196,10 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/bulk"): {"application/json": _ledger_rows(row)}
+        for resource, row in REVENUE_BULK_ROWS
     },
 }
 
@@ -530,6 +560,21 @@ ETAG_RESPONSES = [
     ("GET", "/v1/use-cases/{use_case_id}/table", "304"),
     ("GET", "/v1/trackers/{tracker_id}/report", "200"),
     ("GET", "/v1/trackers/{tracker_id}/report", "304"),
+    *(
+        (method, f"/v1/revenue/{path}", status)
+        for collection, item in (
+            ("movements", "movements/{external_id}"),
+            ("renewals", "renewals/{external_id}"),
+            ("contract-lines", "contract-lines/{external_id}"),
+            ("leads", "leads/{external_id}"),
+            ("fx-rates", "fx-rates/{currency}/{month}"),
+        )
+        for method, path, status in (
+            ("POST", collection, "201"),
+            ("GET", item, "200"),
+            ("PUT", item, "200"),
+        )
+    ),
 ]
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from valuecalc_api.fields import CurrencyCode, InputModel, OutputModel
 
@@ -19,6 +19,7 @@ _EXAMPLE: dict[str, Any] = {
     "external_id": "crm-0042",
     "segment": "mid-market",
     "owner": "jane.doe@vendor.example",
+    "currency": "USD",
 }
 
 
@@ -65,6 +66,8 @@ class CustomerOut(OutputModel):
     external_id: str | None
     segment: str | None
     owner: str | None
-    currency: str | None = None
+    currency: str | None = Field(
+        default=None, description="ISO 4217 code of the customer's ARR (revenue ledger)."
+    )
     created_at: datetime
     updated_at: datetime

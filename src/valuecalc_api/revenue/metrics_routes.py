@@ -29,6 +29,7 @@ from valuecalc_api.revenue import (
     metrics_repository,
     metrics_service,
 )
+from valuecalc_api.revenue.metrics_examples import attach_examples
 from valuecalc_api.revenue.metrics_schemas import (
     ArrAtOut,
     ArrBridgeOut,
@@ -49,6 +50,7 @@ from valuecalc_core.months import Month
 from valuecalc_core.revenue import Granularity, SplitBy
 
 router = APIRouter(tags=["revenue metrics"])
+attach_examples()
 
 MAX_MONTHS = 240
 StartQuery = Annotated[str, Query(description="First month, YYYY-MM.", examples=["2026-01"])]
