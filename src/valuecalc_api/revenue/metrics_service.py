@@ -137,24 +137,29 @@ async def sparse_aggregates(
                     found = moved.get(key)
                     starts = (found.starts or []) if found else []
                     ends = (found.ends or []) if found else []
-                    moved_active_start = sum(1 for s in starts if s > 0)
-                    steady = active - moved_active_start
+                    # ARR is never below 0, so "active" is "not zero" (C-level counts).
+                    steady = active - (len(starts) - starts.count(ZERO))
                     steady_arr = arr - sum(starts, ZERO)
                     running[key] = (
-                        steady + sum(1 for e in ends if e > 0),
+                        steady + len(ends) - ends.count(ZERO),
                         steady_arr + sum(ends, ZERO),
                     )
                     rate = money.rate(key[2], period.start_month)
                     sums = found.sums if found else (ZERO,) * 6
+                    if rate != ONE:
+                        steady_arr *= rate
+                        starts = [s * rate for s in starts]
+                        ends = [e * rate for e in ends]
+                        sums = tuple(amount * rate for amount in sums)
                     groups.append(
                         SparseGroup(
                             key[0],
                             key[1],
                             steady,
-                            steady_arr * rate,
-                            tuple(s * rate for s in starts),
-                            tuple(e * rate for e in ends),
-                            MovementTotals(*(amount * rate for amount in sums)),
+                            steady_arr,
+                            tuple(starts),
+                            tuple(ends),
+                            MovementTotals(*sums),
                         )
                     )
                 aggregates.append(
