@@ -117,20 +117,24 @@ async def sparse_aggregates(
         periods[-1].end,
     )
     renewals = await due_renewal_rows(session, principal, periods, money, as_of)
-    by_bucket: dict[int, list[metrics_repository.SparseRow]] = defaultdict(list)
+    GroupKey = tuple[str | None, str | None, str | None]
+    columns: dict[int, dict[GroupKey, metrics_repository.SparseRow]] = defaultdict(dict)
+    kind_sums: dict[int, dict[GroupKey, tuple[Decimal, ...]]] = defaultdict(dict)
     # Per (segment, owner, currency): active customers and their ARR at the first period's start.
-    running: dict[tuple[str | None, str | None, str | None], tuple[int, Decimal]] = {}
+    running: dict[GroupKey, tuple[int, Decimal]] = {}
     for row in rows:
         key = (row.segment, row.owner, row.currency)
         if row.bucket < 0:
             running[key] = (row.active_before, row.arr_before)
         else:
-            by_bucket[row.bucket].append(row)
+            columns[row.bucket][key] = row
+            kind_sums[row.bucket][key] = row.sums
     aggregates = []
     try:
         with localcontext(EXACT):
             for index, period in enumerate(periods):
-                moved = {(r.segment, r.owner, r.currency): r for r in by_bucket.get(index, ())}
+                moved = columns.get(index, {})
+                sums_of = kind_sums.get(index, {})
                 groups = []
                 for key in sorted(running.keys() | moved.keys(), key=str):
                     active, arr = running.get(key, (0, ZERO))
@@ -145,7 +149,7 @@ async def sparse_aggregates(
                         steady_arr + sum(ends, ZERO),
                     )
                     rate = money.rate(key[2], period.start_month)
-                    sums = found.sums if found else (ZERO,) * 6
+                    sums = sums_of.get(key, (ZERO,) * 6)
                     if rate != ONE:
                         steady_arr *= rate
                         starts = [s * rate for s in starts]
