@@ -486,6 +486,15 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         ),
         "/v1/revenue/movements/bulk",
     ),
+    "customer-has-revenue": example(
+        "The customer still has revenue records",
+        conflict(
+            "customer-has-revenue",
+            "This customer has 12 revenue record(s); remove them before you delete it.",
+            revenue_record_count=12,
+        ),
+        f"/v1/customers/{_IDS['customer_id']}",
+    ),
     "missing-fx-rate": example(
         "A customer's currency has no rate for a month of the report",
         revenue_core_problem(MissingFxRateError("EUR", Month.of(2026, 3), "USD")),

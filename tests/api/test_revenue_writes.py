@@ -137,3 +137,39 @@ async def test_other_organization_sees_nothing(
     assert listed["items"] == []
     assert (await client.get("/v1/revenue/movements")).status_code == 401
     _ = text
+
+
+async def test_moving_a_movement_to_another_customer_checks_both_ledgers(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await customer(client, tenant.admin, "c1")
+    await customer(client, tenant.admin, "c2")
+    rows = [
+        movement("m1", "c1", "2026-01-01", "new", "100"),
+        movement("m2", "c1", "2026-02-01", "upsell", "10"),
+    ]
+    expect(await bulk(client, tenant.editor, "movements", rows), 200)
+    moved = [movement("m1", "c2", "2026-01-01", "new", "100")]
+    problem = expect(await bulk(client, tenant.editor, "movements", moved), 422)
+    assert [e["code"] for e in problem["errors"]] == ["expansion_without_arr"]
+    stored = expect(await client.get("/v1/revenue/movements/m1", headers=tenant.viewer), 200)
+    assert stored["customer_external_id"] == "c1"
+
+
+async def test_a_customer_with_revenue_keeps_its_currency_and_is_not_deleted(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    created = await customer(client, tenant.admin, "c1")
+    expect(
+        await bulk(
+            client, tenant.editor, "movements", [movement("m1", "c1", "2026-01-01", "new", "100")]
+        ),
+        200,
+    )
+    path = f"/v1/customers/{created['id']}"
+    patched = await client.patch(path, json={"currency": "EUR"}, headers=tenant.admin)
+    assert patched.status_code == 409
+    assert patched.json()["type"].endswith("/customer-has-revenue")
+    assert (await client.delete(path, headers=tenant.admin)).status_code == 409
+    expect(await client.delete("/v1/revenue/movements/m1", headers=tenant.editor), 204)
+    assert (await client.delete(path, headers=tenant.admin)).status_code == 204

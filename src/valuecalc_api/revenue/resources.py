@@ -95,11 +95,15 @@ class LedgerResource:
             "version": record.version,
         }
 
-    def customer_of(self, values: tuple[Any, ...] | None, stored: Any) -> uuid.UUID | None:
+    def customers_of(self, values: tuple[Any, ...] | None, stored: Any) -> list[uuid.UUID]:
+        """The customers whose ledger the row changes: the new one, and the stored record's
+        (a record moved to another customer changes both ledgers)."""
+        found: list[uuid.UUID] = []
         if values is not None:
-            customer_id: uuid.UUID = values[0]
-            return customer_id
-        return None if stored is None else stored.customer_id
+            found.append(values[0])
+        if stored is not None and stored.customer_id not in found:
+            found.append(stored.customer_id)
+        return found
 
     def check_removal(self, stored: Any) -> RowProblem | None:
         return None
@@ -413,8 +417,8 @@ class FxRatesResource(LedgerResource):
         currency, month = key
         return {"currency": currency, "month": month}
 
-    def customer_of(self, values: tuple[Any, ...] | None, stored: Any) -> uuid.UUID | None:
-        return None
+    def customers_of(self, values: tuple[Any, ...] | None, stored: Any) -> list[uuid.UUID]:
+        return []
 
     def values(
         self, row: LedgerRow, stored: Any, context: WriteContext

@@ -234,8 +234,7 @@ async def _check_ledgers(
     row_of_key: dict[str, int] = {}
     for item in work:
         assert item.plan is not None
-        customer_id = resource.customer_of(item.values, item.stored)
-        if customer_id is not None:
+        for customer_id in resource.customers_of(item.values, item.stored):
             row_of_customer.setdefault(customer_id, item.index)
         row_of_key[str(item.key)] = item.index
         if item.plan.writes:
