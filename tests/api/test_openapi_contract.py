@@ -173,6 +173,16 @@ def _ledger_rows(row: type[LedgerRow]) -> Callable[[Any], None]:
     return check
 
 
+def _csv_lines(example: Any) -> None:
+    header, lines = read_csv(example.encode())
+    assert "external_id" in header
+    assert lines
+
+
+def _csv_upload_lines(example: Any) -> None:
+    _csv_lines(example["file"])
+
+
 REVENUE_BULK_ROWS: tuple[tuple[str, type[LedgerRow]], ...] = (
     ("movements", MovementRow),
     ("renewals", RenewalRow),
@@ -200,6 +210,13 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     **{
         ("POST", f"/v1/revenue/{resource}/bulk"): {"application/json": _ledger_rows(row)}
         for resource, row in REVENUE_BULK_ROWS
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/import"): {
+            "text/csv": _csv_lines,
+            "multipart/form-data": _csv_upload_lines,
+        }
+        for resource in ("movements", "contract-lines")
     },
 }
 

@@ -128,3 +128,47 @@ async def test_lead_summary_by_owner(client: httpx.AsyncClient, tenant: Tenant) 
     owners = {o["owner"]: o for o in body["owners"]}
     assert owners["ben"]["win_rate"]["value"] is None
     assert owners["ana"]["won"] == 1
+
+
+async def test_csv_import_of_movements_names_line_and_column(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await customer(client, tenant.admin, "crm-0042")
+    template = await client.get("/v1/revenue/movements/import/template.csv", headers=tenant.viewer)
+    assert template.status_code == 200
+    imported = await client.post(
+        "/v1/revenue/movements/import",
+        content=template.content,
+        headers={**tenant.editor, "Content-Type": "text/csv"},
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["counts"]["created"] == 2
+    bad = (
+        "external_id,customer_external_id,date,kind,amount\r\n"
+        "mv-2,crm-0042,2026-08-01,downsell,999999\r\n"
+        "mv-3,crm-0042,2026-13-01,upsell,5\r\n"
+    )
+    refused = await client.post(
+        "/v1/revenue/movements/import",
+        content=bad.encode(),
+        headers={**tenant.editor, "Content-Type": "text/csv"},
+    )
+    body = expect(refused, 422)
+    assert {(e["line"], e["column"], e["code"]) for e in body["errors"]} >= {
+        (2, "amount", "downsell_exceeds_arr")
+    }
+    assert any(e["line"] == 3 and e["column"] == "date" for e in body["errors"])
+
+
+async def test_csv_import_of_contract_lines(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    await customer(client, tenant.admin, "crm-0042")
+    template = await client.get(
+        "/v1/revenue/contract-lines/import/template.csv", headers=tenant.viewer
+    )
+    imported = await client.post(
+        "/v1/revenue/contract-lines/import",
+        files={"file": ("lines.csv", template.content, "text/csv")},
+        headers=tenant.editor,
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["counts"]["created"] == 1
