@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint format run bench-core bench-revenue bench-api bench-ingest openapi openapi-check client-check image-check clean
+.PHONY: test lint format run bench-core bench-revenue bench-revenue-api bench-api bench-ingest openapi openapi-check client-check image-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -68,6 +68,11 @@ bench-revenue: $(STAMP)
 # TEST_DATABASE_URL's server or the embedded one).
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
+
+# Revenue metrics through the API on 1,000,000 movements vs DuckDB on the same rows, and
+# 10,000-row bulk movement writes vs COPY (PostgreSQL as for bench-ingest).
+bench-revenue-api: $(STAMP)
+	$(BIN)/python bench/bench_revenue_api.py
 
 # The tracker report over HTTP under load (uvicorn + a separate load generator) on a local
 # PostgreSQL: TEST_DATABASE_URL's server if set, else an embedded one in a temp folder.

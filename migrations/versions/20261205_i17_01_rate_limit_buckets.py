@@ -1,7 +1,7 @@
 """rate_limit_buckets: one rate-limit budget per caller, shared by every process and host
 
 Revision ID: i17_01
-Revises: 0008
+Revises: i21_01
 Create Date: 2026-12-05 16:20:00
 
 Rate limits were kept in each process's memory, so N workers allowed N times the
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i17_01"
-down_revision: str | None = "0008"
+down_revision: str | None = "i21_01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -33,10 +33,12 @@ from valuecalc_api.problems import (
 )
 from valuecalc_api.reports.formats import representation
 from valuecalc_api.reports.service import MAX_PORTFOLIO_TRACKERS
+from valuecalc_api.revenue.metrics_service import core_problem as revenue_core_problem
 from valuecalc_api.settings import Settings
 from valuecalc_api.trackers.calculation_service import formula_errors
 from valuecalc_api.trackers.service import refuse_if_measured
 from valuecalc_core.months import Month
+from valuecalc_core.revenue import MissingFxRateError
 
 # The examples show the default limits.
 _MAX_BODY_BYTES: int = Settings.model_fields["max_body_bytes"].default
@@ -501,5 +503,37 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             extra={"tracker_count": 730, "limit": MAX_PORTFOLIO_TRACKERS},
         ),
         "/v1/reports/portfolio",
+    ),
+    # -- revenue (SPEC 4)
+    "ledger-rows-invalid": example(
+        "A churn that is not the whole ARR (nothing was written)",
+        refused(
+            RowsRefused(
+                [
+                    RowError(
+                        1,
+                        "amount",
+                        "churn_amount_mismatch",
+                        "Movement 'mv-1002' (churn of 90 on 2026-02-01): a churn removes the "
+                        "customer's whole ARR, which is 100.",
+                    )
+                ]
+            )
+        ),
+        "/v1/revenue/movements/bulk",
+    ),
+    "customer-has-revenue": example(
+        "The customer still has revenue records",
+        conflict(
+            "customer-has-revenue",
+            "This customer has 12 revenue record(s); remove them before you delete it.",
+            revenue_record_count=12,
+        ),
+        f"/v1/customers/{_IDS['customer_id']}",
+    ),
+    "missing-fx-rate": example(
+        "A customer's currency has no rate for a month of the report",
+        revenue_core_problem(MissingFxRateError("EUR", Month.of(2026, 3), "USD")),
+        "/v1/revenue/metrics",
     ),
 }

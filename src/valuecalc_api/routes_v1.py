@@ -14,6 +14,9 @@ from valuecalc_api.locks.routes import router as locks_router
 from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.organizations.routes import router as organizations_router
 from valuecalc_api.reports.routes import router as reports_router
+from valuecalc_api.revenue.csv_routes import router as revenue_csv_router
+from valuecalc_api.revenue.metrics_routes import router as revenue_metrics_router
+from valuecalc_api.revenue.write_routes import router as revenue_ledger_router
 from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
 
@@ -30,3 +33,6 @@ v1_router.include_router(notes_router)
 v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
+v1_router.include_router(revenue_ledger_router)
+v1_router.include_router(revenue_metrics_router)
+v1_router.include_router(revenue_csv_router)

@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from tests.api.conftest import Tenant
+from tests.api.revenue_builders import create_revenue_records
 from tests.api.value_tracking_builders import (
     create_calculation,
     create_customer,
@@ -62,6 +63,8 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
+    "external_id": lambda a: "acme-rev-1",  # A's movement, renewal, contract line and lead
+    "currency": lambda a: "EUR",  # with `month`: A's FX rate
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
@@ -110,6 +113,7 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    await create_revenue_records(client, headers, customer_external_id="acme-crm-1")
     keys = expect(await client.get("/v1/api-keys", headers=headers), 200)["items"]
     # Not the admin key: the snapshots use it, which may touch its own row.
     viewer_key = next(k for k in keys if k["role"] == "viewer")

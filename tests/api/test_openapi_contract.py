@@ -45,6 +45,15 @@ from valuecalc_api.problem_schemas import (
 )
 from valuecalc_api.rate_limits.buckets import RateDecision
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
+from valuecalc_api.revenue.row_schemas import (
+    ContractLineRow,
+    FxRateRow,
+    LeadRow,
+    LedgerRow,
+    MovementRow,
+    RenewalRow,
+)
+from valuecalc_api.revenue.write_service import parse_rows
 from valuecalc_api.settings import Settings
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
@@ -156,6 +165,33 @@ def _csv_upload(example: Any) -> None:
     _measurement_csv(example["file"])
 
 
+def _ledger_rows(row: type[LedgerRow]) -> Callable[[Any], None]:
+    def check(example: Any) -> None:
+        rows, errors = parse_rows(json.dumps(example).encode(), row)
+        assert errors == []
+        assert all(parsed is not None for parsed in rows)
+
+    return check
+
+
+def _csv_lines(example: Any) -> None:
+    header, lines = read_csv(example.encode())
+    assert "external_id" in header
+    assert lines
+
+
+def _csv_upload_lines(example: Any) -> None:
+    _csv_lines(example["file"])
+
+
+REVENUE_BULK_ROWS: tuple[tuple[str, type[LedgerRow]], ...] = (
+    ("movements", MovementRow),
+    ("renewals", RenewalRow),
+    ("contract-lines", ContractLineRow),
+    ("leads", LeadRow),
+    ("fx-rates", FxRateRow),
+)
+
 HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/trackers/{tracker_id}/measurements/bulk"): {
         "application/json": _bulk_rows(MeasurementRow)
@@ -171,6 +207,17 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/bulk"): {"application/json": _ledger_rows(row)}
+        for resource, row in REVENUE_BULK_ROWS
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/import"): {
+            "text/csv": _csv_lines,
+            "multipart/form-data": _csv_upload_lines,
+        }
+        for resource in ("movements", "contract-lines")
     },
 }
 
@@ -537,6 +584,21 @@ ETAG_RESPONSES = [
     ("GET", "/v1/use-cases/{use_case_id}/table.csv", "304"),
     ("GET", "/v1/trackers/{tracker_id}/report.csv", "200"),
     ("GET", "/v1/trackers/{tracker_id}/report.csv", "304"),
+    *(
+        (method, f"/v1/revenue/{path}", status)
+        for collection, item in (
+            ("movements", "movements/{external_id}"),
+            ("renewals", "renewals/{external_id}"),
+            ("contract-lines", "contract-lines/{external_id}"),
+            ("leads", "leads/{external_id}"),
+            ("fx-rates", "fx-rates/{currency}/{month}"),
+        )
+        for method, path, status in (
+            ("POST", collection, "201"),
+            ("GET", item, "200"),
+            ("PUT", item, "200"),
+        )
+    ),
 ]
 
 

@@ -37,6 +37,11 @@ class AuditEntity(StrEnum):
     evidence = "evidence"
     note = "note"
     lock = "lock"
+    arr_movement = "arr_movement"
+    renewal = "renewal"
+    contract_line = "contract_line"
+    cs_lead = "cs_lead"
+    fx_rate = "fx_rate"
 
 
 class AuditAction(StrEnum):

@@ -24,6 +24,8 @@ class Organization(IdMixin, TimestampMixin, Base):
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - server defaults via RETURNING
 
     name: Mapped[str] = mapped_column(String(200))
+    # The currency revenue reports convert to with the FX table (SPEC 4); None: not set.
+    reporting_currency: Mapped[str | None] = mapped_column(String(3), default=None)
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):
