@@ -14,6 +14,8 @@ from valuecalc_api.locks.routes import router as locks_router
 from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.organizations.routes import router as organizations_router
 from valuecalc_api.reports.routes import router as reports_router
+from valuecalc_api.signals.routes import router as signal_settings_router
+from valuecalc_api.surveys.routes import router as surveys_router
 from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
 
@@ -30,3 +32,5 @@ v1_router.include_router(notes_router)
 v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
+v1_router.include_router(signal_settings_router)
+v1_router.include_router(surveys_router)

@@ -60,6 +60,7 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
+    "response_id": lambda a: a.ids["survey_response"],
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
@@ -108,6 +109,21 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    survey_response = expect(
+        await client.post(
+            "/v1/survey-responses",
+            json={
+                "customer_external_id": "acme-crm-1",
+                "external_id": "acme-nps-1",
+                "respondent": "Acme-secret-customer",
+                "answered_on": "2026-03-10",
+                "kind": "nps",
+                "score": 9,
+            },
+            headers=headers,
+        ),
+        201,
+    )
     keys = expect(await client.get("/v1/api-keys", headers=headers), 200)["items"]
     # Not the admin key: the snapshots use it, which may touch its own row.
     viewer_key = next(k for k in keys if k["role"] == "viewer")
@@ -120,6 +136,7 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "api_key": viewer_key["id"],
             "note": note["id"],
             "evidence": evidence["id"],
+            "survey_response": survey_response["id"],
         }
     )
 

@@ -45,6 +45,7 @@ from valuecalc_api.problem_schemas import (
     problem_component_schemas,
 )
 from valuecalc_api.settings import Settings
+from valuecalc_api.surveys.schemas import SurveyResponseRow
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
 MONTH_PROPERTIES = frozenset(
@@ -116,7 +117,7 @@ def _media_examples(spec: dict[str, Any], media: dict[str, Any]) -> list[Any]:
 # --- routes that read their body themselves (so FastAPI has no body model to validate) ------
 
 
-def _bulk_rows(row: type[MeasurementRow] | type[InputChangeRow]) -> Callable[[Any], None]:
+def _bulk_rows(row: type[InputModel]) -> Callable[[Any], None]:
     def check(example: Any) -> None:
         rows, problems = validate_rows(rows_of_body(json.dumps(example).encode()), row)
         assert problems == []
@@ -167,6 +168,7 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
         "application/json": _evidence_json,
         "multipart/form-data": _evidence_upload,
     },
+    ("POST", "/v1/survey-responses/bulk"): {"application/json": _bulk_rows(SurveyResponseRow)},
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,

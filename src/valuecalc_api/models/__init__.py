@@ -7,11 +7,16 @@ from valuecalc_api.models.calculation import Calculation, CalculationInput, Ramp
 from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.data_version import TrackerDataVersion
 from valuecalc_api.models.evidence import Evidence, EvidenceBlob, EvidenceKind, Note
+from valuecalc_api.models.goal import Goal
 from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.measurement import InputChange, Measurement
+from valuecalc_api.models.onboarding import OnboardingMilestones
 from valuecalc_api.models.organization import ApiKey, Organization, Role
+from valuecalc_api.models.survey_response import SurveyResponse
+from valuecalc_api.models.touch import Touch
 from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
+from valuecalc_api.models.usage import SeatCount, UsageDay, UsageMonth
 
 __all__ = [
     "ApiKey",
@@ -25,16 +30,23 @@ __all__ = [
     "Evidence",
     "EvidenceBlob",
     "EvidenceKind",
+    "Goal",
     "IdempotencyKey",
     "InputChange",
     "Measurement",
     "Note",
+    "OnboardingMilestones",
     "OneTimeFee",
     "Organization",
     "RampStep",
     "Role",
+    "SeatCount",
+    "SurveyResponse",
+    "Touch",
     "Tracker",
     "TrackerDataVersion",
     "TrackerLock",
+    "UsageDay",
+    "UsageMonth",
     "UseCase",
 ]

@@ -31,6 +31,14 @@ class AuditEntity(StrEnum):
     evidence = "evidence"
     note = "note"
     lock = "lock"
+    survey_response = "survey_response"
+    touch = "touch"
+    goal = "goal"
+    onboarding = "onboarding"
+    usage_day = "usage_day"
+    usage_month = "usage_month"
+    seat_count = "seat_count"
+    signal_settings = "signal_settings"
 
 
 class AuditAction(StrEnum):

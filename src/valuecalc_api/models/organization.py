@@ -24,6 +24,10 @@ class Organization(IdMixin, TimestampMixin, Base):
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - server defaults via RETURNING
 
     name: Mapped[str] = mapped_column(String(200))
+    # Signals (SPEC 5): usage days are cut at midnight in this IANA time zone, and the
+    # value features whose use makes adoption breadth.
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    value_features: Mapped[list[str]] = mapped_column(ARRAY(String(64)), server_default="{}")
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):

@@ -1,0 +1,1 @@
+"""Revenue ledger (SPEC 4): ARR movements, renewals, contract lines, metrics."""

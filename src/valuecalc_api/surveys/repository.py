@@ -1,0 +1,265 @@
+"""Every query of the survey endpoints; always scoped by organization (and, for a
+tracker-limited key, by the customers of its trackers).
+
+Scores are aggregated in SQL: each respondent's latest answer in the window (DISTINCT ON
+customer, respondent, ordered by day then `external_id`, as `core.signals.surveys`
+orders them) is counted per group and score, so a million stored answers come back as a
+few rows of counts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from valuecalc_api.models.survey_response import SurveyResponse
+from valuecalc_api.signals.repository import visible_customers
+
+# The stored content a resent row is compared with (row planning: unchanged or updated).
+Content = tuple[Any, ...]
+
+
+def content_of(
+    customer_id: uuid.UUID,
+    respondent: str,
+    answered_on: date,
+    kind: str,
+    score: int | None,
+    answer: str | None,
+    comment: str | None,
+    excluded: bool,
+    excluded_reason: str | None,
+) -> Content:
+    return (
+        customer_id,
+        respondent,
+        answered_on,
+        kind,
+        score,
+        answer,
+        comment,
+        excluded,
+        excluded_reason,
+    )
+
+
+async def stored_responses(
+    session: AsyncSession, organization_id: uuid.UUID, external_ids: Sequence[str]
+) -> dict[str, tuple[uuid.UUID, Content]]:
+    """The stored responses with these external ids, locked for the write."""
+    rows = await session.execute(
+        text(
+            """
+            SELECT id, external_id, customer_id, respondent, answered_on, kind, score, answer,
+                   comment, excluded, excluded_reason
+            FROM survey_responses
+            WHERE organization_id = :organization_id AND external_id = ANY(:external_ids)
+            FOR UPDATE
+            """
+        ),
+        {"organization_id": organization_id, "external_ids": list(external_ids)},
+    )
+    return {row[1]: (row[0], tuple(row[2:])) for row in rows}
+
+
+_UPSERT = text(
+    """
+    INSERT INTO survey_responses (
+        id, organization_id, external_id, customer_id, respondent, answered_on, kind, score,
+        answer, comment, excluded, excluded_reason
+    )
+    SELECT r.id, CAST(:organization_id AS uuid), r.external_id, r.customer_id, r.respondent,
+           r.answered_on, r.kind, r.score, r.answer, r.comment, r.excluded, r.excluded_reason
+    FROM unnest(
+        CAST(:ids AS uuid[]), CAST(:external_ids AS varchar[]), CAST(:customer_ids AS uuid[]),
+        CAST(:respondents AS varchar[]), CAST(:answered_ons AS date[]),
+        CAST(:kinds AS varchar[]), CAST(:scores AS smallint[]), CAST(:answers AS varchar[]),
+        CAST(:comments AS text[]), CAST(:excludeds AS boolean[]),
+        CAST(:excluded_reasons AS varchar[])
+    ) AS r(id, external_id, customer_id, respondent, answered_on, kind, score, answer,
+           comment, excluded, excluded_reason)
+    ON CONFLICT (organization_id, external_id) DO UPDATE SET
+        customer_id = EXCLUDED.customer_id, respondent = EXCLUDED.respondent,
+        answered_on = EXCLUDED.answered_on, kind = EXCLUDED.kind, score = EXCLUDED.score,
+        answer = EXCLUDED.answer, comment = EXCLUDED.comment, excluded = EXCLUDED.excluded,
+        excluded_reason = EXCLUDED.excluded_reason, updated_at = now()
+    """
+)
+
+
+async def upsert_responses(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    rows: Sequence[tuple[uuid.UUID, str, Content]],
+) -> None:
+    """Write (id, external_id, content) rows in one statement."""
+    if not rows:
+        return
+    columns: list[list[Any]] = [[] for _ in range(11)]
+    for row_id, external_id, content in rows:
+        for column, value in zip(columns, (row_id, external_id, *content), strict=True):
+            column.append(value)
+    names = (
+        "ids",
+        "external_ids",
+        "customer_ids",
+        "respondents",
+        "answered_ons",
+        "kinds",
+        "scores",
+        "answers",
+        "comments",
+        "excludeds",
+        "excluded_reasons",
+    )
+    await session.execute(
+        _UPSERT, {"organization_id": organization_id, **dict(zip(names, columns, strict=True))}
+    )
+
+
+async def get_response(
+    session: AsyncSession, organization_id: uuid.UUID, response_id: uuid.UUID
+) -> SurveyResponse | None:
+    return await session.scalar(
+        select(SurveyResponse).where(
+            SurveyResponse.organization_id == organization_id, SurveyResponse.id == response_id
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseFilter:
+    customer_id: uuid.UUID | None = None
+    kind: str | None = None
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+async def list_responses(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    where: ResponseFilter,
+    tracker_ids: Collection[uuid.UUID] | None,
+    *,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+) -> Sequence[SurveyResponse]:
+    query = select(SurveyResponse).where(
+        SurveyResponse.organization_id == organization_id,
+        visible_customers(SurveyResponse.customer_id, tracker_ids),
+    )
+    if where.customer_id is not None:
+        query = query.where(SurveyResponse.customer_id == where.customer_id)
+    if where.kind is not None:
+        query = query.where(SurveyResponse.kind == where.kind)
+    if where.first_day is not None:
+        query = query.where(SurveyResponse.answered_on >= where.first_day)
+    if where.last_day is not None:
+        query = query.where(SurveyResponse.answered_on <= where.last_day)
+    if after is not None:
+        query = query.where(tuple_(SurveyResponse.created_at, SurveyResponse.id) > tuple_(*after))
+    query = query.order_by(SurveyResponse.created_at, SurveyResponse.id).limit(limit)
+    return (await session.scalars(query)).all()
+
+
+# Group keys and labels by `group_by`; fixed SQL fragments, never user text.
+GROUP_EXPRESSIONS = {
+    "none": ("NULL::text", "NULL::text"),
+    "customer": ("cu.id::text", "cu.name"),
+    "segment": ("cu.segment", "cu.segment"),
+    "owner": ("cu.owner", "cu.owner"),
+}
+_BUCKETS = {
+    None: "NULL::date",
+    "month": "date_trunc('month', r.answered_on)::date",
+    "quarter": "date_trunc('quarter', r.answered_on)::date",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreQuery:
+    organization_id: uuid.UUID
+    kind: str
+    first_day: date
+    last_day: date
+    group_by: str = "none"
+    customer_id: uuid.UUID | None = None
+    bucket: str | None = None  # None, "month" or "quarter"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreCount:
+    bucket: date | None
+    group_key: str | None
+    group_label: str | None
+    customer_id: uuid.UUID
+    score: int
+    count: int
+
+
+def _counted_sql(query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None) -> str:
+    bucket = _BUCKETS[query.bucket]
+    filters = ""
+    if query.customer_id is not None:
+        filters += " AND r.customer_id = :customer_id"
+    if tracker_ids is not None:
+        filters += (
+            " AND r.customer_id IN (SELECT customer_id FROM trackers WHERE id = ANY(:tracker_ids))"
+        )
+    return f"""
+        SELECT DISTINCT ON ({bucket}, r.customer_id, r.respondent)
+               {bucket} AS bucket, r.id, r.customer_id, r.respondent, r.answered_on,
+               r.score, r.answer, r.comment
+        FROM survey_responses r
+        WHERE r.organization_id = :organization_id AND r.kind = :kind
+          AND r.answered_on BETWEEN :first_day AND :last_day AND NOT r.excluded{filters}
+        ORDER BY {bucket}, r.customer_id, r.respondent, r.answered_on DESC, r.external_id DESC
+    """  # noqa: S608 - fixed fragments only; values are bound parameters
+
+
+def _parameters(query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None) -> dict[str, Any]:
+    parameters: dict[str, Any] = {
+        "organization_id": query.organization_id,
+        "kind": query.kind,
+        "first_day": query.first_day,
+        "last_day": query.last_day,
+    }
+    if query.customer_id is not None:
+        parameters["customer_id"] = query.customer_id
+    if tracker_ids is not None:
+        parameters["tracker_ids"] = list(tracker_ids)
+    return parameters
+
+
+async def score_counts(
+    session: AsyncSession, query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None
+) -> list[ScoreCount]:
+    """Counted answers per (bucket, group, customer, score)."""
+    key, label = GROUP_EXPRESSIONS[query.group_by]
+    sql = f"""
+        WITH counted AS ({_counted_sql(query, tracker_ids)})
+        SELECT c.bucket, {key} AS group_key, {label} AS group_label, c.customer_id, c.score,
+               count(*) AS n
+        FROM counted c JOIN customers cu ON cu.id = c.customer_id
+        GROUP BY c.bucket, group_key, group_label, c.customer_id, c.score
+    """  # noqa: S608 - fixed fragments only; values are bound parameters
+    rows = await session.execute(text(sql), _parameters(query, tracker_ids))
+    return [ScoreCount(*row) for row in rows]
+
+
+async def counted_renew_answers(
+    session: AsyncSession, query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None
+) -> list[Any]:
+    """The counted renew-today answers: (id, customer_id, respondent, answered_on, answer,
+    comment)."""
+    sql = f"""
+        SELECT c.id, c.customer_id, c.respondent, c.answered_on, c.answer, c.comment
+        FROM ({_counted_sql(query, tracker_ids)}) c
+    """  # noqa: S608 - fixed fragments only; values are bound parameters
+    return list(await session.execute(text(sql), _parameters(query, tracker_ids)))

@@ -1,0 +1,426 @@
+"""HTTP endpoints of survey responses and scores (SPEC 5).
+
+Writes need an editor or admin key for the whole organization; reads see the customers of
+a tracker-limited key's trackers only. Bulk writes take `{"rows": [...]}` (1-10,000 rows),
+apply all or nothing and name each bad row by index; a POST with `Idempotency-Key`
+replays its first answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.db import SessionDep
+from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
+from valuecalc_api.imports.schemas import bulk_body_schema
+from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problems import invalid, not_found
+from valuecalc_api.signals import repository as signals
+from valuecalc_api.signals.bulk import applied, applied_one, require_signal_writer
+from valuecalc_api.signals.csv_out import CSV_OK, csv_table
+from valuecalc_api.signals.schemas import SignalBulkResult, WindowOut
+from valuecalc_api.signals.windows import (
+    AsOfQuery,
+    FromQuery,
+    ToQuery,
+    Window,
+    WindowDaysQuery,
+    window_of,
+)
+from valuecalc_api.surveys import repository, service
+from valuecalc_api.surveys.repository import ResponseFilter, ScoreQuery
+from valuecalc_api.surveys.schemas import (
+    SURVEY_BULK_EXAMPLE,
+    RenewCount,
+    RenewFollowUp,
+    RenewTodayOut,
+    ScoreGroupBy,
+    SeriesInterval,
+    SurveyResponseOut,
+    SurveyResponseRow,
+    SurveyScoreGroup,
+    SurveyScoresOut,
+    SurveySeriesOut,
+    SurveySeriesPoint,
+)
+from valuecalc_api.trackers.paging import page_of, position_after
+from valuecalc_core.signals.surveys import DEFINITIONS, ScoreDefinition, SurveyKind
+
+router = APIRouter(tags=["surveys"])
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: problem_doc(
+        "`forbidden`: a viewer key, or a key limited to some trackers (signals need a key for "
+        "the whole organization).",
+        "read-only-key",
+        "tracker-limited-key",
+    ),
+    422: problem_doc(
+        "`validation-error`: bad rows, each listed in `errors` by `row` (0-based) and `field` "
+        "(score outside its scale, unknown kind, a date after today, an unknown customer, an "
+        "`external_id` twice), or a bad envelope. Nothing was written.",
+        "bulk-rows-invalid",
+        "bulk-envelope-invalid",
+    ),
+}
+CustomerQuery = Annotated[
+    uuid.UUID | None, Query(description="Only this customer (404 if you cannot see it).")
+]
+KindQuery = Annotated[SurveyKind, Query(description="nps, csat or ces.")]
+DefinitionQuery = Annotated[
+    ScoreDefinition,
+    Query(description="every_response, or customer_mean (NPS only: mean of per-customer NPS)."),
+]
+
+
+@router.post(
+    "/survey-responses/bulk",
+    response_model=SignalBulkResult,
+    responses=_WRITE_ERRORS,
+    openapi_extra={"requestBody": bulk_body_schema(SurveyResponseRow, SURVEY_BULK_EXAMPLE)},
+)
+async def bulk_survey_responses(
+    request: Request, principal: EditorDep, session: SessionDep
+) -> Response:
+    """Add or update up to 10,000 survey responses, matched on `external_id`."""
+    require_signal_writer(principal)
+    rows, problems = validate_rows(rows_of_body(await request.body()), SurveyResponseRow)
+    return await applied(service.write_responses(session, principal, rows, problems))
+
+
+@router.post(
+    "/survey-responses",
+    response_model=SurveyResponseOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {
+            "description": "A response with this `external_id` existed: it was updated "
+            "(or was already equal).",
+            "model": SurveyResponseOut,
+        },
+        403: _WRITE_ERRORS[403],
+    },
+)
+async def create_survey_response(
+    body: SurveyResponseRow, principal: EditorDep, session: SessionDep, response: Response
+) -> SurveyResponseOut:
+    """Add one survey response (the bulk write with one row): 201 when new, 200 when a
+    response with the same `external_id` was updated or already equal."""
+    require_signal_writer(principal)
+    row_id, outcome = await applied_one(service.write_responses(session, principal, [body], []))
+    if outcome.value != "created":
+        response.status_code = status.HTTP_200_OK
+    stored = await repository.get_response(session, principal.organization_id, row_id)
+    return SurveyResponseOut.model_validate(stored)
+
+
+@router.get("/survey-responses", response_model=Page[SurveyResponseOut])
+async def list_survey_responses(
+    principal: PrincipalDep,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+    customer_id: CustomerQuery = None,
+    kind: Annotated[SurveyKind | None, Query(description="Only this kind.")] = None,
+    first_day: Annotated[
+        date | None, Query(alias="from", description="Answered on or after this day.")
+    ] = None,
+    last_day: Annotated[
+        date | None, Query(alias="to", description="Answered on or before.")
+    ] = None,
+) -> Page[SurveyResponseOut]:
+    """Survey responses in the order they were stored."""
+    await service.check_customer(session, principal, customer_id)
+    found = await repository.list_responses(
+        session,
+        principal.organization_id,
+        ResponseFilter(customer_id, kind.value if kind else None, first_day, last_day),
+        principal.tracker_ids,
+        limit=limit + 1,
+        after=position_after(cursor),
+    )
+    return page_of(found, limit, SurveyResponseOut.model_validate)
+
+
+@router.get("/survey-responses/{response_id}", response_model=SurveyResponseOut)
+async def get_survey_response(
+    response_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
+) -> SurveyResponseOut:
+    stored = await repository.get_response(session, principal.organization_id, response_id)
+    if stored is None or not await signals.customer_visible(
+        session, principal.organization_id, stored.customer_id, principal.tracker_ids
+    ):
+        raise not_found("survey response")
+    return SurveyResponseOut.model_validate(stored)
+
+
+async def _window(
+    session: SessionDep,
+    principal: PrincipalDep,
+    first_day: FromQuery = None,
+    last_day: ToQuery = None,
+    window_days: WindowDaysQuery = None,
+    as_of: AsOfQuery = None,
+) -> Window:
+    _, _, today = await signals.signal_settings(session, principal.organization_id)
+    return window_of(first_day, last_day, window_days, as_of, today)
+
+
+WindowDep = Annotated[Window, Depends(_window)]
+
+
+def _check_definition(kind: SurveyKind, definition: ScoreDefinition) -> None:
+    if kind is SurveyKind.renew_today or (kind, definition) not in DEFINITIONS:
+        raise invalid(
+            [
+                {
+                    "field": "definition" if kind is not SurveyKind.renew_today else "kind",
+                    "code": "definition_unknown",
+                    "message": "Scores exist for nps (every_response, customer_mean), csat and "
+                    "ces (every_response); renew_today has its own report.",
+                }
+            ]
+        )
+
+
+async def _scores(
+    session: SessionDep,
+    principal: PrincipalDep,
+    window: WindowDep,
+    kind: KindQuery,
+    definition: DefinitionQuery = ScoreDefinition.every_response,
+    group_by: Annotated[
+        ScoreGroupBy, Query(description="One score per group.")
+    ] = ScoreGroupBy.none,
+    customer_id: CustomerQuery = None,
+) -> SurveyScoresOut:
+    _check_definition(kind, definition)
+    await service.check_customer(session, principal, customer_id)
+    query = ScoreQuery(
+        principal.organization_id,
+        kind.value,
+        window.start,
+        window.end,
+        group_by=group_by.value,
+        customer_id=customer_id,
+    )
+    groups = await service.grouped_scores(session, principal, query, definition)
+    if group_by is ScoreGroupBy.none and not groups:
+        groups = [(None, None, None, service.empty_score(kind, definition))]
+    return SurveyScoresOut(
+        kind=kind,
+        definition=definition,
+        definition_text=DEFINITIONS[(kind, definition)],
+        group_by=group_by,
+        window=WindowOut(first_day=window.start, last_day=window.end),
+        groups=[
+            SurveyScoreGroup(key=key, label=label, **service.score_figures(score))
+            for _, key, label, score in groups
+        ],
+    )
+
+
+ScoresDep = Annotated[SurveyScoresOut, Depends(_scores)]
+
+
+@router.get("/survey-scores", response_model=SurveyScoresOut)
+async def survey_scores(scores: ScoresDep) -> SurveyScoresOut:
+    """NPS, CSAT or CES over a window (`from`/`to`, or `window_days` ending `as_of`; default
+    the 90 days to today), overall or per customer, segment or owner, each with its
+    definition, distribution, response count and 95 % margin of error."""
+    return scores
+
+
+@router.get("/survey-scores.csv", response_class=Response, responses=CSV_OK)
+async def survey_scores_csv(scores: ScoresDep) -> Response:
+    """The same scores as CSV: one line per group, the distribution as `answer_<n>` columns."""
+    answers = [entry.answer for entry in scores.groups[0].distribution] if scores.groups else []
+    head = [
+        "kind",
+        "definition",
+        "first_day",
+        "last_day",
+        "group_by",
+        "key",
+        "label",
+        "score",
+        "response_count",
+        "margin_of_error",
+        "interval_low",
+        "interval_high",
+        "customer_count",
+        *(f"answer_{a}" for a in answers),
+    ]
+    rows = [
+        [
+            scores.kind.value,
+            scores.definition.value,
+            scores.window.first_day,
+            scores.window.last_day,
+            scores.group_by.value,
+            g.key,
+            g.label,
+            g.score,
+            g.response_count,
+            g.margin_of_error,
+            g.interval_low,
+            g.interval_high,
+            g.customer_count,
+            *(entry.count for entry in g.distribution),
+        ]
+        for g in scores.groups
+    ]
+    return csv_table(head, rows, f"survey-scores-{scores.kind.value}.csv")
+
+
+async def _series(
+    session: SessionDep,
+    principal: PrincipalDep,
+    window: WindowDep,
+    kind: KindQuery,
+    definition: DefinitionQuery = ScoreDefinition.every_response,
+    interval: Annotated[
+        SeriesInterval, Query(description="month or quarter.")
+    ] = SeriesInterval.month,
+    customer_id: CustomerQuery = None,
+) -> SurveySeriesOut:
+    _check_definition(kind, definition)
+    await service.check_customer(session, principal, customer_id)
+    query = ScoreQuery(
+        principal.organization_id,
+        kind.value,
+        window.start,
+        window.end,
+        customer_id=customer_id,
+        bucket=interval.value,
+    )
+    groups = await service.grouped_scores(session, principal, query, definition)
+    points = []
+    for bucket, _, _, score in groups:
+        assert bucket is not None
+        label, days = service.period_window(bucket, interval.value)
+        points.append(
+            SurveySeriesPoint(
+                period=label,
+                window=WindowOut(
+                    first_day=max(days.start, window.start), last_day=min(days.end, window.end)
+                ),
+                **service.score_figures(score),
+            )
+        )
+    return SurveySeriesOut(
+        kind=kind,
+        definition=definition,
+        definition_text=DEFINITIONS[(kind, definition)],
+        interval=interval,
+        points=points,
+    )
+
+
+SeriesDep = Annotated[SurveySeriesOut, Depends(_series)]
+
+
+@router.get("/survey-scores/series", response_model=SurveySeriesOut)
+async def survey_score_series(series: SeriesDep) -> SurveySeriesOut:
+    """A score per month or quarter of the window (periods without answers are left out);
+    each period counts each respondent's latest answer in it once."""
+    return series
+
+
+@router.get("/survey-scores/series.csv", response_class=Response, responses=CSV_OK)
+async def survey_score_series_csv(series: SeriesDep) -> Response:
+    head = [
+        "kind",
+        "definition",
+        "period",
+        "first_day",
+        "last_day",
+        "score",
+        "response_count",
+        "margin_of_error",
+        "interval_low",
+        "interval_high",
+        "customer_count",
+    ]
+    rows = [
+        [
+            series.kind.value,
+            series.definition.value,
+            p.period,
+            p.window.first_day,
+            p.window.last_day,
+            p.score,
+            p.response_count,
+            p.margin_of_error,
+            p.interval_low,
+            p.interval_high,
+            p.customer_count,
+        ]
+        for p in series.points
+    ]
+    return csv_table(head, rows, f"survey-series-{series.kind.value}.csv")
+
+
+async def _renew_today(
+    session: SessionDep,
+    principal: PrincipalDep,
+    window: WindowDep,
+    customer_id: CustomerQuery = None,
+) -> RenewTodayOut:
+    await service.check_customer(session, principal, customer_id)
+    query = ScoreQuery(
+        principal.organization_id,
+        SurveyKind.renew_today.value,
+        window.start,
+        window.end,
+        customer_id=customer_id,
+    )
+    summary = await service.renew_today_summary(session, principal, query)
+    return RenewTodayOut(
+        window=WindowOut(first_day=window.start, last_day=window.end),
+        response_count=summary.response_count,
+        counts=[RenewCount(**count) for count in service.renew_counts(summary)],
+        currency=summary.currency,
+        arr_unavailable_reason=summary.arr_unavailable_reason,
+        customers_without_arr=summary.customers_without_arr,
+        follow_ups=[
+            RenewFollowUp(
+                response_id=uuid.UUID(a.external_id),
+                customer_id=a.customer_id,
+                respondent=a.respondent,
+                answered_on=a.answered_on,
+                answer=a.answer,
+                comment=a.comment,
+            )
+            for a in summary.follow_ups
+            if a.answer is not None
+        ],
+    )
+
+
+RenewTodayDep = Annotated[RenewTodayOut, Depends(_renew_today)]
+
+
+@router.get("/renew-today", response_model=RenewTodayOut)
+async def renew_today(summary: RenewTodayDep) -> RenewTodayOut:
+    """ "If your renewal was today, would you renew?" over a window: counts, the ARR behind
+    each answer (unavailable, with the reason, when the revenue ledger has none), and the
+    follow-up comments of the no and unsure answers."""
+    return summary
+
+
+@router.get("/renew-today.csv", response_class=Response, responses=CSV_OK)
+async def renew_today_csv(summary: RenewTodayDep) -> Response:
+    """The follow-ups as CSV (one line per no or unsure answer, newest first)."""
+    head = ["response_id", "customer_id", "respondent", "answered_on", "answer", "comment"]
+    rows = [
+        [f.response_id, f.customer_id, f.respondent, f.answered_on, f.answer.value, f.comment]
+        for f in summary.follow_ups
+    ]
+    return csv_table(head, rows, "renew-today-follow-ups.csv")
