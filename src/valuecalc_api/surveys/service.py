@@ -12,26 +12,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.audit.service import AuditChange, record_many
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.imports.row_errors import RowError, RowsRefused
-from valuecalc_api.models.audit import AuditAction, AuditEntity
+from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.problems import not_found
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_api.signals import repository as signals
-from valuecalc_api.signals.bulk import (
-    SignalOutcome,
-    core_problems,
-    duplicate_errors,
-    resolve_customers,
-    row_ids,
-)
+from valuecalc_api.signals.bulk import SignalOutcome, core_problems, resolve_customers
+from valuecalc_api.signals.upserts import TableSpec, write_keyed
 from valuecalc_api.signals.windows import Window
 from valuecalc_api.surveys import repository
-from valuecalc_api.surveys.repository import Content, ScoreCount, ScoreQuery, content_of
+from valuecalc_api.surveys.repository import ScoreCount, ScoreQuery
 from valuecalc_api.surveys.schemas import SurveyResponseRow
 from valuecalc_core.money import quantize_money, quantize_ratio
-from valuecalc_core.signals.planning import RowStatus, plan_rows
 from valuecalc_core.signals.surveys import (
     RenewAnswer,
     RenewToday,
@@ -45,21 +38,23 @@ from valuecalc_core.signals.surveys import (
     score_from_distribution,
 )
 
-_AUDITED = (
-    "customer_id",
-    "respondent",
-    "answered_on",
-    "kind",
-    "score",
-    "answer",
-    "comment",
-    "excluded",
-    "excluded_reason",
+SURVEY_RESPONSES = TableSpec(
+    "survey_responses",
+    keys=(("external_id", "varchar"),),
+    content=(
+        ("customer_id", "uuid"),
+        ("respondent", "varchar"),
+        ("answered_on", "date"),
+        ("kind", "varchar"),
+        ("score", "smallint"),
+        ("answer", "varchar"),
+        ("comment", "text"),
+        ("excluded", "boolean"),
+        ("excluded_reason", "varchar"),
+    ),
+    entity=AuditEntity.survey_response,
+    key_field="external_id",
 )
-
-
-def _state(content: Content) -> dict[str, Any]:
-    return dict(zip(_AUDITED, content, strict=True))
 
 
 async def write_responses(
@@ -79,14 +74,13 @@ async def write_responses(
             )
     if errors:
         raise RowsRefused(errors)
-    contents: list[tuple[str, Content]] = []
+    keyed = []
     for row, customer in zip(rows, customers, strict=True):
         assert row is not None
-        assert customer is not None
-        contents.append(
+        keyed.append(
             (
-                row.external_id,
-                content_of(
+                (row.external_id,),
+                (
                     customer,
                     row.respondent,
                     row.answered_on,
@@ -99,39 +93,7 @@ async def write_responses(
                 ),
             )
         )
-    stored = await repository.stored_responses(
-        session, principal.organization_id, [key for key, _ in contents]
-    )
-    plan = plan_rows(contents, {key: value for key, (_, value) in stored.items()})
-    if plan.duplicates:
-        raise RowsRefused(duplicate_errors(plan, "external_id"))
-    ids = row_ids(plan, [stored[key][0] if key in stored else None for key, _ in contents])
-    writes = []
-    changes = []
-    for row_id, status, (key, content) in zip(ids, plan.statuses, contents, strict=True):
-        if status is RowStatus.unchanged:
-            continue
-        writes.append((row_id, key, content))
-        before = _state(stored[key][1]) if key in stored else None
-        changes.append(
-            AuditChange(
-                AuditEntity.survey_response,
-                row_id,
-                None,
-                AuditAction.update if before else AuditAction.create,
-                before,
-                {"external_id": key, **_state(content)},
-            )
-        )
-    await repository.upsert_responses(session, principal.organization_id, writes)
-    await record_many(session, principal, changes)
-    return SignalOutcome(
-        [
-            (row_id, status, key)
-            for row_id, status, (key, _) in zip(ids, plan.statuses, contents, strict=True)
-            if status is not None
-        ]
-    )
+    return await write_keyed(session, principal, SURVEY_RESPONSES, keyed)
 
 
 async def check_customer(
