@@ -279,7 +279,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("customer_id", "day", name="uq_usage_days_customer_id_day"),
     )
     op.create_index(
-        op.f("ix_usage_days_organization_id"), "usage_days", ["organization_id"], unique=False
+        "ix_usage_days_organization_id_day", "usage_days", ["organization_id", "day"], unique=False
     )
     op.create_table(
         "usage_months",
@@ -404,7 +404,7 @@ def downgrade() -> None:
     op.drop_table("goals")
     op.drop_index(op.f("ix_usage_months_organization_id"), table_name="usage_months")
     op.drop_table("usage_months")
-    op.drop_index(op.f("ix_usage_days_organization_id"), table_name="usage_days")
+    op.drop_index("ix_usage_days_organization_id_day", table_name="usage_days")
     op.drop_table("usage_days")
     op.drop_index("ix_touches_organization_id_created_at", table_name="touches")
     op.drop_index("ix_touches_customer_id_occurred_at", table_name="touches")

@@ -18,6 +18,7 @@ from valuecalc_api.signals.routes import router as signal_settings_router
 from valuecalc_api.surveys.routes import router as surveys_router
 from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
+from valuecalc_api.usage.routes import router as usage_router
 
 v1_router = APIRouter(prefix="/v1")
 v1_router.include_router(organizations_router)
@@ -34,3 +35,4 @@ v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
 v1_router.include_router(signal_settings_router)
 v1_router.include_router(surveys_router)
+v1_router.include_router(usage_router)

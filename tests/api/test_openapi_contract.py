@@ -46,6 +46,7 @@ from valuecalc_api.problem_schemas import (
 )
 from valuecalc_api.settings import Settings
 from valuecalc_api.surveys.schemas import SurveyResponseRow
+from valuecalc_api.usage.schemas import SeatRow, UsageDayRow, UsageMonthRow
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
 MONTH_PROPERTIES = frozenset(
@@ -169,6 +170,9 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
         "multipart/form-data": _evidence_upload,
     },
     ("POST", "/v1/survey-responses/bulk"): {"application/json": _bulk_rows(SurveyResponseRow)},
+    ("POST", "/v1/usage-days/bulk"): {"application/json": _bulk_rows(UsageDayRow)},
+    ("POST", "/v1/usage-months/bulk"): {"application/json": _bulk_rows(UsageMonthRow)},
+    ("POST", "/v1/seat-counts/bulk"): {"application/json": _bulk_rows(SeatRow)},
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,10 +21,12 @@ class UsageDay(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("customer_id", "day", name="uq_usage_days_customer_id_day"),
         CheckConstraint("active_users >= 0", name="active_users_not_negative"),
+        # A month's usage over the book: the days of the month, every customer.
+        Index("ix_usage_days_organization_id_day", "organization_id", "day"),
     )
 
     organization_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+        ForeignKey("organizations.id", ondelete="CASCADE")
     )
     customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)

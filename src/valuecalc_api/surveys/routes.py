@@ -54,7 +54,7 @@ from valuecalc_core.signals.surveys import DEFINITIONS, ScoreDefinition, SurveyK
 
 router = APIRouter(tags=["surveys"])
 
-_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     403: problem_doc(
         "`forbidden`: a viewer key, or a key limited to some trackers (signals need a key for "
         "the whole organization).",
@@ -82,7 +82,7 @@ DefinitionQuery = Annotated[
 @router.post(
     "/survey-responses/bulk",
     response_model=SignalBulkResult,
-    responses=_WRITE_ERRORS,
+    responses=WRITE_ERRORS,
     openapi_extra={"requestBody": bulk_body_schema(SurveyResponseRow, SURVEY_BULK_EXAMPLE)},
 )
 async def bulk_survey_responses(
@@ -104,7 +104,7 @@ async def bulk_survey_responses(
             "(or was already equal).",
             "model": SurveyResponseOut,
         },
-        403: _WRITE_ERRORS[403],
+        403: WRITE_ERRORS[403],
     },
 )
 async def create_survey_response(

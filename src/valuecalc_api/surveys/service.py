@@ -13,14 +13,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowError, RowsRefused
+from valuecalc_api.imports.row_errors import RowError
 from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.problems import not_found
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_api.signals import repository as signals
-from valuecalc_api.signals.bulk import SignalOutcome, core_problems, resolve_customers
-from valuecalc_api.signals.upserts import TableSpec, write_keyed
+from valuecalc_api.signals.bulk import SignalOutcome
+from valuecalc_api.signals.upserts import Content, Key, TableSpec
 from valuecalc_api.signals.windows import Window
+from valuecalc_api.signals.writes import Problems, write_customer_rows
 from valuecalc_api.surveys import repository
 from valuecalc_api.surveys.repository import ScoreCount, ScoreQuery
 from valuecalc_api.surveys.schemas import SurveyResponseRow
@@ -57,6 +58,24 @@ SURVEY_RESPONSES = TableSpec(
 )
 
 
+def _response(
+    row: SurveyResponseRow, customer: uuid.UUID, today: date
+) -> tuple[Key, Content, Problems]:
+    problems = answer_problems(row.kind, row.score, row.answer, row.answered_on, today)
+    content = (
+        customer,
+        row.respondent,
+        row.answered_on,
+        row.kind,
+        row.score,
+        row.answer,
+        row.comment,
+        row.excluded,
+        row.excluded_reason,
+    )
+    return (row.external_id,), content, problems
+
+
 async def write_responses(
     session: AsyncSession,
     principal: Principal,
@@ -64,36 +83,9 @@ async def write_responses(
     schema_problems: Sequence[RowError],
 ) -> SignalOutcome:
     """Apply every row or none; `rows[i]` is None where row i failed its schema."""
-    _, _, today = await signals.signal_settings(session, principal.organization_id)
-    customers, errors = await resolve_customers(session, principal, rows)
-    errors = [*schema_problems, *errors]
-    for index, row in enumerate(rows):
-        if row is not None:
-            errors += core_problems(
-                index, answer_problems(row.kind, row.score, row.answer, row.answered_on, today)
-            )
-    if errors:
-        raise RowsRefused(errors)
-    keyed = []
-    for row, customer in zip(rows, customers, strict=True):
-        assert row is not None
-        keyed.append(
-            (
-                (row.external_id,),
-                (
-                    customer,
-                    row.respondent,
-                    row.answered_on,
-                    row.kind,
-                    row.score,
-                    row.answer,
-                    row.comment,
-                    row.excluded,
-                    row.excluded_reason,
-                ),
-            )
-        )
-    return await write_keyed(session, principal, SURVEY_RESPONSES, keyed)
+    return await write_customer_rows(
+        session, principal, SURVEY_RESPONSES, rows, schema_problems, _response
+    )
 
 
 async def check_customer(
