@@ -61,6 +61,9 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
     "response_id": lambda a: a.ids["survey_response"],
+    "touch_id": lambda a: a.ids["touch"],
+    "goal_id": lambda a: a.ids["goal"],
+    "milestones_id": lambda a: a.ids["milestones"],
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
@@ -124,6 +127,43 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    customer_ref = {"customer_external_id": "acme-crm-1"}
+    touch = expect(
+        await client.post(
+            "/v1/touches",
+            json={
+                **customer_ref,
+                "external_id": "acme-touch-1",
+                "occurred_at": "2026-03-10T10:00:00Z",
+                "channel": "call",
+                "direction": "inbound",
+                "author": "Acme-secret-customer",
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    goal = expect(
+        await client.post(
+            "/v1/goals",
+            json={
+                **customer_ref,
+                "external_id": "acme-goal-1",
+                "title": "Acme-secret-use-case",
+                "status": "planned",
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    milestones = expect(
+        await client.post(
+            "/v1/onboarding-milestones",
+            json={**customer_ref, "kickoff_on": "2026-01-05"},
+            headers=headers,
+        ),
+        201,
+    )
     keys = expect(await client.get("/v1/api-keys", headers=headers), 200)["items"]
     # Not the admin key: the snapshots use it, which may touch its own row.
     viewer_key = next(k for k in keys if k["role"] == "viewer")
@@ -137,6 +177,9 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "note": note["id"],
             "evidence": evidence["id"],
             "survey_response": survey_response["id"],
+            "touch": touch["id"],
+            "goal": goal["id"],
+            "milestones": milestones["id"],
         }
     )
 

@@ -31,13 +31,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests.api.conftest import Tenant
 from tests.api.value_tracking_builders import create_graph
 from valuecalc_api.app import create_app
+from valuecalc_api.engagement.schemas import TouchRow
 from valuecalc_api.evidence.file_types import detect_file_type
 from valuecalc_api.evidence.schemas import JSON_EVIDENCE, MAX_CAPTION_CHARS
 from valuecalc_api.fields import MONTH_PATTERN, InputModel
+from valuecalc_api.goals.schemas import GoalRow
 from valuecalc_api.imports.csv_format import measurement_rows, missing_columns, read_csv
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import InputChangeRow, MeasurementRow
 from valuecalc_api.middleware.rate_limit import RateDecision, RateLimiter
+from valuecalc_api.onboarding.schemas import MilestoneRow
 from valuecalc_api.problem_examples import EXAMPLES
 from valuecalc_api.problem_schemas import (
     ProblemError,
@@ -173,6 +176,9 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/usage-days/bulk"): {"application/json": _bulk_rows(UsageDayRow)},
     ("POST", "/v1/usage-months/bulk"): {"application/json": _bulk_rows(UsageMonthRow)},
     ("POST", "/v1/seat-counts/bulk"): {"application/json": _bulk_rows(SeatRow)},
+    ("POST", "/v1/touches/bulk"): {"application/json": _bulk_rows(TouchRow)},
+    ("POST", "/v1/goals/bulk"): {"application/json": _bulk_rows(GoalRow)},
+    ("POST", "/v1/onboarding-milestones/bulk"): {"application/json": _bulk_rows(MilestoneRow)},
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,

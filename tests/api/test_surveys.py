@@ -283,7 +283,7 @@ async def test_customer_mean_series_and_windows(client: httpx.AsyncClient, tenan
     rolling = expect(
         await client.get(
             "/v1/survey-scores",
-            params={"kind": "nps", "window_days": 30, "as_of": "2026-03-31"},
+            params={"kind": "nps", "window_days": 30, "as_of_day": "2026-03-31"},
             headers=tenant.viewer,
         ),
         200,

@@ -35,3 +35,8 @@ CSV_OK: dict[int | str, dict[str, Any]] = {
         "content": {"text/csv": {"schema": {"type": "string"}}},
     }
 }
+
+
+def one_decimal(days: Decimal | None) -> Decimal | None:
+    """A median or percentile of days as served: one decimal (ROUND_HALF_EVEN)."""
+    return None if days is None else days.quantize(Decimal("0.1"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select, text, true, update
+from sqlalchemy import ColumnElement, select, text, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from valuecalc_api.models.base import Base
 from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.organization import Organization
 from valuecalc_api.models.tracker import Tracker
@@ -101,3 +102,71 @@ async def set_signal_settings(
         .where(Organization.id == organization_id)
         .values(time_zone=time_zone, value_features=value_features)
     )
+
+
+# An ORM class of a signal table: id, organization_id, customer_id, created_at.
+S = TypeVar("S", bound=Base)
+
+
+async def get_signal_row(
+    session: AsyncSession,
+    model: type[S],
+    organization_id: uuid.UUID,
+    row_id: uuid.UUID,
+    tracker_ids: Collection[uuid.UUID] | None,
+) -> S | None:
+    """One row of the organization whose customer the key may see, or None."""
+    table: Any = model
+    found: S | None = await session.scalar(
+        select(table).where(
+            table.organization_id == organization_id,
+            table.id == row_id,
+            visible_customers(table.customer_id, tracker_ids),
+        )
+    )
+    return found
+
+
+async def list_signal_rows(
+    session: AsyncSession,
+    model: type[S],
+    organization_id: uuid.UUID,
+    tracker_ids: Collection[uuid.UUID] | None,
+    *,
+    customer_id: uuid.UUID | None,
+    limit: int,
+    after: tuple[datetime, uuid.UUID] | None,
+    where: Sequence[ColumnElement[bool]] = (),
+) -> Sequence[S]:
+    """Rows in the order they were stored, `limit` of them after the keyset position."""
+    table: Any = model
+    query = select(table).where(
+        table.organization_id == organization_id,
+        visible_customers(table.customer_id, tracker_ids),
+        *where,
+    )
+    if customer_id is not None:
+        query = query.where(table.customer_id == customer_id)
+    if after is not None:
+        query = query.where(tuple_(table.created_at, table.id) > tuple_(*after))
+    query = query.order_by(table.created_at, table.id).limit(limit)
+    return (await session.scalars(query)).all()
+
+
+def customer_filters(
+    customer_id: uuid.UUID | None, tracker_ids: Collection[uuid.UUID] | None, column: str
+) -> tuple[str, dict[str, Any]]:
+    """SQL conditions (and their parameters) on `column`, a fixed column name: only
+    `customer_id`, only the customers of `tracker_ids` (a tracker-limited key)."""
+    sql = ""
+    parameters: dict[str, Any] = {}
+    if customer_id is not None:
+        sql += f" AND {column} = :customer_id"
+        parameters["customer_id"] = customer_id
+    if tracker_ids is not None:
+        sql += (
+            f" AND {column} IN "  # noqa: S608 - a fixed column name
+            "(SELECT customer_id FROM trackers WHERE id = ANY(:tracker_ids))"
+        )
+        parameters["tracker_ids"] = list(tracker_ids)
+    return sql, parameters

@@ -1,5 +1,5 @@
 """The window a score is computed over: `from`/`to`, or rolling 30/90/365 days ending at a
-date (`window_days` + `as_of`, default today in the organization's time zone)."""
+date (`window_days` + `as_of_day`, default today in the organization's time zone)."""
 
 from __future__ import annotations
 
@@ -29,13 +29,14 @@ ToQuery = Annotated[
 ]
 WindowDaysQuery = Annotated[
     RollingDays | None,
-    Query(description="A rolling window of 30, 90 or 365 days ending at `as_of`."),
+    Query(description="A rolling window of 30, 90 or 365 days ending at `as_of_day`."),
 ]
 AsOfQuery = Annotated[
     date | None,
     Query(
+        alias="as_of_day",
         description="The day a rolling window ends and counts are taken; default today "
-        "in the organization's time zone."
+        "in the organization's time zone.",
     ),
 ]
 
@@ -66,7 +67,7 @@ def window_of(
                         if end is None
                         else "window_days",
                         "code": "window_invalid",
-                        "message": "Give both `from` and `to`, or `window_days` (with `as_of`).",
+                        "message": "Give both `from` and `to`, or `window_days` (with `as_of_day`).",
                     }
                 ]
             )

@@ -10,62 +10,15 @@ few rows of counts.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select, text, tuple_
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.models.survey_response import SurveyResponse
-from valuecalc_api.signals.repository import visible_customers
-
-
-async def get_response(
-    session: AsyncSession, organization_id: uuid.UUID, response_id: uuid.UUID
-) -> SurveyResponse | None:
-    return await session.scalar(
-        select(SurveyResponse).where(
-            SurveyResponse.organization_id == organization_id, SurveyResponse.id == response_id
-        )
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseFilter:
-    customer_id: uuid.UUID | None = None
-    kind: str | None = None
-    first_day: date | None = None
-    last_day: date | None = None
-
-
-async def list_responses(
-    session: AsyncSession,
-    organization_id: uuid.UUID,
-    where: ResponseFilter,
-    tracker_ids: Collection[uuid.UUID] | None,
-    *,
-    limit: int,
-    after: tuple[datetime, uuid.UUID] | None,
-) -> Sequence[SurveyResponse]:
-    query = select(SurveyResponse).where(
-        SurveyResponse.organization_id == organization_id,
-        visible_customers(SurveyResponse.customer_id, tracker_ids),
-    )
-    if where.customer_id is not None:
-        query = query.where(SurveyResponse.customer_id == where.customer_id)
-    if where.kind is not None:
-        query = query.where(SurveyResponse.kind == where.kind)
-    if where.first_day is not None:
-        query = query.where(SurveyResponse.answered_on >= where.first_day)
-    if where.last_day is not None:
-        query = query.where(SurveyResponse.answered_on <= where.last_day)
-    if after is not None:
-        query = query.where(tuple_(SurveyResponse.created_at, SurveyResponse.id) > tuple_(*after))
-    query = query.order_by(SurveyResponse.created_at, SurveyResponse.id).limit(limit)
-    return (await session.scalars(query)).all()
-
+from valuecalc_api.signals.repository import customer_filters
 
 # Group keys and labels by `group_by`; fixed SQL fragments, never user text.
 GROUP_EXPRESSIONS = {
@@ -104,13 +57,7 @@ class ScoreCount:
 
 def _counted_sql(query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None) -> str:
     bucket = _BUCKETS[query.bucket]
-    filters = ""
-    if query.customer_id is not None:
-        filters += " AND r.customer_id = :customer_id"
-    if tracker_ids is not None:
-        filters += (
-            " AND r.customer_id IN (SELECT customer_id FROM trackers WHERE id = ANY(:tracker_ids))"
-        )
+    filters, _ = customer_filters(query.customer_id, tracker_ids, "r.customer_id")
     return f"""
         SELECT DISTINCT ON ({bucket}, r.customer_id, r.respondent)
                {bucket} AS bucket, r.id, r.customer_id, r.respondent, r.answered_on,
@@ -123,17 +70,14 @@ def _counted_sql(query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None) -
 
 
 def _parameters(query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None) -> dict[str, Any]:
-    parameters: dict[str, Any] = {
+    _, parameters = customer_filters(query.customer_id, tracker_ids, "r.customer_id")
+    return {
         "organization_id": query.organization_id,
         "kind": query.kind,
         "first_day": query.first_day,
         "last_day": query.last_day,
+        **parameters,
     }
-    if query.customer_id is not None:
-        parameters["customer_id"] = query.customer_id
-    if tracker_ids is not None:
-        parameters["tracker_ids"] = list(tracker_ids)
-    return parameters
 
 
 async def score_counts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
@@ -18,23 +18,17 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import bulk_body_schema
+from valuecalc_api.models.survey_response import SurveyResponse
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.problems import invalid, not_found
 from valuecalc_api.signals import repository as signals
+from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import applied, applied_one, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
+from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery, WindowDep
 from valuecalc_api.signals.schemas import SignalBulkResult, WindowOut
-from valuecalc_api.signals.windows import (
-    AsOfQuery,
-    FromQuery,
-    ToQuery,
-    Window,
-    WindowDaysQuery,
-    window_of,
-)
-from valuecalc_api.surveys import repository, service
-from valuecalc_api.surveys.repository import ResponseFilter, ScoreQuery
+from valuecalc_api.surveys import service
+from valuecalc_api.surveys.repository import ScoreQuery
 from valuecalc_api.surveys.schemas import (
     SURVEY_BULK_EXAMPLE,
     RenewCount,
@@ -54,24 +48,6 @@ from valuecalc_core.signals.surveys import DEFINITIONS, ScoreDefinition, SurveyK
 
 router = APIRouter(tags=["surveys"])
 
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    403: problem_doc(
-        "`forbidden`: a viewer key, or a key limited to some trackers (signals need a key for "
-        "the whole organization).",
-        "read-only-key",
-        "tracker-limited-key",
-    ),
-    422: problem_doc(
-        "`validation-error`: bad rows, each listed in `errors` by `row` (0-based) and `field` "
-        "(score outside its scale, unknown kind, a date after today, an unknown customer, an "
-        "`external_id` twice), or a bad envelope. Nothing was written.",
-        "bulk-rows-invalid",
-        "bulk-envelope-invalid",
-    ),
-}
-CustomerQuery = Annotated[
-    uuid.UUID | None, Query(description="Only this customer (404 if you cannot see it).")
-]
 KindQuery = Annotated[SurveyKind, Query(description="nps, csat or ces.")]
 DefinitionQuery = Annotated[
     ScoreDefinition,
@@ -116,7 +92,9 @@ async def create_survey_response(
     row_id, outcome = await applied_one(service.write_responses(session, principal, [body], []))
     if outcome.value != "created":
         response.status_code = status.HTTP_200_OK
-    stored = await repository.get_response(session, principal.organization_id, row_id)
+    stored = await signals.get_signal_row(
+        session, SurveyResponse, principal.organization_id, row_id, None
+    )
     return SurveyResponseOut.model_validate(stored)
 
 
@@ -136,14 +114,23 @@ async def list_survey_responses(
     ] = None,
 ) -> Page[SurveyResponseOut]:
     """Survey responses in the order they were stored."""
-    await service.check_customer(session, principal, customer_id)
-    found = await repository.list_responses(
+    await check_customer(session, principal, customer_id)
+    where = []
+    if kind is not None:
+        where.append(SurveyResponse.kind == kind.value)
+    if first_day is not None:
+        where.append(SurveyResponse.answered_on >= first_day)
+    if last_day is not None:
+        where.append(SurveyResponse.answered_on <= last_day)
+    found = await signals.list_signal_rows(
         session,
+        SurveyResponse,
         principal.organization_id,
-        ResponseFilter(customer_id, kind.value if kind else None, first_day, last_day),
         principal.tracker_ids,
+        customer_id=customer_id,
         limit=limit + 1,
         after=position_after(cursor),
+        where=where,
     )
     return page_of(found, limit, SurveyResponseOut.model_validate)
 
@@ -152,27 +139,12 @@ async def list_survey_responses(
 async def get_survey_response(
     response_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
 ) -> SurveyResponseOut:
-    stored = await repository.get_response(session, principal.organization_id, response_id)
-    if stored is None or not await signals.customer_visible(
-        session, principal.organization_id, stored.customer_id, principal.tracker_ids
-    ):
+    stored = await signals.get_signal_row(
+        session, SurveyResponse, principal.organization_id, response_id, principal.tracker_ids
+    )
+    if stored is None:
         raise not_found("survey response")
     return SurveyResponseOut.model_validate(stored)
-
-
-async def _window(
-    session: SessionDep,
-    principal: PrincipalDep,
-    first_day: FromQuery = None,
-    last_day: ToQuery = None,
-    window_days: WindowDaysQuery = None,
-    as_of: AsOfQuery = None,
-) -> Window:
-    _, _, today = await signals.signal_settings(session, principal.organization_id)
-    return window_of(first_day, last_day, window_days, as_of, today)
-
-
-WindowDep = Annotated[Window, Depends(_window)]
 
 
 def _check_definition(kind: SurveyKind, definition: ScoreDefinition) -> None:
@@ -201,7 +173,7 @@ async def _scores(
     customer_id: CustomerQuery = None,
 ) -> SurveyScoresOut:
     _check_definition(kind, definition)
-    await service.check_customer(session, principal, customer_id)
+    await check_customer(session, principal, customer_id)
     query = ScoreQuery(
         principal.organization_id,
         kind.value,
@@ -231,7 +203,7 @@ ScoresDep = Annotated[SurveyScoresOut, Depends(_scores)]
 
 @router.get("/survey-scores", response_model=SurveyScoresOut)
 async def survey_scores(scores: ScoresDep) -> SurveyScoresOut:
-    """NPS, CSAT or CES over a window (`from`/`to`, or `window_days` ending `as_of`; default
+    """NPS, CSAT or CES over a window (`from`/`to`, or `window_days` ending `as_of_day`; default
     the 90 days to today), overall or per customer, segment or owner, each with its
     definition, distribution, response count and 95 % margin of error."""
     return scores
@@ -291,7 +263,7 @@ async def _series(
     customer_id: CustomerQuery = None,
 ) -> SurveySeriesOut:
     _check_definition(kind, definition)
-    await service.check_customer(session, principal, customer_id)
+    await check_customer(session, principal, customer_id)
     query = ScoreQuery(
         principal.organization_id,
         kind.value,
@@ -373,7 +345,7 @@ async def _renew_today(
     window: WindowDep,
     customer_id: CustomerQuery = None,
 ) -> RenewTodayOut:
-    await service.check_customer(session, principal, customer_id)
+    await check_customer(session, principal, customer_id)
     query = ScoreQuery(
         principal.organization_id,
         SurveyKind.renew_today.value,

@@ -15,9 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.imports.row_errors import RowError
 from valuecalc_api.models.audit import AuditEntity
-from valuecalc_api.problems import not_found
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
-from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.bulk import SignalOutcome
 from valuecalc_api.signals.upserts import Content, Key, TableSpec
 from valuecalc_api.signals.windows import Window
@@ -86,16 +84,6 @@ async def write_responses(
     return await write_customer_rows(
         session, principal, SURVEY_RESPONSES, rows, schema_problems, _response
     )
-
-
-async def check_customer(
-    session: AsyncSession, principal: Principal, customer_id: uuid.UUID | None
-) -> None:
-    """404 for a customer filter naming a customer the key cannot see."""
-    if customer_id is not None and not await signals.customer_visible(
-        session, principal.organization_id, customer_id, principal.tracker_ids
-    ):
-        raise not_found("customer")
 
 
 def _scores(

@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from valuecalc_api.signals.repository import customer_filters
+
 
 @dataclass(frozen=True, slots=True)
 class CustomerMonth:
@@ -71,21 +73,18 @@ async def customer_months(
     customer_id: uuid.UUID | None = None,
 ) -> list[CustomerMonth]:
     """Each customer with usage, monthly actives or seats: its month's sums and facts."""
-    sql = _MONTH
-    parameters: dict[str, object] = {
-        "organization_id": organization_id,
-        "first_day": first_day,
-        "last_day": last_day,
-        "month_end": month_end,
-        "features": features,
-    }
-    if customer_id is not None:
-        sql += " AND cu.id = :customer_id"
-        parameters["customer_id"] = customer_id
-    if tracker_ids is not None:
-        sql += " AND cu.id IN (SELECT customer_id FROM trackers WHERE id = ANY(:tracker_ids))"
-        parameters["tracker_ids"] = list(tracker_ids)
-    rows = await session.execute(text(sql + " ORDER BY cu.name, cu.id"), parameters)
+    filters, parameters = customer_filters(customer_id, tracker_ids, "cu.id")
+    rows = await session.execute(
+        text(_MONTH + filters + " ORDER BY cu.name, cu.id"),
+        {
+            "organization_id": organization_id,
+            "first_day": first_day,
+            "last_day": last_day,
+            "month_end": month_end,
+            "features": features,
+            **parameters,
+        },
+    )
     return [
         CustomerMonth(
             row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], list(row[9])

@@ -13,11 +13,11 @@ from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import month_param
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import bulk_body_schema
+from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import applied, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
+from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery
 from valuecalc_api.signals.schemas import SignalBulkResult
-from valuecalc_api.surveys.routes import WRITE_ERRORS, CustomerQuery
-from valuecalc_api.surveys.service import check_customer
 from valuecalc_api.usage import service
 from valuecalc_api.usage.schemas import (
     MONTHLY_ACTIVES_RULE,
