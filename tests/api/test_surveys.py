@@ -358,3 +358,23 @@ async def test_survey_rows_are_checked_by_the_database_too(
             {"o": tenant.organization_id, "c": customer_id},
         )
     await session.rollback()
+
+
+async def test_an_idempotent_bulk_retry_replays_and_stores_nothing_twice(
+    client: httpx.AsyncClient, tenant: Tenant, session: AsyncSession
+) -> None:
+    await create_customer(client, tenant.admin, external_id="crm-1")
+    headers = {**tenant.editor, "Idempotency-Key": "push-2026-03-10"}
+    rows = [nps_row(i, 9) for i in range(3)]
+    first = await _bulk(client, headers, rows)
+    replay = await _bulk(client, headers, rows)
+    assert (first.status_code, replay.status_code) == (200, 200)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert await _count(session) == 3
+    await session.rollback()
+    events = await session.scalar(
+        select(func.count()).where(AuditEvent.entity_type == "survey_response")
+    )
+    assert events == 3
+    problem(await _bulk(client, headers, [nps_row(9, 1)]), 422, "idempotency-key-reused")
