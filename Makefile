@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint format run bench-core bench-revenue bench-api bench-ingest openapi openapi-check clean
+.PHONY: test lint format run bench-core bench-revenue bench-api bench-ingest bench-signals openapi openapi-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -50,6 +50,11 @@ bench-revenue: $(STAMP)
 # TEST_DATABASE_URL's server or the embedded one).
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
+
+# Signal bulk writes vs a raw COPY of the same rows, and NPS / DAU-MAU by segment over
+# 1,000,000 stored rows through HTTP (PostgreSQL as for bench-ingest).
+bench-signals: $(STAMP)
+	$(BIN)/python bench/bench_signals.py
 
 # The tracker report over HTTP under load (uvicorn + a separate load generator) on a local
 # PostgreSQL: TEST_DATABASE_URL's server if set, else an embedded one in a temp folder.

@@ -185,11 +185,18 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_survey_responses_organization_id_kind_answered_on",
+        "ix_survey_responses_latest_per_respondent",
         "survey_responses",
-        ["organization_id", "kind", "answered_on"],
+        [
+            "organization_id",
+            "kind",
+            "customer_id",
+            "respondent",
+            sa.text("answered_on DESC"),
+            sa.text("external_id DESC"),
+        ],
         unique=False,
-        postgresql_include=["customer_id", "respondent", "score", "excluded", "external_id"],
+        postgresql_include=["score", "excluded"],
     )
     op.create_table(
         "touches",
@@ -409,11 +416,7 @@ def downgrade() -> None:
     op.drop_index("ix_touches_organization_id_created_at", table_name="touches")
     op.drop_index("ix_touches_customer_id_occurred_at", table_name="touches")
     op.drop_table("touches")
-    op.drop_index(
-        "ix_survey_responses_organization_id_kind_answered_on",
-        table_name="survey_responses",
-        postgresql_include=["customer_id", "respondent", "score", "excluded", "external_id"],
-    )
+    op.drop_index("ix_survey_responses_latest_per_respondent", table_name="survey_responses")
     op.drop_index("ix_survey_responses_organization_id_created_at", table_name="survey_responses")
     op.drop_index("ix_survey_responses_customer_id_kind_answered_on", table_name="survey_responses")
     op.drop_table("survey_responses")

@@ -55,17 +55,19 @@ class ScoreCount:
     count: int
 
 
-def _counted_sql(query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None) -> str:
+def _counted_sql(query: ScoreQuery, tracker_ids: Collection[uuid.UUID] | None, columns: str) -> str:
+    """Each respondent's latest answer in the window (per bucket): in the order of
+    `ix_survey_responses_latest_per_respondent`, so a score needs no sort."""
     bucket = _BUCKETS[query.bucket]
     filters, _ = customer_filters(query.customer_id, tracker_ids, "r.customer_id")
     return f"""
-        SELECT DISTINCT ON ({bucket}, r.customer_id, r.respondent)
-               {bucket} AS bucket, r.id, r.customer_id, r.respondent, r.answered_on,
-               r.score, r.answer, r.comment
+        SELECT DISTINCT ON (r.customer_id, r.respondent, {bucket})
+               {bucket} AS bucket, r.customer_id, {columns}
         FROM survey_responses r
         WHERE r.organization_id = :organization_id AND r.kind = :kind
           AND r.answered_on BETWEEN :first_day AND :last_day AND NOT r.excluded{filters}
-        ORDER BY {bucket}, r.customer_id, r.respondent, r.answered_on DESC, r.external_id DESC
+        ORDER BY r.customer_id, r.respondent, {bucket} DESC, r.answered_on DESC,
+                 r.external_id DESC
     """  # noqa: S608 - fixed fragments only; values are bound parameters
 
 
@@ -86,11 +88,13 @@ async def score_counts(
     """Counted answers per (bucket, group, customer, score)."""
     key, label = GROUP_EXPRESSIONS[query.group_by]
     sql = f"""
-        WITH counted AS ({_counted_sql(query, tracker_ids)})
-        SELECT c.bucket, {key} AS group_key, {label} AS group_label, c.customer_id, c.score,
-               count(*) AS n
-        FROM counted c JOIN customers cu ON cu.id = c.customer_id
-        GROUP BY c.bucket, group_key, group_label, c.customer_id, c.score
+        WITH counted AS ({_counted_sql(query, tracker_ids, "r.score")}),
+        per_customer AS (
+            SELECT bucket, customer_id, score, count(*) AS n
+            FROM counted GROUP BY bucket, customer_id, score
+        )
+        SELECT c.bucket, {key} AS group_key, {label} AS group_label, c.customer_id, c.score, c.n
+        FROM per_customer c JOIN customers cu ON cu.id = c.customer_id
     """  # noqa: S608 - fixed fragments only; values are bound parameters
     rows = await session.execute(text(sql), _parameters(query, tracker_ids))
     return [ScoreCount(*row) for row in rows]
@@ -101,8 +105,9 @@ async def counted_renew_answers(
 ) -> list[Any]:
     """The counted renew-today answers: (id, customer_id, respondent, answered_on, answer,
     comment)."""
+    counted = "r.id, r.respondent, r.answered_on, r.answer, r.comment"
     sql = f"""
         SELECT c.id, c.customer_id, c.respondent, c.answered_on, c.answer, c.comment
-        FROM ({_counted_sql(query, tracker_ids)}) c
+        FROM ({_counted_sql(query, tracker_ids, counted)}) c
     """  # noqa: S608 - fixed fragments only; values are bound parameters
     return list(await session.execute(text(sql), _parameters(query, tracker_ids)))
