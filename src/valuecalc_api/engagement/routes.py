@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response
 
-from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.engagement import service
 from valuecalc_api.engagement.schemas import (
@@ -18,85 +17,34 @@ from valuecalc_api.engagement.schemas import (
     TouchOut,
     TouchRow,
 )
-from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
-from valuecalc_api.imports.schemas import bulk_body_schema
 from valuecalc_api.models.touch import Touch
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problems import not_found
-from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
-from valuecalc_api.signals.bulk import applied, applied_one, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table, one_decimal
-from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery, WindowDep
-from valuecalc_api.signals.schemas import SignalBulkResult, WindowOut
-from valuecalc_api.trackers.paging import page_of, position_after
+from valuecalc_api.signals.route_parts import CustomerQuery, WindowDep
+from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
+from valuecalc_api.signals.schemas import WindowOut
 
 router = APIRouter(tags=["engagement"])
 
 
-@router.post(
-    "/touches/bulk",
-    response_model=SignalBulkResult,
-    responses=WRITE_ERRORS,
-    openapi_extra={"requestBody": bulk_body_schema(TouchRow, TOUCH_BULK_EXAMPLE)},
+add_row_routes(
+    router,
+    SignalKind(
+        path="/touches",
+        id_parameter="touch_id",
+        singular="touch",
+        plural="touches",
+        model=Touch,
+        row=TouchRow,
+        out=TouchOut,
+        write=service.write_touches,
+        bulk_example=TOUCH_BULK_EXAMPLE,
+        bulk_doc="Add or update up to 10,000 touches, matched on `external_id`.",
+        create_doc="Add one touch (the bulk write with one row): 201 when new, 200 when a "
+        "touch with the same `external_id` was updated or already equal.",
+        exists_doc="A touch with this `external_id` existed.",
+    ),
 )
-async def bulk_touches(request: Request, principal: EditorDep, session: SessionDep) -> Response:
-    """Add or update up to 10,000 touches, matched on `external_id`."""
-    require_signal_writer(principal)
-    rows, problems = validate_rows(rows_of_body(await request.body()), TouchRow)
-    return await applied(service.write_touches(session, principal, rows, problems))
-
-
-@router.post(
-    "/touches",
-    response_model=TouchOut,
-    status_code=status.HTTP_201_CREATED,
-    responses={
-        200: {"description": "A touch with this `external_id` existed.", "model": TouchOut},
-        403: WRITE_ERRORS[403],
-    },
-)
-async def create_touch(
-    body: TouchRow, principal: EditorDep, session: SessionDep, response: Response
-) -> TouchOut:
-    """Add one touch (the bulk write with one row): 201 when new, 200 when updated."""
-    require_signal_writer(principal)
-    row_id, outcome = await applied_one(service.write_touches(session, principal, [body], []))
-    if outcome.value != "created":
-        response.status_code = status.HTTP_200_OK
-    stored = await signals.get_signal_row(session, Touch, principal.organization_id, row_id, None)
-    return TouchOut.model_validate(stored)
-
-
-@router.get("/touches", response_model=Page[TouchOut])
-async def list_touches(
-    principal: PrincipalDep,
-    session: SessionDep,
-    limit: LimitQuery = DEFAULT_LIMIT,
-    cursor: CursorQuery = None,
-    customer_id: CustomerQuery = None,
-) -> Page[TouchOut]:
-    await check_customer(session, principal, customer_id)
-    found = await signals.list_signal_rows(
-        session,
-        Touch,
-        principal.organization_id,
-        principal.tracker_ids,
-        customer_id=customer_id,
-        limit=limit + 1,
-        after=position_after(cursor),
-    )
-    return page_of(found, limit, TouchOut.model_validate)
-
-
-@router.get("/touches/{touch_id}", response_model=TouchOut)
-async def get_touch(touch_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> TouchOut:
-    stored = await signals.get_signal_row(
-        session, Touch, principal.organization_id, touch_id, principal.tracker_ids
-    )
-    if stored is None:
-        raise not_found("touch")
-    return TouchOut.model_validate(stored)
 
 
 async def _engagement(

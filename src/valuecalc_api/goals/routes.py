@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response
 
-from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.goals import service
 from valuecalc_api.goals.schemas import (
@@ -19,87 +18,36 @@ from valuecalc_api.goals.schemas import (
     GoalShareOut,
     GoalSummaryOut,
 )
-from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
-from valuecalc_api.imports.schemas import bulk_body_schema
 from valuecalc_api.models.goal import Goal
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problems import not_found
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
-from valuecalc_api.signals.bulk import applied, applied_one, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
-from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery
-from valuecalc_api.signals.schemas import SignalBulkResult
-from valuecalc_api.trackers.paging import page_of, position_after
+from valuecalc_api.signals.route_parts import CustomerQuery
+from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
 from valuecalc_core.money import quantize_ratio
 from valuecalc_core.signals.goals import GoalShare
 
 router = APIRouter(tags=["goals"])
 
 
-@router.post(
-    "/goals/bulk",
-    response_model=SignalBulkResult,
-    responses=WRITE_ERRORS,
-    openapi_extra={"requestBody": bulk_body_schema(GoalRow, GOAL_BULK_EXAMPLE)},
+add_row_routes(
+    router,
+    SignalKind(
+        path="/goals",
+        id_parameter="goal_id",
+        singular="goal",
+        plural="goals",
+        model=Goal,
+        row=GoalRow,
+        out=GoalOut,
+        write=service.write_goals,
+        bulk_example=GOAL_BULK_EXAMPLE,
+        bulk_doc="Add or update up to 10,000 goals, matched on `external_id`.",
+        create_doc="Add one goal or update it by `external_id` (the bulk write with one "
+        "row): 201 when new, 200 when it existed.",
+        exists_doc="A goal with this `external_id` existed.",
+    ),
 )
-async def bulk_goals(request: Request, principal: EditorDep, session: SessionDep) -> Response:
-    """Add or update up to 10,000 goals, matched on `external_id`."""
-    require_signal_writer(principal)
-    rows, problems = validate_rows(rows_of_body(await request.body()), GoalRow)
-    return await applied(service.write_goals(session, principal, rows, problems))
-
-
-@router.post(
-    "/goals",
-    response_model=GoalOut,
-    status_code=status.HTTP_201_CREATED,
-    responses={
-        200: {"description": "A goal with this `external_id` existed.", "model": GoalOut},
-        403: WRITE_ERRORS[403],
-    },
-)
-async def create_goal(
-    body: GoalRow, principal: EditorDep, session: SessionDep, response: Response
-) -> GoalOut:
-    """Add one goal or update it by `external_id` (the bulk write with one row)."""
-    require_signal_writer(principal)
-    row_id, outcome = await applied_one(service.write_goals(session, principal, [body], []))
-    if outcome.value != "created":
-        response.status_code = status.HTTP_200_OK
-    stored = await signals.get_signal_row(session, Goal, principal.organization_id, row_id, None)
-    return GoalOut.model_validate(stored)
-
-
-@router.get("/goals", response_model=Page[GoalOut])
-async def list_goals(
-    principal: PrincipalDep,
-    session: SessionDep,
-    limit: LimitQuery = DEFAULT_LIMIT,
-    cursor: CursorQuery = None,
-    customer_id: CustomerQuery = None,
-) -> Page[GoalOut]:
-    await check_customer(session, principal, customer_id)
-    found = await signals.list_signal_rows(
-        session,
-        Goal,
-        principal.organization_id,
-        principal.tracker_ids,
-        customer_id=customer_id,
-        limit=limit + 1,
-        after=position_after(cursor),
-    )
-    return page_of(found, limit, GoalOut.model_validate)
-
-
-@router.get("/goals/{goal_id}", response_model=GoalOut)
-async def get_goal(goal_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> GoalOut:
-    stored = await signals.get_signal_row(
-        session, Goal, principal.organization_id, goal_id, principal.tracker_ids
-    )
-    if stored is None:
-        raise not_found("goal")
-    return GoalOut.model_validate(stored)
 
 
 def _share(share: GoalShare) -> dict[str, object]:

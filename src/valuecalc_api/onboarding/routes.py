@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response
 
-from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
-from valuecalc_api.imports.schemas import bulk_body_schema
 from valuecalc_api.models.onboarding import OnboardingMilestones
 from valuecalc_api.onboarding import service
 from valuecalc_api.onboarding.schemas import (
@@ -24,90 +21,34 @@ from valuecalc_api.onboarding.schemas import (
     MilestonesOut,
     OnboardingOut,
 )
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problems import not_found
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
-from valuecalc_api.signals.bulk import applied, applied_one, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table, one_decimal
-from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery
-from valuecalc_api.signals.schemas import SignalBulkResult
-from valuecalc_api.trackers.paging import page_of, position_after
+from valuecalc_api.signals.route_parts import CustomerQuery
+from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
 from valuecalc_core.signals.onboarding import DurationSummary
 
 router = APIRouter(tags=["onboarding"])
 
 
-@router.post(
-    "/onboarding-milestones/bulk",
-    response_model=SignalBulkResult,
-    responses=WRITE_ERRORS,
-    openapi_extra={"requestBody": bulk_body_schema(MilestoneRow, MILESTONE_BULK_EXAMPLE)},
+add_row_routes(
+    router,
+    SignalKind(
+        path="/onboarding-milestones",
+        id_parameter="milestones_id",
+        singular="onboarding milestones",
+        plural="onboarding milestones",
+        model=OnboardingMilestones,
+        row=MilestoneRow,
+        out=MilestonesOut,
+        write=service.write_milestones,
+        bulk_example=MILESTONE_BULK_EXAMPLE,
+        bulk_doc="Set the milestones of up to 10,000 customers (one row per customer).",
+        create_doc="Set one customer's milestones (the bulk write with one row): 201 when "
+        "new, 200 when the customer had milestones.",
+        exists_doc="The customer's milestones existed.",
+    ),
 )
-async def bulk_onboarding_milestones(
-    request: Request, principal: EditorDep, session: SessionDep
-) -> Response:
-    """Set the milestones of up to 10,000 customers (one row per customer)."""
-    require_signal_writer(principal)
-    rows, problems = validate_rows(rows_of_body(await request.body()), MilestoneRow)
-    return await applied(service.write_milestones(session, principal, rows, problems))
-
-
-@router.post(
-    "/onboarding-milestones",
-    response_model=MilestonesOut,
-    status_code=status.HTTP_201_CREATED,
-    responses={
-        200: {"description": "The customer's milestones existed.", "model": MilestonesOut},
-        403: WRITE_ERRORS[403],
-    },
-)
-async def set_onboarding_milestones(
-    body: MilestoneRow, principal: EditorDep, session: SessionDep, response: Response
-) -> MilestonesOut:
-    """Set one customer's milestones (the bulk write with one row): 201 when new."""
-    require_signal_writer(principal)
-    row_id, outcome = await applied_one(service.write_milestones(session, principal, [body], []))
-    if outcome.value != "created":
-        response.status_code = status.HTTP_200_OK
-    stored = await signals.get_signal_row(
-        session, OnboardingMilestones, principal.organization_id, row_id, None
-    )
-    return MilestonesOut.model_validate(stored)
-
-
-@router.get("/onboarding-milestones", response_model=Page[MilestonesOut])
-async def list_onboarding_milestones(
-    principal: PrincipalDep,
-    session: SessionDep,
-    limit: LimitQuery = DEFAULT_LIMIT,
-    cursor: CursorQuery = None,
-    customer_id: CustomerQuery = None,
-) -> Page[MilestonesOut]:
-    await check_customer(session, principal, customer_id)
-    found = await signals.list_signal_rows(
-        session,
-        OnboardingMilestones,
-        principal.organization_id,
-        principal.tracker_ids,
-        customer_id=customer_id,
-        limit=limit + 1,
-        after=position_after(cursor),
-    )
-    return page_of(found, limit, MilestonesOut.model_validate)
-
-
-@router.get("/onboarding-milestones/{milestones_id}", response_model=MilestonesOut)
-async def get_onboarding_milestones(
-    milestones_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
-) -> MilestonesOut:
-    stored = await signals.get_signal_row(
-        session, OnboardingMilestones, principal.organization_id, milestones_id,
-        principal.tracker_ids,
-    )  # fmt: skip
-    if stored is None:
-        raise not_found("onboarding milestones")
-    return MilestonesOut.model_validate(stored)
 
 
 def _duration(summary: DurationSummary) -> DurationOut:

@@ -12,21 +12,19 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response
 
-from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
-from valuecalc_api.imports.schemas import bulk_body_schema
 from valuecalc_api.models.survey_response import SurveyResponse
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problems import invalid, not_found
+from valuecalc_api.problems import invalid
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
-from valuecalc_api.signals.bulk import applied, applied_one, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
-from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery, WindowDep
-from valuecalc_api.signals.schemas import SignalBulkResult, WindowOut
+from valuecalc_api.signals.route_parts import CustomerQuery, WindowDep
+from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
+from valuecalc_api.signals.schemas import WindowOut
 from valuecalc_api.surveys import service
 from valuecalc_api.surveys.repository import ScoreQuery
 from valuecalc_api.surveys.schemas import (
@@ -53,49 +51,6 @@ DefinitionQuery = Annotated[
     ScoreDefinition,
     Query(description="every_response, or customer_mean (NPS only: mean of per-customer NPS)."),
 ]
-
-
-@router.post(
-    "/survey-responses/bulk",
-    response_model=SignalBulkResult,
-    responses=WRITE_ERRORS,
-    openapi_extra={"requestBody": bulk_body_schema(SurveyResponseRow, SURVEY_BULK_EXAMPLE)},
-)
-async def bulk_survey_responses(
-    request: Request, principal: EditorDep, session: SessionDep
-) -> Response:
-    """Add or update up to 10,000 survey responses, matched on `external_id`."""
-    require_signal_writer(principal)
-    rows, problems = validate_rows(rows_of_body(await request.body()), SurveyResponseRow)
-    return await applied(service.write_responses(session, principal, rows, problems))
-
-
-@router.post(
-    "/survey-responses",
-    response_model=SurveyResponseOut,
-    status_code=status.HTTP_201_CREATED,
-    responses={
-        200: {
-            "description": "A response with this `external_id` existed: it was updated "
-            "(or was already equal).",
-            "model": SurveyResponseOut,
-        },
-        403: WRITE_ERRORS[403],
-    },
-)
-async def create_survey_response(
-    body: SurveyResponseRow, principal: EditorDep, session: SessionDep, response: Response
-) -> SurveyResponseOut:
-    """Add one survey response (the bulk write with one row): 201 when new, 200 when a
-    response with the same `external_id` was updated or already equal."""
-    require_signal_writer(principal)
-    row_id, outcome = await applied_one(service.write_responses(session, principal, [body], []))
-    if outcome.value != "created":
-        response.status_code = status.HTTP_200_OK
-    stored = await signals.get_signal_row(
-        session, SurveyResponse, principal.organization_id, row_id, None
-    )
-    return SurveyResponseOut.model_validate(stored)
 
 
 @router.get("/survey-responses", response_model=Page[SurveyResponseOut])
@@ -135,16 +90,26 @@ async def list_survey_responses(
     return page_of(found, limit, SurveyResponseOut.model_validate)
 
 
-@router.get("/survey-responses/{response_id}", response_model=SurveyResponseOut)
-async def get_survey_response(
-    response_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
-) -> SurveyResponseOut:
-    stored = await signals.get_signal_row(
-        session, SurveyResponse, principal.organization_id, response_id, principal.tracker_ids
-    )
-    if stored is None:
-        raise not_found("survey response")
-    return SurveyResponseOut.model_validate(stored)
+add_row_routes(
+    router,
+    SignalKind(
+        path="/survey-responses",
+        id_parameter="response_id",
+        singular="survey response",
+        plural="survey responses",
+        model=SurveyResponse,
+        row=SurveyResponseRow,
+        out=SurveyResponseOut,
+        write=service.write_responses,
+        bulk_example=SURVEY_BULK_EXAMPLE,
+        bulk_doc="Add or update up to 10,000 survey responses, matched on `external_id`.",
+        create_doc="Add one survey response (the bulk write with one row): 201 when new, "
+        "200 when a response with the same `external_id` was updated or already equal.",
+        exists_doc="A response with this `external_id` existed: it was updated (or was "
+        "already equal).",
+    ),
+    with_list=False,
+)
 
 
 def _check_definition(kind: SurveyKind, definition: ScoreDefinition) -> None:
