@@ -10,11 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 Z_95 = Decimal("1.96")
 """The two-sided 95 % normal quantile used by every margin of error."""
 
 _PRECISION = 28
+
+
+def exact_decimal(value: Fraction) -> Decimal:
+    """An exact sum or quotient as a Decimal, divided once: sums of rounded quotients
+    would depend on the order of their terms."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def sqrt(value: Decimal) -> Decimal:

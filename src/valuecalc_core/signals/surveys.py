@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
-from valuecalc_core.signals.stats import Interval, adjusted_wald_nps, wilson
+from valuecalc_core.signals.stats import Interval, adjusted_wald_nps, exact_decimal, wilson
 
 
 class SurveyKind(StrEnum):
@@ -172,14 +173,17 @@ def nps_customer_mean(per_customer: Mapping[uuid.UUID, Mapping[int, int]]) -> Su
     """B2B NPS as the mean of per-customer NPS. The distribution is the pooled one; no
     interval is given (the answers of one customer are not independent draws)."""
     pooled: dict[int, int] = distribution_of(SurveyKind.nps, ())
-    values: list[Decimal] = []
+    values: list[Fraction] = []  # exact, so the order of the customers cannot matter
     for counts in per_customer.values():
         one = score_from_distribution(SurveyKind.nps, counts)
         for score, count in one.distribution:
             pooled[score] += count
-        if one.score is not None:
-            values.append(one.score)
-    mean = sum(values, Decimal(0)) / len(values) if values else None
+        total = sum(c for _, c in one.distribution)
+        if total:
+            promoters = sum(c for s, c in one.distribution if s >= PROMOTER_FROM)
+            detractors = sum(c for s, c in one.distribution if s <= DETRACTOR_UP_TO)
+            values.append(Fraction(100 * (promoters - detractors), total))
+    mean = exact_decimal(sum(values, Fraction(0)) / len(values)) if values else None
     return SurveyScore(
         SurveyKind.nps,
         ScoreDefinition.customer_mean,
@@ -284,14 +288,15 @@ def renew_today(
         arr = None
         currency = None
     else:
-        behind = dict.fromkeys(RenewAnswer, Decimal(0))
+        # Exact shares (Fractions), so the order of the customers cannot matter.
+        behind = dict.fromkeys(RenewAnswer, Fraction(0))
         for customer, (amount, _) in known.items():
             given = per_customer[customer]
             for answer in given:
-                behind[answer] += amount / len(given)
-        total = sum(behind.values(), Decimal(0))
+                behind[answer] += Fraction(amount) / len(given)
+        total = sum(behind.values(), Fraction(0))
         arr = tuple(
-            AnswerArr(answer, value, value / total if total else None)
+            AnswerArr(answer, exact_decimal(value), exact_decimal(value / total) if total else None)
             for answer, value in behind.items()
         )
         (currency,) = currencies

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
+
+from valuecalc_core.signals.stats import exact_decimal
 
 
 class UtilizationStatus(StrEnum):
@@ -61,6 +64,7 @@ class UsageMonth:
     customer_id: uuid.UUID
     days_in_month: int
     days_reported: int
+    active_user_days: int
     average_daily_actives: Decimal
     monthly_actives: int | None
     stickiness: Decimal | None
@@ -101,6 +105,7 @@ def usage_month(month: UsageMonthInput, value_features: Sequence[str]) -> UsageM
         customer_id=month.customer_id,
         days_in_month=month.days_in_month,
         days_reported=month.days_reported,
+        active_user_days=month.active_user_days,
         average_daily_actives=average,
         monthly_actives=mau,
         stickiness=average / mau if mau else None,
@@ -129,21 +134,35 @@ class UsageRollup:
     adoption_breadth: Decimal | None
 
 
+def _average(month: UsageMonth) -> Fraction:
+    return (
+        Fraction(month.active_user_days, month.days_in_month)
+        if month.days_in_month
+        else Fraction(0)
+    )
+
+
 def usage_rollup(months: Sequence[UsageMonth]) -> UsageRollup:
     with_mau = [m for m in months if m.monthly_actives]
-    daily = sum((m.average_daily_actives for m in with_mau), Decimal(0))
+    daily = sum((_average(m) for m in with_mau), Fraction(0))
     mau = sum(m.monthly_actives or 0 for m in with_mau)
     rated = [m for m in months if m.utilization_status is UtilizationStatus.ratio]
     seats = sum(m.seats or 0 for m in rated)
     used_in = sum(m.monthly_actives or 0 for m in rated)
-    breadths = [m.adoption_breadth for m in months if m.adoption_breadth is not None]
+    breadths = [
+        Fraction(len(m.value_features_used), len(m.value_features))
+        for m in months
+        if m.value_features
+    ]
     return UsageRollup(
         customer_count=len(months),
-        average_daily_actives=sum((m.average_daily_actives for m in months), Decimal(0)),
+        average_daily_actives=exact_decimal(sum((_average(m) for m in months), Fraction(0))),
         monthly_actives=sum(m.monthly_actives or 0 for m in months),
-        stickiness=daily / mau if mau else None,
+        stickiness=exact_decimal(daily / mau) if mau else None,
         seats=seats,
         unlimited_customers=sum(1 for m in months if m.unlimited_seats),
         license_utilization=Decimal(used_in) / seats if seats else None,
-        adoption_breadth=sum(breadths, Decimal(0)) / len(breadths) if breadths else None,
+        adoption_breadth=exact_decimal(sum(breadths, Fraction(0)) / len(breadths))
+        if breadths
+        else None,
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.core.signals.strategies import (
+    CUSTOMERS,
     END,
     START,
     answers,
@@ -15,8 +17,16 @@ from tests.core.signals.strategies import (
     scored_kinds,
     usage_months,
 )
+from valuecalc_core.signals.engagement import Direction, TouchDay, engagement
+from valuecalc_core.signals.onboarding import duration_summary
 from valuecalc_core.signals.surveys import SurveyKind, score_from_distribution, survey_score
-from valuecalc_core.signals.usage import UtilizationStatus, usage_month, utilization
+from valuecalc_core.signals.usage import (
+    UsageMonthInput,
+    UtilizationStatus,
+    usage_month,
+    usage_rollup,
+    utilization,
+)
 
 
 @given(distributions(SurveyKind.nps))
@@ -87,3 +97,47 @@ def test_zero_seats_is_no_seats_not_a_ratio(actives: int | None) -> None:
 
     status, ratio = utilization(actives, SeatRecord(CUSTOMERS[0], date(2026, 1, 1), 0))
     assert (status, ratio) == (UtilizationStatus.no_seats, None)
+
+
+@given(st.lists(usage_months, max_size=8), st.data())
+def test_permuting_customers_changes_no_usage_rollup(
+    months: list[UsageMonthInput], data: st.DataObject
+) -> None:
+    figures = [usage_month(m, ["reports", "alerts"]) for m in months]
+    shuffled = data.draw(st.permutations(figures))
+    assert usage_rollup(figures) == usage_rollup(shuffled)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(CUSTOMERS),
+            st.dates(date(2026, 1, 1), date(2026, 3, 31)),
+            st.sampled_from(list(Direction)),
+        ),
+        max_size=30,
+    ),
+    st.data(),
+)
+def test_permuting_touches_changes_no_engagement(
+    rows: list[tuple[uuid.UUID, date, Direction]], data: st.DataObject
+) -> None:
+    touches = [TouchDay(c, d, direction) for c, d, direction in rows]
+    shuffled = data.draw(st.permutations(touches))
+    run = (CUSTOMERS, date(2026, 2, 1), date(2026, 3, 31), 30)
+    assert engagement(CUSTOMERS, touches, *run[1:]) == engagement(CUSTOMERS, shuffled, *run[1:])
+
+
+@given(st.lists(st.integers(0, 400), max_size=30), st.data())
+def test_onboarding_percentiles_are_ordered_and_permutation_free(
+    days: list[int], data: st.DataObject
+) -> None:
+    summary = duration_summary(days)
+    assert summary == duration_summary(data.draw(st.permutations(days)))
+    assert sum(n for _, n in summary.distribution) == len(days)
+    if days:
+        assert summary.p25 is not None
+        assert summary.median is not None
+        assert summary.p75 is not None
+        assert summary.p90 is not None
+        assert min(days) <= summary.p25 <= summary.median <= summary.p75 <= summary.p90 <= max(days)
