@@ -19,6 +19,7 @@ from valuecalc_api.organizations.routes import router as organizations_router
 from valuecalc_api.reports.routes import router as reports_router
 from valuecalc_api.signals.routes import router as signal_settings_router
 from valuecalc_api.surveys.routes import router as surveys_router
+from valuecalc_api.surveys.score_routes import router as survey_scores_router
 from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
 from valuecalc_api.usage.routes import router as usage_router
@@ -42,3 +43,4 @@ v1_router.include_router(usage_router)
 v1_router.include_router(engagement_router)
 v1_router.include_router(goals_router)
 v1_router.include_router(onboarding_router)
+v1_router.include_router(survey_scores_router)
