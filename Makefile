@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint format run bench-core bench-revenue bench-revenue-api bench-api bench-ingest openapi openapi-check client-check image-check clean
+.PHONY: test lint format run bench-core bench-revenue bench-revenue-api bench-api bench-ingest bench-signals openapi openapi-check client-check image-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -73,6 +73,10 @@ bench-ingest: $(STAMP)
 # 10,000-row bulk movement writes vs COPY (PostgreSQL as for bench-ingest).
 bench-revenue-api: $(STAMP)
 	$(BIN)/python bench/bench_revenue_api.py
+# Signal bulk writes vs a raw COPY of the same rows, and NPS / DAU-MAU by segment over
+# 1,000,000 stored rows through HTTP (PostgreSQL as for bench-ingest).
+bench-signals: $(STAMP)
+	$(BIN)/python bench/bench_signals.py
 
 # The tracker report over HTTP under load (uvicorn + a separate load generator) on a local
 # PostgreSQL: TEST_DATABASE_URL's server if set, else an embedded one in a temp folder.

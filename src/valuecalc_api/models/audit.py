@@ -42,6 +42,14 @@ class AuditEntity(StrEnum):
     contract_line = "contract_line"
     cs_lead = "cs_lead"
     fx_rate = "fx_rate"
+    survey_response = "survey_response"
+    touch = "touch"
+    goal = "goal"
+    onboarding = "onboarding"
+    usage_day = "usage_day"
+    usage_month = "usage_month"
+    seat_count = "seat_count"
+    signal_settings = "signal_settings"
 
 
 class AuditAction(StrEnum):
