@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.imports.schemas import MAX_ROWS
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page, encode_cursor
 from valuecalc_api.problem_schemas import ETAG, problem_doc
@@ -301,7 +301,10 @@ def fx_key(
     currency: Annotated[
         str, Path(pattern="^[A-Z]{3}$", description="ISO 4217 code.", examples=["EUR"])
     ],
-    month: Annotated[str, Path(description="YYYY-MM", examples=["2026-01"])],
+    month: Annotated[
+        str,
+        Path(json_schema_extra=MONTH_PARAMETER, description="YYYY-MM", examples=["2026-01"]),
+    ],
 ) -> Hashable:
     """An FX rate addressed by its currency and month."""
     if currency not in MINOR_UNITS:
