@@ -45,7 +45,12 @@ from valuecalc_api.trackers.constraints import flush_or_conflict
 from valuecalc_api.trackers.patching import changes_nothing, patch_values
 from valuecalc_api.trackers.service import get_use_case, refuse_if_measured
 from valuecalc_api.trackers.terms import FieldError, field_error
-from valuecalc_core.formula import BUILTIN_VARIABLES, FormulaError, compile_formula
+from valuecalc_core.formula import (
+    BUILTIN_VARIABLES,
+    FormulaError,
+    compile_formula,
+    compile_formula_to_save,
+)
 from valuecalc_core.months import Period
 from valuecalc_core.valuation import FormulaWarning, formula_warnings
 
@@ -115,7 +120,7 @@ async def get_calculation(
 def formula_errors(formula: str, input_keys: Sequence[str]) -> list[FieldError]:
     """The formula's problem as a 422 item (field, code, message, position), or none."""
     try:
-        compile_formula(formula, [*input_keys, *BUILTIN_VARIABLES])
+        compile_formula_to_save(formula, [*input_keys, *BUILTIN_VARIABLES])
     except FormulaError as error:
         return [field_error("formula", error.code, error.reason, position=error.position)]
     return []
