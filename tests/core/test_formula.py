@@ -581,8 +581,12 @@ def test_saving_refuses_only_constant_zero_divisors_and_always_a_literal_zero(
 def _divisors(node: Tree) -> list[Tree]:
     """The right operand of every division in the tree."""
     found = [node[3]] if node[0] == "bin" and node[1] == "/" else []
-    children = [part for part in node[1:] if isinstance(part, tuple)]
-    children += [child for part in node[1:] if isinstance(part, list) for child in part]
+    children: list[Tree] = []
+    for part in node[1:]:
+        if isinstance(part, tuple) and part and isinstance(part[0], str):
+            children.append(part)  # a subtree
+        elif isinstance(part, (list, tuple)):
+            children.extend(part)  # a call's arguments
     return found + [divisor for child in children for divisor in _divisors(child)]
 
 

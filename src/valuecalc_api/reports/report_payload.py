@@ -16,9 +16,10 @@ from typing import Any
 from valuecalc_api.reports.formats import MoneyWriter, plain, plain_column, ratio
 from valuecalc_api.reports.service import LoadedTracker
 from valuecalc_api.reports.tables import Payload, calculation_header
+from valuecalc_core.comparison import ProjectionGap, RealizedVsProjected
 from valuecalc_core.measurement_table import CalculationTable
 from valuecalc_core.months import Month
-from valuecalc_core.projection import Projection, ProjectionGap, RealizedVsProjected
+from valuecalc_core.projection import Projection
 from valuecalc_core.report import (
     CalculationReport,
     CurrencyTotals,
