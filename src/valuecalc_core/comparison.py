@@ -185,18 +185,17 @@ def combine_with_realized(
             calculation_count=calculations,
         )
     if not missing:
-        # The usual case: every part projects every month, summed in C.
+        # The usual case: every part projects every month, summed in C. Then the
+        # projection covers every calculation, so it compares with all of `realized`.
         projected: Sequence[Decimal] = [_ZERO] * count
-        realized_covered: Sequence[Decimal] = [_ZERO] * count
         for part in parts:
             projected = list(map(add, projected, part.projected))
-            realized_covered = list(map(add, realized_covered, part.realized_covered))
         projected_column = tuple(projected)
         return _compared(
             months,
             realized,
             projected_column,
-            tuple(realized_covered),
+            realized,
             cumulative_realized,
             tuple(accumulate(projected_column)),
             covered,
