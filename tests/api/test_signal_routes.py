@@ -143,3 +143,24 @@ async def test_rows_with_days_outside_the_range_are_refused(
         await client.post("/v1/seat-counts/bulk", json={"rows": rows}, headers=tenant.editor), 422
     )
     assert body["errors"][0]["code"] == "date_out_of_range"
+
+
+async def test_control_characters_in_text_are_refused(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await create_customer(client, tenant.admin, external_id="crm-1")
+    row = {
+        "customer_external_id": "crm-1",
+        "external_id": "x\u0000y",
+        "respondent": "a\u0007b",
+        "answered_on": "2026-03-10",
+        "kind": "nps",
+        "score": 9,
+        "comment": "two\nlines\tand a tab are fine",
+        "excluded_reason": "r" * 501,
+    }
+    body = problem(
+        await client.post("/v1/survey-responses/bulk", json={"rows": [row]}, headers=tenant.editor),
+        422,
+    )
+    assert {e["field"] for e in body["errors"]} == {"external_id", "respondent", "excluded_reason"}
