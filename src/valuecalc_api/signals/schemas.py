@@ -122,7 +122,7 @@ class SignalSettingsIn(InputModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [_SETTINGS_EXAMPLE]})
 
-    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_CONTROL)]
     value_features: list[FeatureName] = Field(default_factory=list, max_length=50)
 
 
