@@ -73,7 +73,14 @@ _STALE = problem_doc(
     "`precondition-failed`: every bad row has a stale `if_version`; nothing was written.",
     "bulk-rows-stale",
 )
-_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {412: _STALE, 422: _INVALID}
+_CONCURRENT = problem_doc(
+    "`concurrent-write`: another request created a record with one of these keys at the same "
+    "moment; nothing was written. Retry after `Retry-After` seconds (with the same "
+    "Idempotency-Key).",
+    "concurrent-write",
+    headers=("Retry-After",),
+)
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {412: _STALE, 422: _INVALID, 503: _CONCURRENT}
 
 
 def _bulk_body(row: type[BaseModel]) -> dict[str, Any]:
@@ -171,7 +178,7 @@ def _add_routes(
         methods=["PUT"],
         name=f"put_{name}",
         response_model=out,
-        responses={200: ETAG, 422: _INVALID},
+        responses={200: ETAG, 422: _INVALID, 503: _CONCURRENT},
     )
 
     async def create(
@@ -202,6 +209,7 @@ def _add_routes(
             201: ETAG,
             409: problem_doc("`external-id-taken`: the key exists.", "external-id-taken"),
             422: _INVALID,
+            503: _CONCURRENT,
         },
     )
 
@@ -242,7 +250,7 @@ def _add_routes(
         methods=["DELETE"],
         name=f"delete_{name}",
         status_code=status.HTTP_204_NO_CONTENT,
-        responses={422: _INVALID},
+        responses={422: _INVALID, 503: _CONCURRENT},
     )
 
     async def listing(
