@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel
 
+from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
@@ -251,6 +252,30 @@ def _add_routes(
         name=f"delete_{name}",
         status_code=status.HTTP_204_NO_CONTENT,
         responses={422: _INVALID, 503: _CONCURRENT},
+    )
+
+    async def history(
+        key: Any, principal: PrincipalDep, session: SessionDep, limit: LimitQuery = DEFAULT_LIMIT
+    ) -> Page[AuditEventOut]:
+        found = await write_service.read(session, principal, resource, key)
+        events = await record_repository.record_history(
+            session, resource, principal.organization_id, found["id"], limit
+        )
+        return Page[AuditEventOut](
+            items=[AuditEventOut.model_validate(event) for event in events], next_cursor=None
+        )
+
+    history.__annotations__["key"] = key_type
+    history.__doc__ = (
+        f"The {resource.singular}'s changes (who, when, before, after), newest first: the "
+        "latest `limit` of them."
+    )
+    router.add_api_route(
+        f"{base}/{key_path}/history",
+        history,
+        methods=["GET"],
+        name=f"{name}_history",
+        response_model=Page[AuditEventOut],
     )
 
     async def listing(
