@@ -59,6 +59,14 @@ class WriteContext:
     # Customers without a currency that this write gives one.
     new_currencies: dict[uuid.UUID, str] = field(default_factory=dict)
 
+    _renewal_external_ids: dict[uuid.UUID | None, str] | None = None
+
+    def renewal_external_ids(self) -> dict[uuid.UUID | None, str]:
+        """The `external_id` of each renewal the rows name, by its id (built once)."""
+        if self._renewal_external_ids is None:
+            self._renewal_external_ids = {ref.id: ext for ext, ref in self.renewals.items()}
+        return self._renewal_external_ids
+
 
 def _first_of(month: Month) -> datetime.date:
     return datetime.date(month.year, month.month, 1)
@@ -229,9 +237,7 @@ class Movements(LedgerResource):
             changes.movements[external_id] = None
             return
         customer_id, date, kind, amount, _, renewal_id, _ = values
-        renewal_external_id = next(
-            (ext for ext, ref in context.renewals.items() if ref.id == renewal_id), None
-        )
+        renewal_external_id = context.renewal_external_ids().get(renewal_id)
         changes.movements[external_id] = Movement(
             external_id, str(customer_id), date, MovementKind(kind), amount, renewal_external_id
         )
