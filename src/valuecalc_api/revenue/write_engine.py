@@ -29,12 +29,8 @@ from valuecalc_api.problems import Problem, conflict, not_found
 from valuecalc_api.revenue import ledger_repository as repository
 from valuecalc_api.revenue.ledger_check import LedgerChanges, check_ledger
 from valuecalc_api.revenue.ledger_repository import CustomerRef, RenewalRef
-from valuecalc_api.revenue.resources import (
-    MOVEMENTS,
-    LedgerResource,
-    WriteContext,
-    problem_field,
-)
+from valuecalc_api.revenue.resource_kinds import MOVEMENTS, problem_field
+from valuecalc_api.revenue.resources import LedgerResource, WriteContext
 from valuecalc_api.revenue.row_schemas import CustomerAddressed, LedgerRow
 from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_core.revenue.planning import (

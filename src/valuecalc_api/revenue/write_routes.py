@@ -35,14 +35,14 @@ from valuecalc_api.revenue.record_schemas import (
     MovementOut,
     RenewalOut,
 )
-from valuecalc_api.revenue.resources import (
+from valuecalc_api.revenue.resource_kinds import (
     CONTRACT_LINES,
     FX_RATES,
     LEADS,
     MOVEMENTS,
     RENEWALS,
-    LedgerResource,
 )
+from valuecalc_api.revenue.resources import LedgerResource
 from valuecalc_api.revenue.row_schemas import (
     ContractLineFields,
     ContractLineRow,
