@@ -19,7 +19,7 @@ from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customers import service as customers
 from valuecalc_api.customers.schemas import CustomerCreate
 from valuecalc_api.revenue import ledger_repository
-from valuecalc_api.revenue.resources import FX_RATES, LEADS, MOVEMENTS, RENEWALS
+from valuecalc_api.revenue.resource_kinds import FX_RATES, LEADS, MOVEMENTS, RENEWALS
 from valuecalc_api.revenue.row_schemas import (
     FxRateRow,
     LeadRow,
