@@ -9,8 +9,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from valuecalc_api.concurrency import require_if_match_where_precondition_required
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.health import router as health_router
+from valuecalc_api.middleware.input_rules import document_parameter_text_rules
 from valuecalc_api.middleware.stack import install_request_handling
 from valuecalc_api.problem_schemas import document_errors
 from valuecalc_api.problems import install_problem_handlers
@@ -53,7 +55,9 @@ class ValuecalcAPI(FastAPI):
         if self.openapi_schema is None:
             document = super().openapi()
             self.openapi_schema = None  # cached only once complete
-            self.openapi_schema = document_errors(document, self.routes)
+            self.openapi_schema = require_if_match_where_precondition_required(
+                document_parameter_text_rules(document_errors(document, self.routes))
+            )
         return self.openapi_schema
 
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valuecalc_api.fields import control_character
+from valuecalc_api.fields import control_character, document_text_rule
 from valuecalc_api.middleware.asgi import header, read_body, replaying, send_problem
 from valuecalc_api.problems import Problem
 
@@ -105,3 +106,14 @@ class InputRulesMiddleware:
             await send_problem(scope, receive, send, too_deep())
             return
         await self.app(scope, replaying(body, receive), send)
+
+
+def document_parameter_text_rules(document: dict[str, Any]) -> dict[str, Any]:
+    """The contract's side of the rule above: every free-text path and query parameter
+    gets the text pattern (no control characters)."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in {"path", "query"} and "schema" in parameter:
+                    document_text_rule(parameter["schema"])
+    return document
