@@ -28,17 +28,24 @@ MAX_JSON_DEPTH = 64
 
 _UNREAD_CONTENT_TYPES = ("multipart/", "application/x-www-form-urlencoded")
 _JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]++")
-# Openers to +1, closers to -1 (as a signed byte).
+_PLAIN_STRING = re.compile(rb'"[^"]*+"')
+# Openers to +1, closers to -1 (as a signed byte); every other byte is deleted.
 _STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_NOT_QUOTES_OR_BRACKETS = bytes(set(range(256)) - set(b'"[]{}'))
 
 
 def nests_deeper_than(body: bytes, limit: int) -> bool:
     """Whether the arrays and objects of JSON `body` nest deeper than `limit` (brackets
-    inside strings do not count). Linear and without recursion, at C speed."""
+    inside strings do not count). Linear and without recursion, in C-level byte
+    operations (a few ms for a 10,000-row bulk body)."""
     if body.count(b"[") + body.count(b"{") <= limit:
         return False
-    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", body)).translate(_STEPS)
+    if b"\\" in body:  # escapes: strings need the full scan
+        outside = _JSON_STRING.sub(b"", body)
+    else:  # no escapes: only quotes and brackets matter, and strings are "..."
+        outside = _PLAIN_STRING.sub(b"", body.translate(None, _NOT_QUOTES_OR_BRACKETS))
+    brackets = outside.translate(_STEPS, _NOT_BRACKETS)
     return max(accumulate(memoryview(brackets).cast("b")), default=0) > limit
 
 
