@@ -6,6 +6,7 @@ every check runs on every operation.
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -105,33 +106,46 @@ def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> Non
 PRECONDITION_REQUIRED = 428
 
 
-@schemathesis.hook
-def filter_failure(context: HookContext, failure: Any, case: Case, response: Any) -> bool:
-    """Keep every failure but a schema-valid request refused for a SEMANTIC_CODES reason
-    or by a STATE_STATUSES status."""
+def _dropped_because(failure: Any, response: Any) -> str | None:
+    """The exclusion a failure falls under, or None to keep it."""
     code = getattr(failure, "code", None)
     message = str(getattr(failure, "message", ""))
     if code == "ST203" and response.status_code == PRECONDITION_REQUIRED:
-        return False
+        return "ST203 428 If-Match"
     if code == "ST301" and any(path in message for path in KEPT_AFTER_DELETE):
-        return False
+        return "ST301 revoked API key"
     if code == "ST201" and any(f"{name}: Incorrect type" in message for name in DECIMAL_FIELDS):
-        return False
+        return "ST201 integer for a decimal"
     if code != "ST202":
-        return True
+        return None
     if response.status_code in STATE_STATUSES:
-        return False
+        return f"ST202 {response.status_code}"
     try:
-        problem_type = str(response.json().get("type", ""))
+        body = response.json()
     except ValueError:
-        problem_type = ""
-    if problem_type.rsplit("/", 1)[-1] in SEMANTIC_PROBLEMS:
-        return False
+        return None
+    if not isinstance(body, dict):
+        return None
+    slug = str(body.get("type", "")).rsplit("/", 1)[-1]
+    if slug in SEMANTIC_PROBLEMS:
+        return f"ST202 {slug}"
     if response.status_code != 422:
+        return None
+    codes = {error.get("code") for error in body.get("errors") or [] if isinstance(error, dict)}
+    if codes and codes <= set(SEMANTIC_CODES):
+        return "ST202 422 " + ",".join(sorted(str(code) for code in codes))
+    return None
+
+
+@schemathesis.hook
+def filter_failure(context: HookContext, failure: Any, case: Case, response: Any) -> bool:
+    """Keep every failure but those an exclusion above names; `make fuzz` prints how many
+    each exclusion dropped (VALUECALC_FUZZ_DROPPED names the tally file)."""
+    reason = _dropped_because(failure, response)
+    if reason is None:
         return True
-    try:
-        errors = response.json().get("errors") or []
-    except ValueError:
-        return True
-    codes = {error.get("code") for error in errors if isinstance(error, dict)}
-    return not codes or not codes <= set(SEMANTIC_CODES)
+    tally = os.environ.get("VALUECALC_FUZZ_DROPPED")
+    if tally:
+        with open(tally, "a", encoding="utf-8") as file:
+            file.write(reason + "\n")
+    return False
