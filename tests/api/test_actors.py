@@ -767,7 +767,8 @@ async def test_history_actor_filter_and_key_flags_refuse_what_the_contract_refus
     bad = await client.get(history, params={"actor": "da\u00f1a"}, headers=tenant.viewer)
     assert bad.status_code == 422
     created = await client.post(
-        "/v1/api-keys", json={"name": "x", "role": "viewer", "requires_actor": 0},
+        "/v1/api-keys",
+        json={"name": "x", "role": "viewer", "requires_actor": 0},
         headers=tenant.admin,
     )
     assert created.status_code == 422
