@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from valuecalc_api.audit.routes import router as audit_router
+from valuecalc_api.charts.routes import router as charts_router
 from valuecalc_api.customers.routes import router as customers_router
 from valuecalc_api.evidence.note_routes import router as notes_router
 from valuecalc_api.evidence.routes import router as evidence_router
@@ -30,3 +31,4 @@ v1_router.include_router(notes_router)
 v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
+v1_router.include_router(charts_router)

@@ -531,6 +531,13 @@ ETAG_RESPONSES = [
     ("GET", "/v1/trackers/{tracker_id}/report", "200"),
     ("GET", "/v1/trackers/{tracker_id}/report", "304"),
 ]
+# The charts (issue 16): every form of every chart family.
+ETAG_RESPONSES += [
+    ("GET", f"/v1/{base}/charts/{{chart}}{suffix}", status)
+    for base in ("trackers/{tracker_id}", "calculations/{calculation_id}", "reports/portfolio")
+    for suffix in ("", ".vl.json", ".svg", ".png")
+    for status in ("200", "304")
+]
 
 
 def test_etag_is_documented_where_it_is_set(spec: dict[str, Any]) -> None:

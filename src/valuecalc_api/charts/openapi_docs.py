@@ -1,0 +1,102 @@
+"""How the chart operations are documented in the OpenAPI contract (with examples)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from valuecalc_api.charts.vega import ChartForm
+from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
+
+SPEC_EXAMPLE: dict[str, Any] = {
+    "$schema": "https://vega.github.io/schema/vega-lite/v5.20.json",
+    "title": {
+        "text": "Cumulative benefit vs cumulative cost",
+        "subtitle": "Support automation 2026, Jan 2026 to Mar 2026. Payback in Jan 2026.",
+    },
+    "description": "Line chart of cumulative realized benefit and cumulative cost in USD, "
+    "Jan 2026 to Mar 2026: benefit $109,000.00, cost $30,000.00. Payback in Jan 2026.",
+    "width": 720,
+    "height": 360,
+    "autosize": {"type": "fit", "contains": "padding"},
+    "data": {
+        "values": [
+            {
+                "month": "2026-01",
+                "series": "Cumulative benefit",
+                "amount": "21000.00",
+                "amount_label": "$21,000.00",
+            },
+            {
+                "month": "2026-01",
+                "series": "Cumulative cost",
+                "amount": "10000.00",
+                "amount_label": "$10,000.00",
+            },
+        ],
+        "format": {"parse": {"amount": "number"}},
+    },
+    "layer": [
+        {
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": {"field": "month", "type": "ordinal", "sort": None},
+                "y": {"field": "amount", "type": "quantitative"},
+                "color": {"field": "series", "type": "nominal"},
+            },
+        }
+    ],
+}
+SVG_EXAMPLE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="720" height="360" '
+    'viewBox="0 0 720 360" role="graphics-document document" aria-roledescription='
+    '"visualization" aria-label="Line chart of cumulative realized benefit ...">…</svg>'
+)
+
+_CONTENT: dict[ChartForm, dict[str, Any]] = {
+    ChartForm.VEGA_LITE: {
+        "schema": {
+            "type": "object",
+            "description": "A Vega-Lite v5 specification with its data inline "
+            "(https://vega.github.io/schema/vega-lite/v5.json).",
+            "additionalProperties": True,
+        },
+        "example": SPEC_EXAMPLE,
+    },
+    ChartForm.SVG: {"schema": {"type": "string"}, "example": SVG_EXAMPLE},
+    ChartForm.PNG: {"schema": {"type": "string", "format": "binary"}},
+}
+
+_RENDER_FAILED = problem_doc(
+    "`chart-render-timeout`: rendering took longer than its time budget; "
+    "`chart-too-large`: the rendered chart is over its size budget.",
+    headers=("Retry-After",),
+)
+
+
+def _cached(description: str, content: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {"description": description, "content": content, **CACHED_READ},
+        304: {
+            "description": "Not modified: `If-None-Match` names the current `ETag`.",
+            **CACHED_READ,
+        },
+    }
+
+
+def form_responses(form: ChartForm) -> dict[int | str, dict[str, Any]]:
+    responses = _cached("The chart.", {form.media_type: _CONTENT[form]})
+    if form is not ChartForm.VEGA_LITE:
+        responses[503] = _RENDER_FAILED
+    return responses
+
+
+def alias_responses() -> dict[int | str, dict[str, Any]]:
+    content = {form.media_type: _CONTENT[form] for form in ChartForm}
+    return {
+        **_cached("The chart in the negotiated form.", content),
+        406: problem_doc(
+            "`not-acceptable`: the Accept header allows none of the chart's forms.",
+            "not-acceptable",
+        ),
+        503: _RENDER_FAILED,
+    }

@@ -1,0 +1,121 @@
+"""Answering a chart: where its figures come from, and the one path every form takes.
+
+A chart family (tracker, calculation, portfolio; later revenue and health) is a FastAPI
+dependency that resolves the caller's object and returns a `ChartSource`: what the
+chart depends on (tracker and data version, resolved parameters) and how to build its
+spec from the report's payload. `answer` then serves any form through the report cache
+(`reports.serving`): 304 when `If-None-Match` names the current tag, the cached bytes
+when the data version is unchanged, else build and render once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from valuecalc_api.charts import render
+from valuecalc_api.charts.vega import ChartForm, ChartOptions, Spec
+from valuecalc_api.problems import invalid
+from valuecalc_api.reports import serving
+from valuecalc_api.reports.cache import (
+    ReportKey,
+    matches_if_none_match,
+    not_modified,
+    validators,
+)
+from valuecalc_api.reports.serving import Built
+
+# The query parameters every chart operation takes.
+OPTION_PARAMETERS = frozenset({"width", "height", "scale", "theme", "format"})
+# A chart over many trackers is keyed under this id (no tracker's data version names it).
+NO_TRACKER = uuid.UUID(int=0)
+
+BuildSpec = Callable[[ChartOptions], Awaitable[tuple[Spec, tuple[str, ...]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSource:
+    """What one chart request draws.
+
+    `version` is the tracker's data version (None when the chart spans trackers: then it
+    is computed each time and tagged by its content). `parameters` are the request's
+    resolved parameters; `build` returns the spec and the parameters it was really built
+    with (read in the snapshot: they differ if the contract changed meanwhile)."""
+
+    kind: str
+    organization_id: uuid.UUID
+    tracker_id: uuid.UUID | None
+    version: int | None
+    parameters: tuple[str, ...]
+    build: BuildSpec
+    filename: str
+    query_names: Collection[str] = ()
+
+
+def spec_bytes(spec: Spec) -> bytes:
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def check_query(request: Request, source: ChartSource) -> None:
+    """Refuse any query parameter the chart does not take (a `url`, `data`, ...): nothing
+    a caller sends can reach the spec but the documented, checked options."""
+    allowed = OPTION_PARAMETERS | set(source.query_names)
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise invalid(
+            [
+                {
+                    "field": f"query.{name[:100]}",
+                    "code": "unknown_parameter",
+                    "message": "This chart takes only the parameters "
+                    f"{', '.join(sorted(allowed))}.",
+                }
+                for name in unknown
+            ]
+        )
+
+
+async def answer(
+    request: Request,
+    session: AsyncSession,
+    source: ChartSource,
+    options: ChartOptions,
+    form: ChartForm,
+) -> Response:
+    """The chart in `form`: from the cache keyed by the data version, or built now."""
+    check_query(request, source)
+    fixed = (*options.parameters(), render.renderer_version())
+    key = ReportKey(
+        f"chart:{source.kind}:{form.value}",
+        source.organization_id,
+        source.tracker_id or NO_TRACKER,
+        (*source.parameters, *fixed),
+    )
+    disposition = f'inline; filename="{source.filename}.{form.value}"'
+
+    async def build() -> Built:
+        spec, used = await source.build(options)
+        if form is ChartForm.VEGA_LITE:
+            body = spec_bytes(spec)
+        else:
+            body = await render.off_the_loop(lambda: render.rendered(spec, form, options.scale))
+        response = Response(
+            body, media_type=form.media_type, headers={"Content-Disposition": disposition}
+        )
+        return response, (*used, *fixed)
+
+    if source.version is not None and source.tracker_id is not None:
+        return await serving.respond(request, session, key, source.version, build)
+    response, _ = await build()
+    # Spanning trackers: no one data version names it, so the tag is its content's.
+    etag = f'"c-{hashlib.sha256(bytes(response.body)).hexdigest()[:32]}"'
+    if matches_if_none_match(request.headers.get("if-none-match"), etag):
+        return not_modified(etag)
+    response.headers.update(validators(etag))
+    return response
