@@ -14,6 +14,7 @@ from valuecalc_api.imports.routes import router as imports_router
 from valuecalc_api.locks.routes import router as locks_router
 from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.organizations.routes import router as organizations_router
+from valuecalc_api.renewal_pack.routes import router as renewal_pack_router
 from valuecalc_api.reports.routes import router as reports_router
 from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
@@ -32,3 +33,4 @@ v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
 v1_router.include_router(charts_router)
+v1_router.include_router(renewal_pack_router)

@@ -537,7 +537,7 @@ ETAG_RESPONSES += [
     for base in ("trackers/{tracker_id}", "calculations/{calculation_id}", "reports/portfolio")
     for suffix in ("", ".vl.json", ".svg", ".png")
     for status in ("200", "304")
-]
+] + [("GET", "/v1/trackers/{tracker_id}/renewal-pack", status) for status in ("200", "304")]
 
 
 def test_etag_is_documented_where_it_is_set(spec: dict[str, Any]) -> None:

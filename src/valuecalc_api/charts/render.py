@@ -83,16 +83,16 @@ def rendered(spec: Spec, form: ChartForm, scale: int) -> bytes:
     return svg_text(spec).encode()
 
 
-async def off_the_loop(work: Callable[[], T]) -> T:
-    """Run rendering work in a worker thread within the time budget (503 past it)."""
+async def off_the_loop(work: Callable[[], T], seconds: float = RENDER_SECONDS) -> T:
+    """Run rendering work in a worker thread within its time budget (503 past it)."""
     try:
-        return await asyncio.wait_for(run_in_threadpool(work), RENDER_SECONDS)
+        return await asyncio.wait_for(run_in_threadpool(work), seconds)
     except TimeoutError:
         raise Problem(
             503,
             "chart-render-timeout",
-            f"Rendering the chart took longer than {RENDER_SECONDS:g} s; try again or ask "
-            "for the Vega-Lite spec (.vl.json).",
+            f"Rendering took longer than its budget of {seconds:g} s; try again later (a "
+            "chart's Vega-Lite spec, .vl.json, needs no rendering).",
             headers={"Retry-After": "5"},
         ) from None
 

@@ -62,18 +62,17 @@ def spec_bytes(spec: Spec) -> bytes:
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def check_query(request: Request, source: ChartSource) -> None:
-    """Refuse any query parameter the chart does not take (a `url`, `data`, ...): nothing
-    a caller sends can reach the spec but the documented, checked options."""
-    allowed = OPTION_PARAMETERS | set(source.query_names)
-    unknown = sorted(set(request.query_params) - allowed)
+def check_query(request: Request, allowed: Collection[str]) -> None:
+    """Refuse any query parameter the operation does not take (a `url`, `data`, ...):
+    nothing a caller sends can reach a chart but the documented, checked options."""
+    unknown = sorted(set(request.query_params) - set(allowed))
     if unknown:
         raise invalid(
             [
                 {
                     "field": f"query.{name[:100]}",
                     "code": "unknown_parameter",
-                    "message": "This chart takes only the parameters "
+                    "message": "This operation takes only the parameters "
                     f"{', '.join(sorted(allowed))}.",
                 }
                 for name in unknown
@@ -89,7 +88,7 @@ async def answer(
     form: ChartForm,
 ) -> Response:
     """The chart in `form`: from the cache keyed by the data version, or built now."""
-    check_query(request, source)
+    check_query(request, OPTION_PARAMETERS | set(source.query_names))
     fixed = (*options.parameters(), render.renderer_version())
     key = ReportKey(
         f"chart:{source.kind}:{form.value}",

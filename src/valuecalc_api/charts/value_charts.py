@@ -40,7 +40,10 @@ PROVENANCE_MARKS = {
 }
 
 
-def _money_axis(title: str) -> dict[str, Any]:
+def _money_axis(title: str | None = None) -> dict[str, Any]:
+    """The amounts' axis. A vertical one has no title (the chart's title names the
+    currency): a long rotated title taller than a short plot would push the chart's
+    title out of the picture."""
     return {"field": "amount", "type": "quantitative", "title": title}
 
 
@@ -87,7 +90,7 @@ def metric_trend(
         )
     data = inline_data(rows, ["value"])
     x = month_axis()
-    y = {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}}
+    y = {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": False}}
     shown = list(PROVENANCE_MARKS.values())
     layers: list[Spec] = [
         {
@@ -200,7 +203,7 @@ def realized_vs_projected(report: Payload, options: ChartOptions, *, cumulative:
     tips = tooltip(("month", "Month"), ("series", "Series"), ("amount_label", currency))
     described = {"field": "description"}
     x = month_axis()
-    y = _money_axis(f"{'Cumulative benefit' if cumulative else 'Benefit'} ({currency})")
+    y = _money_axis()
     if cumulative:
         layers: list[Spec] = [
             {
@@ -239,7 +242,7 @@ def realized_vs_projected(report: Payload, options: ChartOptions, *, cumulative:
     kind = "cumulative" if cumulative else "monthly"
     spec = base_spec(
         options,
-        title=f"Realized vs projected benefit, {kind}",
+        title=f"Realized vs projected benefit, {kind} ({currency})",
         subtitle=f"{report['tracker']['name']}, {_period(months)}: realized {realized}, "
         f"projected {projected}",
         description=(
@@ -271,7 +274,7 @@ def benefit_vs_cost(report: Payload, options: ChartOptions) -> Spec:
             "mark": {"type": "line", "point": True, "strokeWidth": 2},
             "encoding": {
                 "x": month_axis(),
-                "y": _money_axis(currency),
+                "y": _money_axis(),
                 "color": color,
                 "description": {"field": "description"},
                 "tooltip": tooltip(
@@ -290,7 +293,7 @@ def benefit_vs_cost(report: Payload, options: ChartOptions) -> Spec:
     cost = money_label(totals["cost"], currency)
     spec = base_spec(
         options,
-        title="Cumulative benefit vs cumulative cost",
+        title=f"Cumulative benefit vs cumulative cost ({currency})",
         subtitle=f"{report['tracker']['name']}, {_period(months)}. {paid}",
         description=(
             f"Line chart of cumulative realized benefit and cumulative cost in {currency}, "

@@ -87,7 +87,9 @@ def _dark_config() -> dict[str, Any]:
 def theme_config(theme: Theme) -> dict[str, Any]:
     """The spec's `config`: vl-convert's own `dark` theme, or the light default."""
     base: dict[str, Any] = {
-        "font": "DejaVu Sans, Liberation Sans, Arial, sans-serif",
+        # The renderer's own embedded font: resolving a list of families (or a system
+        # font) costs it several times the render itself.
+        "font": "Liberation Sans",
         "axis": {"labelFontSize": 11, "titleFontSize": 12},
         "legend": {"orient": "bottom", "labelFontSize": 11},
         "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
