@@ -69,5 +69,10 @@ bench-ingest: $(STAMP)
 bench-api: $(STAMP)
 	$(BIN)/python bench/bench_api.py
 
+# Charts (spec, SVG, PNG) and the renewal pack through the API in this process, against the
+# report JSON in the same run (PostgreSQL: TEST_DATABASE_URL's server or an embedded one).
+bench-charts: $(STAMP)
+	$(BIN)/python bench/bench_charts.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from valuecalc_api.charts.value_charts import metric_trend
-from valuecalc_api.charts.vega import MIN_HEIGHT, ChartOptions, Spec, base_spec
+from valuecalc_api.charts.vega import ChartOptions, Spec, base_spec
 
 # Room the axes and legend of one panel take beside its plot, in pixels.
 _AXIS_ROOM = 90
@@ -27,10 +27,12 @@ def use_case_trend(
             calculation,
             months,
             marks.get(calculation["calculation_id"], no_marks),
-            ChartOptions(options.width, max(MIN_HEIGHT, _PANEL_HEIGHT), 1, options.theme),
+            ChartOptions(options.width, _PANEL_HEIGHT, 1, options.theme),
         )
         for calculation in use_case["calculations"]
     ]
+    for panel in panels[1:]:
+        _without_legend(panel)
     spec = base_spec(
         options,
         title=f"{use_case['name']}: improvement metrics",
@@ -53,3 +55,12 @@ def use_case_trend(
     ]
     spec["resolve"] = {"scale": {"y": "independent"}}
     return spec
+
+
+def _without_legend(panel: Spec) -> None:
+    """The panels share one legend (the first panel's): fewer texts to draw."""
+    for layer in panel["layer"]:
+        for channel in ("shape", "color"):
+            encoding = layer.get("encoding", {})
+            if channel in encoding:
+                encoding[channel]["legend"] = None

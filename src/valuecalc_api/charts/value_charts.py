@@ -89,7 +89,7 @@ def metric_trend(
             + ("" if row["marked"] is None else f", {row['marked']} attached")
         )
     data = inline_data(rows, ["value"])
-    x = month_axis()
+    x = month_axis(months)
     y = {"field": "value", "type": "quantitative", "title": None, "scale": {"zero": False}}
     shown = list(PROVENANCE_MARKS.values())
     layers: list[Spec] = [
@@ -202,7 +202,7 @@ def realized_vs_projected(report: Payload, options: ChartOptions, *, cumulative:
     color = fixed_colors(["Realized", "Projected"], [REALIZED, PROJECTED], None)
     tips = tooltip(("month", "Month"), ("series", "Series"), ("amount_label", currency))
     described = {"field": "description"}
-    x = month_axis()
+    x = month_axis(months)
     y = _money_axis()
     if cumulative:
         layers: list[Spec] = [
@@ -273,7 +273,7 @@ def benefit_vs_cost(report: Payload, options: ChartOptions) -> Spec:
         {
             "mark": {"type": "line", "point": True, "strokeWidth": 2},
             "encoding": {
-                "x": month_axis(),
+                "x": month_axis(months),
                 "y": _money_axis(),
                 "color": color,
                 "description": {"field": "description"},

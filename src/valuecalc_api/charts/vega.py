@@ -32,6 +32,8 @@ MIN_HEIGHT, MAX_HEIGHT, DEFAULT_HEIGHT = 150, 1600, 360
 MIN_SCALE, MAX_SCALE, DEFAULT_SCALE = 1, 4, 1
 # No rendered side longer than this many pixels (width * scale, height * scale).
 MAX_PIXELS_PER_SIDE = 4800
+# At most this many months are labelled on a month axis.
+MAX_MONTH_LABELS = 12
 # At most this many data rows in one chart (a 240-month contract needs a few hundred).
 MAX_DATA_ROWS = 20_000
 
@@ -129,14 +131,17 @@ def inline_data(rows: Sequence[Row], numbers: Sequence[str]) -> dict[str, Any]:
     return {"values": list(rows), "format": {"parse": dict.fromkeys(numbers, "number")}}
 
 
-def month_axis(title: str = "Month") -> dict[str, Any]:
-    """An x encoding over the months ('YYYY-MM'), in calendar order."""
+def month_axis(months: Sequence[str], title: str = "Month") -> dict[str, Any]:
+    """An x encoding over the months ('YYYY-MM'), in calendar order, labelling at most
+    `MAX_MONTH_LABELS` of them (every k-th, from the first): text is most of a render's
+    cost, and 36 rotated labels do not fit anyway."""
+    step = -(-len(months) // MAX_MONTH_LABELS)
     return {
         "field": "month",
         "type": "ordinal",
         "sort": None,
         "title": title,
-        "axis": {"labelAngle": -45, "labelOverlap": "greedy"},
+        "axis": {"labelAngle": -45, "values": list(months[::step]), "labelOverlap": False},
     }
 
 
