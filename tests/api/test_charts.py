@@ -306,12 +306,35 @@ async def test_a_chart_is_rendered_again_only_when_its_data_changed(
     assert dark.headers["ETag"] not in {etag, changed.headers["ETag"]}
     assert dark.content != changed.content
 
-    portfolio = "/v1/reports/portfolio/charts/realized-by-customer.svg"
-    tagged = await client.get(portfolio, headers=tenant.viewer)
-    same = await client.get(
-        portfolio, headers=tenant.viewer | {"If-None-Match": tagged.headers["ETag"]}
-    )
+
+async def test_the_portfolio_chart_is_cached_by_its_trackers_data_versions(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    graph = await v1_graph(client, tenant.editor)
+    path = "/v1/reports/portfolio/charts/realized-by-customer.svg?as_of=2026-06"
+    first = await client.get(path, headers=tenant.viewer)
+    etag = first.headers["ETag"]
+    cache = report_cache(app)
+    assert cache is not None
+    kept = len(cache)
+    again = await client.get(path, headers=tenant.viewer)
+    assert (again.content, again.headers["ETag"], len(cache)) == (first.content, etag, kept)
+    same = await client.get(path, headers=tenant.viewer | {"If-None-Match": etag})
     assert same.status_code == 304
+
+    expect(
+        await put_measurement(client, tenant.editor, graph.calculation_id, "2026-04", "170"),
+        201,
+    )
+    changed = await client.get(path, headers=tenant.viewer | {"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    created = await v1_graph(client, tenant.editor)  # a new tracker changes it too
+    grown = await client.get(path, headers=tenant.viewer)
+    assert grown.headers["ETag"] != changed.headers["ETag"]
+    limited = await tenant.key(Role.viewer, tracker_ids=[uuid.UUID(created.tracker["id"])])
+    alone = await client.get(path, headers=limited)
+    assert alone.headers["ETag"] != grown.headers["ETag"]
 
 
 async def test_user_text_is_text_in_a_rendered_chart(

@@ -25,8 +25,11 @@ from valuecalc_api.problems import invalid
 from valuecalc_api.reports import serving
 from valuecalc_api.reports.cache import (
     ReportKey,
+    cached_entry,
+    etag_of,
     matches_if_none_match,
     not_modified,
+    report_cache,
     validators,
 )
 from valuecalc_api.reports.serving import Built
@@ -37,14 +40,18 @@ OPTION_PARAMETERS = frozenset({"width", "height", "scale", "theme", "format"})
 NO_TRACKER = uuid.UUID(int=0)
 
 BuildSpec = Callable[[ChartOptions], Awaitable[tuple[Spec, tuple[str, ...]]]]
+# What a chart spanning trackers depends on, read in the snapshot it is built in: a digest
+# of every tracker's data version (None when one has no version: then it is not cached).
+SpanningVersion = Callable[[], Awaitable[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
 class ChartSource:
     """What one chart request draws.
 
-    `version` is the tracker's data version (None when the chart spans trackers: then it
-    is computed each time and tagged by its content). `parameters` are the request's
+    `version` is the tracker's data version (None when the chart spans trackers: then
+    `spanning_version` names their data, or the chart is computed each time and tagged by
+    its content). `parameters` are the request's
     resolved parameters; `build` returns the spec and the parameters it was really built
     with (read in the snapshot: they differ if the contract changed meanwhile)."""
 
@@ -56,6 +63,7 @@ class ChartSource:
     build: BuildSpec
     filename: str
     query_names: Collection[str] = ()
+    spanning_version: SpanningVersion | None = None
 
 
 def spec_bytes(spec: Spec) -> bytes:
@@ -111,10 +119,40 @@ async def answer(
 
     if source.version is not None and source.tracker_id is not None:
         return await serving.respond(request, session, key, source.version, build)
+    if source.spanning_version is not None:
+        cached = await _spanning(request, session, key, source.spanning_version, build)
+        if cached is not None:
+            return cached
     response, _ = await build()
-    # Spanning trackers: no one data version names it, so the tag is its content's.
+    # Not describable by data versions: the tag is the content's.
     etag = f'"c-{hashlib.sha256(bytes(response.body)).hexdigest()[:32]}"'
     if matches_if_none_match(request.headers.get("if-none-match"), etag):
         return not_modified(etag)
     response.headers.update(validators(etag))
+    return response
+
+
+async def _spanning(
+    request: Request,
+    session: AsyncSession,
+    key: ReportKey,
+    spanning_version: SpanningVersion,
+    build: Callable[[], Awaitable[Built]],
+) -> Response | None:
+    """A chart over many trackers, cached under the digest of their data versions: the
+    digest and the figures are read in one snapshot, so an entry holds exactly the data
+    its digest names. None when a tracker has no version (then computed as it is)."""
+    await serving.begin_snapshot(session)
+    digest = await spanning_version()
+    if digest is None:
+        return None
+    keyed = ReportKey(key.kind, key.organization_id, key.tracker_id, (*key.parameters, digest))
+    answer = serving.cached_answer(request.app, request.headers.get("if-none-match"), keyed, 0)
+    if answer is not None:
+        return answer
+    response, _ = await build()
+    response.headers.update(validators(etag_of(keyed, 0)))
+    cache = report_cache(request.app)
+    if cache is not None:
+        cache.put(keyed, 0, cached_entry(response))
     return response

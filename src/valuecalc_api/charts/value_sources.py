@@ -8,6 +8,7 @@ the very payload `GET /v1/trackers/{id}/report` serves and draws it.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from enum import StrEnum
 from typing import Annotated, Any
@@ -30,6 +31,7 @@ from valuecalc_api.reports.report_payload import (
     portfolio_payload,
     tracker_report_payload,
 )
+from valuecalc_api.reports.repository import data_versions
 from valuecalc_api.reports.routes import AsOfQuery
 from valuecalc_api.trackers.calculation_service import get_calculation
 from valuecalc_core.months import Month
@@ -217,6 +219,18 @@ async def portfolio_chart(
         spec = value_charts.realized_by_customer(report, drawn, options)
         return spec, (str(month), drawn)
 
+    async def spanning_version() -> str | None:
+        versions = await data_versions(
+            session,
+            principal.organization_id,
+            tracker_ids=principal.tracker_ids,
+            customer_id=customer_id,
+        )
+        if any(version is None for _, version in versions):
+            return None
+        text = ",".join(f"{tracker_id}:{version}" for tracker_id, version in versions)
+        return hashlib.sha256(text.encode()).hexdigest()
+
     return ChartSource(
         kind=f"portfolio.{chart.value}",
         organization_id=principal.organization_id,
@@ -226,4 +240,5 @@ async def portfolio_chart(
         build=build,
         filename=f"portfolio-{chart.value}",
         query_names=("as_of", "customer_id", "currency"),
+        spanning_version=spanning_version,
     )
