@@ -39,7 +39,11 @@ FINDING_NAMES = {
     "suspected_unit_mistake": "suspected unit mistake",
     "estimate_without_note": "estimate without a note",
     "spike_without_context": "spike without a note or evidence",
+    "stalled": "stalled",
+    "recent_decline": "recent decline",
 }
+# Findings that already say what the trend says (a recent stall or decline).
+_TREND_FINDINGS = {"stalled", "recent_decline"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +170,10 @@ def use_case_story(use_case: Payload, months: Sequence[str], currency: str) -> U
     for calculation in use_case["calculations"]:
         name = calculation["metric"]["name"]
         trend = calculation["trend"]
+        said = any(f["kind"] in _TREND_FINDINGS for f in calculation["findings"])
         if trend in GOOD_TRENDS:
             wins.append(f"{name}: {GOOD_TRENDS[trend]}.")
-        elif trend in CONCERNING_TRENDS:
+        elif trend in CONCERNING_TRENDS and not said:
             challenges.append(f"{name}: {CONCERNING_TRENDS[trend]}.")
         for finding in calculation["findings"]:
             kind = FINDING_NAMES.get(finding["kind"], finding["kind"].replace("_", " "))
