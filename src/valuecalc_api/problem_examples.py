@@ -11,6 +11,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from valuecalc_api.charts.chart_problems import (
+    currency_required,
+    portfolio_empty,
+    render_timeout,
+)
+from valuecalc_api.charts.render import RENDER_SECONDS
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
 from valuecalc_api.evidence.service import too_large as evidence_too_large
@@ -465,5 +471,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             extra={"tracker_count": 730, "limit": MAX_PORTFOLIO_TRACKERS},
         ),
         "/v1/reports/portfolio",
+    ),
+}
+
+# Charts and the renewal pack (issue 16).
+EXAMPLES |= {
+    "currency-required": example(
+        "The portfolio holds several currencies",
+        currency_required(["EUR", "USD"]),
+        "/v1/reports/portfolio/charts/realized-by-customer.svg",
+    ),
+    "portfolio-empty": example(
+        "No tracker to draw", portfolio_empty(), "/v1/reports/portfolio/charts/realized-by-customer"
+    ),
+    "chart-render-timeout": example(
+        "Rendering took too long",
+        render_timeout(RENDER_SECONDS),
+        f"{TRACKER_PATH}/charts/benefit-vs-cost.png",
     ),
 }

@@ -69,6 +69,7 @@ _CONTENT: dict[ChartForm, dict[str, Any]] = {
 _RENDER_FAILED = problem_doc(
     "`chart-render-timeout`: rendering took longer than its time budget; "
     "`chart-too-large`: the rendered chart is over its size budget.",
+    "chart-render-timeout",
     headers=("Retry-After",),
 )
 
@@ -100,3 +101,16 @@ def alias_responses() -> dict[int | str, dict[str, Any]]:
         ),
         503: _RENDER_FAILED,
     }
+
+
+PORTFOLIO_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: problem_doc("`not-found`: no such customer (`customer_id`).", "customer-not-found"),
+    422: problem_doc(
+        "`currency-required`: the portfolio holds several currencies, name one with "
+        "`currency`; `portfolio-empty`: no tracker to draw; `portfolio-too-large`: more "
+        "trackers than one portfolio covers.",
+        "currency-required",
+        "portfolio-empty",
+        "portfolio-too-large",
+    ),
+}

@@ -24,8 +24,8 @@ from typing import TypeVar
 import vl_convert
 from fastapi.concurrency import run_in_threadpool
 
+from valuecalc_api.charts.chart_problems import chart_too_large, render_timeout
 from valuecalc_api.charts.vega import VEGA_LITE_VERSION, ChartForm, Spec, data_urls
-from valuecalc_api.problems import Problem
 
 RENDER_SECONDS = 20.0
 MAX_OUTPUT_BYTES = 16 * 1024 * 1024
@@ -88,13 +88,7 @@ async def off_the_loop(work: Callable[[], T], seconds: float = RENDER_SECONDS) -
     try:
         return await asyncio.wait_for(run_in_threadpool(work), seconds)
     except TimeoutError:
-        raise Problem(
-            503,
-            "chart-render-timeout",
-            f"Rendering took longer than its budget of {seconds:g} s; try again later (a "
-            "chart's Vega-Lite spec, .vl.json, needs no rendering).",
-            headers={"Retry-After": "5"},
-        ) from None
+        raise render_timeout(seconds) from None
 
 
 def _check_inline(spec: Spec) -> None:
@@ -105,8 +99,4 @@ def _check_inline(spec: Spec) -> None:
 
 def _check_size(size: int) -> None:
     if size > MAX_OUTPUT_BYTES:
-        raise Problem(
-            503,
-            "chart-too-large",
-            f"The rendered chart exceeds {MAX_OUTPUT_BYTES} bytes; ask for a smaller size.",
-        )
+        raise chart_too_large(MAX_OUTPUT_BYTES)

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from valuecalc_api.charts import value_sources
-from valuecalc_api.charts.openapi_docs import alias_responses, form_responses
+from valuecalc_api.charts.openapi_docs import PORTFOLIO_PROBLEMS, alias_responses, form_responses
 from valuecalc_api.charts.options import ChartOptionsDep, FormQuery, negotiated_form
 from valuecalc_api.charts.service import ChartSource, answer
 from valuecalc_api.charts.vega import ChartForm
@@ -26,7 +26,14 @@ from valuecalc_api.db import SessionDep
 router = APIRouter(tags=["charts"])
 
 
-def add_chart_routes(path: str, source: Callable[..., Any], *, name: str, what: str) -> None:
+def add_chart_routes(
+    path: str,
+    source: Callable[..., Any],
+    *,
+    name: str,
+    what: str,
+    problems: dict[int | str, dict[str, Any]] | None = None,
+) -> None:
     """Register the four operations of one chart family at `path` + `/{chart}`.
 
     `source` is the family's dependency (path and query parameters, access check) giving
@@ -52,7 +59,7 @@ def add_chart_routes(path: str, source: Callable[..., Any], *, name: str, what: 
             summary=f"{what} as {_FORM_NAMES[form]}",
             description=f"{what}, as {_FORM_NAMES[form]}. {_ABOUT}",
             response_class=Response,
-            responses=form_responses(form),
+            responses={**form_responses(form), **(problems or {})},
         )
 
     async def negotiated(
@@ -76,7 +83,7 @@ def add_chart_routes(path: str, source: Callable[..., Any], *, name: str, what: 
         "(the Vega-Lite spec when neither says). The same bytes as the operation of that "
         f"form. {_ABOUT}",
         response_class=Response,
-        responses=alias_responses(),
+        responses={**alias_responses(), **(problems or {})},
     )
 
 
@@ -113,4 +120,5 @@ add_chart_routes(
     value_sources.portfolio_chart,
     name="portfolio",
     what="The portfolio's chart (`realized-by-customer`, in one currency)",
+    problems=PORTFOLIO_PROBLEMS,
 )

@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal, PrincipalDep
 from valuecalc_api.charts import value_charts
+from valuecalc_api.charts.chart_problems import currency_required, portfolio_empty
 from valuecalc_api.charts.service import ChartSource
 from valuecalc_api.charts.vega import ChartOptions, Spec
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import month_param
-from valuecalc_api.problems import Problem, not_found
+from valuecalc_api.problems import not_found
 from valuecalc_api.reports import service as reports
 from valuecalc_api.reports import serving
 from valuecalc_api.reports.report_payload import (
@@ -200,7 +201,7 @@ async def portfolio_chart(
         trackers = await reports.load_portfolio(session, principal, customer_id)
         month = asked or default_portfolio_as_of(trackers)
         if month is None:
-            raise Problem(422, "portfolio-empty", "There is no tracker to draw.")
+            raise portfolio_empty()
         report = await run_in_threadpool(
             lambda: portfolio_payload(
                 portfolio_report([t.spec for t in trackers], month), trackers, customer_id
@@ -209,13 +210,7 @@ async def portfolio_chart(
         currencies = [c["currency"] for c in report["currencies"]]
         drawn = currency or (currencies[0] if len(currencies) == 1 else None)
         if drawn is None or drawn not in currencies:
-            raise Problem(
-                422,
-                "currency-required",
-                "Amounts in different currencies are never added: name one of "
-                f"{', '.join(currencies)} with `currency`.",
-                extra={"currencies": currencies},
-            )
+            raise currency_required(currencies)
         spec = value_charts.realized_by_customer(report, drawn, options)
         return spec, (str(month), drawn)
 

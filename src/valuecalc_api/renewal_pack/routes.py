@@ -42,6 +42,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: `If-None-Match` names the current `ETag`.", **CACHED_READ},
     503: problem_doc(
         "`chart-render-timeout`: rendering the pack's charts took longer than its budget.",
+        "chart-render-timeout",
         headers=("Retry-After",),
     ),
 }
