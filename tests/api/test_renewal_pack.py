@@ -105,6 +105,24 @@ async def test_the_pack_tells_the_story_in_the_seeds_words(
     assert "Link: https://bi.example/d/42?a=1&amp;b=&lt;2&gt;" in html
 
 
+async def test_a_use_case_without_a_calculation_has_its_page_without_a_chart(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    graph = await v1_graph(client, tenant.editor)
+    await create_use_case(client, tenant.editor, graph.tracker["id"], name="Onboarding")
+    html = expect_html(await client.get(pack_path(graph.tracker["id"]), headers=tenant.viewer))
+    assert html.count('<section class="use-case"') == 2
+    assert html.count("<svg") == 3
+    assert "<h2>Onboarding</h2>" in html
+    assert "No benefit calculation yet." in html
+
+
+def expect_html(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    return response.text
+
+
 async def test_the_pack_is_self_contained(client: httpx.AsyncClient, tenant: Tenant) -> None:
     made = await pack_tracker(client, tenant.editor)
     html = (await client.get(pack_path(made["graph"].tracker["id"]), headers=tenant.viewer)).text

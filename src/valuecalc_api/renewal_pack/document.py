@@ -75,6 +75,13 @@ def _chart(svg: str, label: str) -> str:
     return f'<figure class="chart" aria-label="{escape(label)}">{svg}</figure>'
 
 
+def _use_case_chart(charts: PackCharts, use_case_id: str, name: str) -> str:
+    svg = charts.use_cases.get(use_case_id)
+    if svg is None:
+        return '<p class="none">No benefit calculation yet.</p>'
+    return _chart(svg, f"{name}: trend")
+
+
 def _items(items: Sequence[str], empty: str) -> str:
     if not items:
         return f'<p class="none">{escape(empty)}</p>'
@@ -140,7 +147,7 @@ def pack_html(
     use_cases = "".join(
         f'<section class="use-case" id="use-case-{escape(u.use_case_id)}">'
         f"<h2>{escape(u.name)}</h2>{_figures(u.figures)}"
-        f"{_chart(charts.use_cases[u.use_case_id], f'{u.name}: trend')}"
+        f"{_use_case_chart(charts, u.use_case_id, u.name)}"
         f"<h3>Wins</h3>{_items(u.wins, 'No month above the projection yet.')}"
         f"<h3>Challenges</h3>{_items(u.challenges, 'Nothing flat, declining or to review.')}"
         "</section>"

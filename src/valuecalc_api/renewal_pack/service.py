@@ -33,7 +33,7 @@ async def renewal_pack(
     backing = await backing_of(session, principal.organization_id, tracker_id, month)
     story = pack_story(report)
     months = report["months"]
-    shown = [u for u in report["use_cases"] if u["counted"]]
+    shown = [u for u in report["use_cases"] if u["counted"] and u["calculations"]]
     names = {
         c["calculation_id"]: f"{u['name']}: {c['name']}"
         for u in report["use_cases"]
