@@ -79,6 +79,7 @@ def waterfall(
                 "step": step.label,
                 "start": format(start, "f"),
                 "end": format(end, "f"),
+                "top": format(max(start, end), "f"),
                 "amount": step.amount,
                 "amount_label": money_label(step.amount, currency),
                 "kind": sign,
@@ -109,7 +110,7 @@ def waterfall(
         "mark": {"type": "text", "dy": -6, "baseline": "bottom"},
         "encoding": {
             "x": x,
-            "y": {"field": "end", "type": "quantitative"},
+            "y": {"field": "top", "type": "quantitative"},
             "text": {"field": "amount_label"},
         },
     }
@@ -121,7 +122,7 @@ def waterfall(
         + "; ".join(str(row["description"]) for row in rows)
         + ".",
     )
-    return spec | {"data": inline_data(rows, ["start", "end", "amount"]), "layer": [bars, labels]}
+    return spec | {"data": inline_data(rows, ["start", "end", "top", "amount"]), "layer": [bars, labels]}
 
 
 def movement_bars(

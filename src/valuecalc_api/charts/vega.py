@@ -104,6 +104,8 @@ def theme_config(theme: Theme) -> dict[str, Any]:
             "axis": {**dark.get("axis", {}), **base["axis"]},
             "legend": {**dark.get("legend", {}), **base["legend"]},
             "title": {**dark.get("title", {}), **base["title"]},
+            # Text marks (value labels) are not in vl-convert's dark theme: light on dark.
+            "text": {**dark.get("text", {}), "color": "#e8e8e8"},
         }
     return {**base, "background": "white"}
 
