@@ -122,7 +122,10 @@ def waterfall(
         + "; ".join(str(row["description"]) for row in rows)
         + ".",
     )
-    return spec | {"data": inline_data(rows, ["start", "end", "top", "amount"]), "layer": [bars, labels]}
+    return spec | {
+        "data": inline_data(rows, ["start", "end", "top", "amount"]),
+        "layer": [bars, labels],
+    }
 
 
 def movement_bars(
