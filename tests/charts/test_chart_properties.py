@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from valuecalc_api.charts import value_charts
 from valuecalc_api.charts.labels import money_label, percent_label
 from valuecalc_api.charts.use_case_charts import use_case_trend
 from valuecalc_api.charts.vega import ChartOptions, data_urls
+from valuecalc_api.renewal_pack.document import PackCharts, pack_html
 from valuecalc_api.renewal_pack.story import pack_story
 from valuecalc_api.reports.report_payload import portfolio_payload, tracker_report_payload
 from valuecalc_api.reports.service import LoadedTracker
@@ -136,6 +138,12 @@ def test_the_pack_quotes_the_reports_figures(spec: TrackerSpec) -> None:
     assert [u.use_case_id for u in story.use_cases] == [
         u["use_case_id"] for u in report["use_cases"] if u["counted"]
     ]
+    charts = PackCharts(
+        "<svg></svg>", "<svg></svg>", {u.use_case_id: "<svg/>" for u in story.use_cases}
+    )
+    html = pack_html(story, charts, ([], 0), {})
+    assert f'<h1 class="headline">{escape(story.headline)}</h1>' in html
+    assert html.count('<section class="use-case"') == len(story.use_cases)
 
 
 @given(st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False))
