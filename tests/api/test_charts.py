@@ -235,6 +235,7 @@ async def test_the_portfolio_chart_sums_each_customer_in_decimal_per_currency(
         ("theme=neon", "theme"),
         ("theme=https://evil.example/theme.json", "theme"),
         ("format=gif", "format"),
+        ("format=png", "format"),
         ("as_of=https://evil.example/x.csv", "as_of"),
         ("url=https://evil.example/data.csv", "url"),
         ("data=https://evil.example/data.csv", "data"),
@@ -246,8 +247,8 @@ async def test_bad_parameters_answer_422(
     graph = await v1_graph(client, tenant.editor)
     path = f"/v1/trackers/{graph.tracker['id']}/charts/benefit-vs-cost"
     for url in (f"{path}?{query}", f"{path}.svg?{query}"):
-        if field == "format" and url.startswith(f"{path}.svg"):
-            continue
+        if query == "format=png" and url.startswith(f"{path}?"):
+            continue  # the alias takes it; a form's own operation does not
         body = problem(await client.get(url, headers=tenant.viewer), 422, "validation-error")
         assert field in [error["field"].removeprefix("query.") for error in body["errors"]], body
 

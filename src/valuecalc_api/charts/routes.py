@@ -70,7 +70,7 @@ def add_chart_routes(
         format_: FormQuery = None,
     ) -> Response:
         form = negotiated_form(format_, request.headers.get("accept"))
-        return await answer(request, session, source, options, form)
+        return await answer(request, session, source, options, form, negotiated=True)
 
     router.add_api_route(
         f"{path}/{{chart}}",

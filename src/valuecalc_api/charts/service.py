@@ -34,8 +34,8 @@ from valuecalc_api.reports.cache import (
 )
 from valuecalc_api.reports.serving import Built
 
-# The query parameters every chart operation takes.
-OPTION_PARAMETERS = frozenset({"width", "height", "scale", "theme", "format"})
+# The query parameters every chart operation takes (and `format`, the alias only).
+OPTION_PARAMETERS = frozenset({"width", "height", "scale", "theme"})
 # A chart over many trackers is keyed under this id (no tracker's data version names it).
 NO_TRACKER = uuid.UUID(int=0)
 
@@ -94,9 +94,12 @@ async def answer(
     source: ChartSource,
     options: ChartOptions,
     form: ChartForm,
+    *,
+    negotiated: bool = False,
 ) -> Response:
     """The chart in `form`: from the cache keyed by the data version, or built now."""
-    check_query(request, OPTION_PARAMETERS | set(source.query_names))
+    names = OPTION_PARAMETERS | set(source.query_names) | ({"format"} if negotiated else set())
+    check_query(request, names)
     fixed = (*options.parameters(), render.renderer_version())
     key = ReportKey(
         f"chart:{source.kind}:{form.value}",
