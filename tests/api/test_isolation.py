@@ -60,6 +60,8 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
+    "tracker_chart": lambda a: "benefit-vs-cost",  # a chart of A's tracker
+    "calculation_chart": lambda a: "metric-trend",  # a chart of A's calculation
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")

@@ -533,8 +533,12 @@ ETAG_RESPONSES = [
 ]
 # The charts (issue 16): every form of every chart family.
 ETAG_RESPONSES += [
-    ("GET", f"/v1/{base}/charts/{{chart}}{suffix}", status)
-    for base in ("trackers/{tracker_id}", "calculations/{calculation_id}", "reports/portfolio")
+    ("GET", f"/v1/{base}{suffix}", status)
+    for base in (
+        "trackers/{tracker_id}/charts/{tracker_chart}",
+        "calculations/{calculation_id}/charts/{calculation_chart}",
+        "reports/portfolio/charts/realized-by-customer",
+    )
     for suffix in ("", ".vl.json", ".svg", ".png")
     for status in ("200", "304")
 ] + [("GET", "/v1/trackers/{tracker_id}/renewal-pack", status) for status in ("200", "304")]

@@ -1,8 +1,8 @@
 """HTTP endpoints of the charts: one operation per form, and a negotiating alias.
 
-For each chart family (a path with a `{chart}` name): `{chart}.vl.json` (the Vega-Lite
-v5 spec, `application/vnd.vegalite.v5+json`), `{chart}.svg` and `{chart}.png`, plus
-`{chart}` itself answering the form named by `?format=` or the Accept header. All are
+For each chart family (a path ending in the chart's name): `<name>.vl.json` (the
+Vega-Lite v5 spec, `application/vnd.vegalite.v5+json`), `<name>.svg` and `<name>.png`,
+plus `<name>` itself answering the form named by `?format=` or the Accept header. All are
 reads (any key of the organization, within its trackers); the tracker and calculation
 charts carry an `ETag` keyed on the tracker's data version and are cached like the
 reports, so a chart is rendered again only when its data changed.
@@ -34,7 +34,8 @@ def add_chart_routes(
     what: str,
     problems: dict[int | str, dict[str, Any]] | None = None,
 ) -> None:
-    """Register the four operations of one chart family at `path` + `/{chart}`.
+    """Register the four operations of one chart family at `path` (ending in the chart's
+    name, or a path parameter naming it).
 
     `source` is the family's dependency (path and query parameters, access check) giving
     the `ChartSource`; a revenue or health family is one such function and one call."""
@@ -51,7 +52,7 @@ def add_chart_routes(
     for form in ChartForm:
         suffix = form.value.replace(".", "_")
         router.add_api_route(
-            f"{path}/{{chart}}.{form.value}",
+            f"{path}.{form.value}",
             fixed(form),
             methods=["GET"],
             name=f"get_{name}_chart_{suffix}",
@@ -73,7 +74,7 @@ def add_chart_routes(
         return await answer(request, session, source, options, form, negotiated=True)
 
     router.add_api_route(
-        f"{path}/{{chart}}",
+        path,
         negotiated,
         methods=["GET"],
         name=f"get_{name}_chart",
@@ -99,26 +100,28 @@ _ABOUT = (
     "`light` or `dark`; the title and description are the chart's accessible name."
 )
 
-# Registered in this order: the form suffixes before the bare `{chart}`, which would
-# otherwise also match `name.svg`.
+# Each family registers its form suffixes before the bare path, whose chart parameter
+# would otherwise also match `name.svg`. The chart parameter is named per family
+# (`tracker_chart`, `calculation_chart`): each takes its own closed set of names.
 add_chart_routes(
-    "/trackers/{tracker_id}/charts",
+    "/trackers/{tracker_id}/charts/{tracker_chart}",
     value_sources.tracker_chart,
     name="tracker",
     what="A tracker's chart (`realized-vs-projected`, `cumulative-realized-vs-projected`, "
     "`benefit-vs-cost` with the payback month)",
 )
 add_chart_routes(
-    "/calculations/{calculation_id}/charts",
+    "/calculations/{calculation_id}/charts/{calculation_chart}",
     value_sources.calculation_chart,
     name="calculation",
     what="A calculation's chart (`metric-trend`: measured, estimated and carried months, "
     "baseline and target, months with notes or evidence)",
 )
 add_chart_routes(
-    "/reports/portfolio/charts",
+    "/reports/portfolio/charts/realized-by-customer",
     value_sources.portfolio_chart,
     name="portfolio",
-    what="The portfolio's chart (`realized-by-customer`, in one currency)",
+    what="The portfolio's realized value by customer (in one currency; never added across "
+    "currencies)",
     problems=PORTFOLIO_PROBLEMS,
 )

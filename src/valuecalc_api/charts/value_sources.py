@@ -94,11 +94,12 @@ def _tracker_chart(chart: TrackerChart, report: Payload, options: ChartOptions) 
 
 async def tracker_chart(
     tracker_id: uuid.UUID,
-    chart: TrackerChart,
+    tracker_chart: TrackerChart,
     principal: PrincipalDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
 ) -> ChartSource:
+    chart = tracker_chart
     state = await serving.tracker_state(session, principal, tracker_id)
     asked = reports.report_as_of(as_of, state.period)
 
@@ -146,11 +147,12 @@ def metric_trend_of(
 
 async def calculation_chart(
     calculation_id: uuid.UUID,
-    chart: CalculationChart,
+    calculation_chart: CalculationChart,
     principal: PrincipalDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
 ) -> ChartSource:
+    chart = calculation_chart
     _, tracker = await get_calculation(session, principal, calculation_id, with_inputs=False)
     tracker_id = tracker.id  # read now: the snapshot the chart is built in expires the row
     state = await serving.tracker_state(session, principal, tracker_id)
@@ -173,7 +175,6 @@ async def calculation_chart(
 
 
 async def portfolio_chart(
-    chart: PortfolioChart,
     principal: PrincipalDep,
     session: SessionDep,
     as_of: Annotated[
@@ -195,6 +196,7 @@ async def portfolio_chart(
         ),
     ] = None,
 ) -> ChartSource:
+    chart = PortfolioChart.REALIZED_BY_CUSTOMER  # its only chart: a fixed path
     asked = None if as_of is None else month_param(as_of, "as_of")
 
     async def build(options: ChartOptions) -> tuple[Spec, tuple[str, ...]]:
