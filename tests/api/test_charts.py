@@ -60,6 +60,7 @@ async def test_every_chart_comes_in_three_forms(client: httpx.AsyncClient, tenan
         svg = await client.get(f"{path}.svg?{size}", headers=tenant.viewer)
         assert svg.status_code == 200, svg.text
         assert svg.headers["content-type"].startswith("image/svg+xml")
+        assert svg.headers["Content-Security-Policy"].startswith("default-src 'none'")
         assert svg.text.startswith("<svg")
         assert 'width="640" height="300"' in svg.text
         assert f"<title>{spec['title']['text']}</title>" in svg.text  # its accessible name

@@ -125,12 +125,15 @@ def expect_html(response: httpx.Response) -> str:
 
 async def test_the_pack_is_self_contained(client: httpx.AsyncClient, tenant: Tenant) -> None:
     made = await pack_tracker(client, tenant.editor)
-    html = (await client.get(pack_path(made["graph"].tracker["id"]), headers=tenant.viewer)).text
+    response = await client.get(pack_path(made["graph"].tracker["id"]), headers=tenant.viewer)
+    html = response.text
     assert "<script" not in html.lower()
     assert not re.search(r"\s(src|href|srcset|action)\s*=", html, re.IGNORECASE)
     assert "url(" not in html
     assert "@import" not in html
     assert "default-src 'none'" in html
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 async def test_the_pack_is_cached_by_data_version(

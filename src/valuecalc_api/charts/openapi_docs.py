@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from valuecalc_api.charts.vega import ChartForm
-from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
+from valuecalc_api.problem_schemas import CACHED_READ, header_refs, problem_doc
 
 SPEC_EXAMPLE: dict[str, Any] = {
     "$schema": "https://vega.github.io/schema/vega-lite/v5.20.json",
@@ -74,9 +74,28 @@ _RENDER_FAILED = problem_doc(
 )
 
 
+# The headers of a chart or pack as sent: validators, where it opens, and a policy that
+# lets nothing in it run or load.
+DOCUMENT_READ: dict[str, Any] = {
+    "headers": {
+        **CACHED_READ["headers"],
+        **header_refs("Content-Disposition"),
+        "Content-Security-Policy": {
+            "description": "`default-src 'none'; style-src 'unsafe-inline'`: opened in a "
+            "browser, nothing in the document may run or load anything.",
+            "schema": {"type": "string"},
+        },
+        "X-Content-Type-Options": {
+            "description": "`nosniff`.",
+            "schema": {"type": "string"},
+        },
+    }
+}
+
+
 def _cached(description: str, content: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     return {
-        200: {"description": description, "content": content, **CACHED_READ},
+        200: {"description": description, "content": content, **DOCUMENT_READ},
         304: {
             "description": "Not modified: `If-None-Match` names the current `ETag`.",
             **CACHED_READ,

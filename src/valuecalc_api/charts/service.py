@@ -36,6 +36,12 @@ from valuecalc_api.reports.serving import Built
 
 # The query parameters every chart operation takes (and `format`, the alias only).
 OPTION_PARAMETERS = frozenset({"width", "height", "scale", "theme"})
+# Served with every chart and the renewal pack: opened in a browser, nothing in them may
+# run or load anything (defence in depth: they hold no script and no URL).
+DOCUMENT_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+}
 # A chart over many trackers is keyed under this id (no tracker's data version names it).
 NO_TRACKER = uuid.UUID(int=0)
 
@@ -116,7 +122,9 @@ async def answer(
         else:
             body = await render.off_the_loop(lambda: render.rendered(spec, form, options.scale))
         response = Response(
-            body, media_type=form.media_type, headers={"Content-Disposition": disposition}
+            body,
+            media_type=form.media_type,
+            headers={"Content-Disposition": disposition, **DOCUMENT_HEADERS},
         )
         return response, (*used, *fixed)
 

@@ -12,8 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from valuecalc_api.auth.dependencies import PrincipalDep
+from valuecalc_api.charts.openapi_docs import DOCUMENT_READ
 from valuecalc_api.charts.render import renderer_version
-from valuecalc_api.charts.service import check_query
+from valuecalc_api.charts.service import DOCUMENT_HEADERS, check_query
 from valuecalc_api.db import SessionDep
 from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
 from valuecalc_api.renewal_pack.service import renewal_pack
@@ -37,7 +38,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "The pack: one HTML document with inline CSS and SVG charts, no "
         "script and no external resource.",
         "content": {"text/html": {"schema": {"type": "string"}, "example": HTML_EXAMPLE}},
-        **CACHED_READ,
+        **DOCUMENT_READ,
     },
     304: {"description": "Not modified: `If-None-Match` names the current `ETag`.", **CACHED_READ},
     503: problem_doc(
@@ -77,7 +78,8 @@ async def get_renewal_pack(
             html,
             media_type="text/html; charset=utf-8",
             headers={
-                "Content-Disposition": f'inline; filename="renewal-pack-{tracker_id}-{month}.html"'
+                "Content-Disposition": f'inline; filename="renewal-pack-{tracker_id}-{month}.html"',
+                **DOCUMENT_HEADERS,
             },
         )
         return response, (str(month), renderer_version())
