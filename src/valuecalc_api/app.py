@@ -12,6 +12,16 @@ from fastapi import FastAPI
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.health import router as health_router
 from valuecalc_api.middleware.stack import install_request_handling
+from valuecalc_api.openapi_names import (
+    SERVERS,
+    declared_tags,
+    drop_null_from_optional_queries,
+    drop_unused_schemas,
+    name_pages,
+    name_request_bodies,
+    operation_id,
+    restore_null_examples,
+)
 from valuecalc_api.problem_schemas import document_errors
 from valuecalc_api.problems import install_problem_handlers
 from valuecalc_api.routes_v1 import v1_router
@@ -53,6 +63,12 @@ class ValuecalcAPI(FastAPI):
         if self.openapi_schema is None:
             document = super().openapi()
             self.openapi_schema = None  # cached only once complete
+            document["tags"] = declared_tags(document)
+            name_pages(document)
+            restore_null_examples(document, self.routes)
+            name_request_bodies(document)
+            drop_null_from_optional_queries(document)
+            drop_unused_schemas(document)
             self.openapi_schema = document_errors(document, self.routes)
         return self.openapi_schema
 
@@ -82,6 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        servers=SERVERS,
+        license_info={"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_problem_handlers(app)

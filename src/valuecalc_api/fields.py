@@ -1,7 +1,9 @@
-"""Field types shared by every schema: exact decimals and months as strings (SPEC 2).
+r"""Field types shared by every schema: exact decimals and months as strings (SPEC 2).
 
-`DecimalStr` accepts a JSON string (or integer) and refuses floats, NaN, Infinity and
-more than 15 integer digits with a clear 422; it is always written back as a string.
+`DecimalStr` accepts exactly the contract's decimal text (SPEC 2,
+`^-?\d{1,15}(\.\d{1,12})?$` in ASCII digits) or a JSON integer of at most 15 digits,
+and refuses everything else (floats, exponents, blanks, separators, other digits, NaN,
+Infinity) with a clear 422; it is always written back as a string.
 """
 
 from __future__ import annotations
@@ -25,30 +27,22 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from valuecalc_api.problems import invalid
 from valuecalc_core.errors import CoreError
-from valuecalc_core.money import MINOR_UNITS, parse_decimal
+from valuecalc_core.money import DECIMAL_PATTERN, MINOR_UNITS, parse_decimal
 from valuecalc_core.months import Month
 
-MAX_DECIMAL_PLACES = 12
-
-# Text that is certainly a valid value: at most 15 integer digits and 12 decimals, no sign
-# but minus, no exponent, no blanks. Such text (nearly every value an integration sends)
-# needs none of `parse_decimal`'s checks; anything else takes the full path below.
-_PLAIN_DECIMAL = re.compile(r"-?\d{1,15}(?:\.\d{1,12})?")
+# Text that is certainly a valid value: the contract's form (SPEC 2) in ASCII digits.
+# Nearly every value an integration sends is such text and needs no other check.
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,12})?")
 
 
 def _to_decimal(value: Any) -> Decimal:
     if type(value) is str and _PLAIN_DECIMAL.fullmatch(value):
-        return Decimal(value)
+        number = Decimal(value)
+        return number.copy_abs() if number.is_zero() else number
     try:
-        number = parse_decimal(value)
+        return parse_decimal(value)
     except CoreError as error:
         raise PydanticCustomError(error.code, str(error)) from None
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
-        raise PydanticCustomError(
-            "invalid_decimal", f"value has more than {MAX_DECIMAL_PLACES} decimal places."
-        )
-    return number
 
 
 @lru_cache(maxsize=4096)
@@ -83,8 +77,10 @@ DecimalStr = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^-?\d{1,15}(\.\d{1,12})?$",
-            "description": "An exact decimal number written as a string.",
+            "pattern": DECIMAL_PATTERN,
+            "description": "An exact decimal number written as a string: ASCII digits, an "
+            "optional leading minus and decimal point, no exponent or blanks. Input also "
+            "accepts a JSON integer of at most 15 digits.",
             "examples": ["109000.00"],
         }
     ),

@@ -296,7 +296,7 @@ def test_the_model_walk_reaches_nested_and_paged_models(contract_app: FastAPI) -
     from valuecalc_api.trackers.schemas import OneTimeFeeIn, TrackerOut
 
     models = set(_route_models(contract_app).values())
-    paged = [model for model in models if model.__name__ == "Page[TrackerOut]"]
+    paged = [model for model in models if model.__name__ == "TrackerPage"]
     assert {BulkCounts, MetricIn, OneTimeFeeIn, TrackerOut} <= models
     assert len(paged) == 1
     assert _examples_of(paged[0])[0]["items"] == _examples_of(TrackerOut)[:1]
@@ -530,6 +530,12 @@ ETAG_RESPONSES = [
     ("GET", "/v1/use-cases/{use_case_id}/table", "304"),
     ("GET", "/v1/trackers/{tracker_id}/report", "200"),
     ("GET", "/v1/trackers/{tracker_id}/report", "304"),
+    ("GET", "/v1/trackers/{tracker_id}/table.csv", "200"),
+    ("GET", "/v1/trackers/{tracker_id}/table.csv", "304"),
+    ("GET", "/v1/use-cases/{use_case_id}/table.csv", "200"),
+    ("GET", "/v1/use-cases/{use_case_id}/table.csv", "304"),
+    ("GET", "/v1/trackers/{tracker_id}/report.csv", "200"),
+    ("GET", "/v1/trackers/{tracker_id}/report.csv", "304"),
 ]
 # The charts (issue 16): every form of every chart family.
 ETAG_RESPONSES += [

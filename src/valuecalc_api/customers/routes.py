@@ -72,6 +72,7 @@ async def create_customer(
 async def get_customer(
     customer_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
 ) -> CustomerOut:
+    """One customer of the organization."""
     customer = await service.get_customer(session, principal, customer_id)
     return CustomerOut.model_validate(customer)
 
@@ -84,6 +85,7 @@ async def get_customer(
 async def update_customer(
     customer_id: uuid.UUID, body: CustomerPatch, principal: EditorDep, session: SessionDep
 ) -> CustomerOut:
+    """Change a customer's name, segment, owner or external id (`If-Match` honoured)."""
     customer = await service.update_customer(session, principal, customer_id, body)
     return CustomerOut.model_validate(customer)
 

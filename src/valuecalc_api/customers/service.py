@@ -13,7 +13,7 @@ from valuecalc_api.models.customer import Customer
 from valuecalc_api.problems import Problem, conflict, not_found
 from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_api.trackers.constraints import flush_or_conflict
-from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.trackers.patching import changes_nothing, patch_values
 
 
 def _external_id_taken(external_id: str | None) -> Problem:
@@ -55,6 +55,8 @@ async def update_customer(
     require_whole_organization(principal, "changing a customer")
     customer = await get_customer(session, principal, customer_id)
     changes = patch_values(body, nullable={"external_id", "segment", "owner"})
+    if changes_nothing(customer, changes):
+        return customer  # no write: the reports that show the customer stay cached
     for field, value in changes.items():
         setattr(customer, field, value)
     await flush_or_conflict(

@@ -79,6 +79,7 @@ async def list_notes(
 
 @router.get("/notes/{note_id}", response_model=NoteOut)
 async def get_note(note_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> NoteOut:
+    """One note on a calculation-month."""
     return NoteOut.model_validate(await notes.visible_note(session, principal, note_id))
 
 
@@ -92,5 +93,6 @@ async def edit_note(
 
 @router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT, responses={423: _LOCKED})
 async def delete_note(note_id: uuid.UUID, principal: EditorDep, session: SessionDep) -> Response:
+    """Delete a note (refused in a locked month)."""
     await notes.delete_note(session, principal, note_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -103,6 +103,7 @@ async def list_api_keys(
 
 @router.get("/api-keys/{key_id}", response_model=ApiKeyOut)
 async def get_api_key(key_id: uuid.UUID, principal: AdminDep, session: SessionDep) -> ApiKeyOut:
+    """One API key of the organization: prefix, role, tracker limits, revoked or not (never the secret)."""
     key = await repository.get_api_key(session, principal.organization_id, key_id)
     if key is None:
         raise not_found("API key")

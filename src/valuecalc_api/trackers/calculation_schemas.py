@@ -220,6 +220,28 @@ class RampStepOut(OutputModel):
     share: DecimalStr
 
 
+class FormulaWarningOut(OutputModel):
+    """A valid formula that uses a value this calculation does not define."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "undefined_target",
+                    "variable": "target",
+                    "message": "The formula uses 'target', but the metric has no target: ...",
+                }
+            ]
+        }
+    )
+
+    code: Literal["undefined_target", "undefined_improvement"] = Field(
+        description="The error code months get when the branch their formula takes uses it."
+    )
+    variable: str
+    message: str
+
+
 class CalculationOut(OutputModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -229,6 +251,7 @@ class CalculationOut(OutputModel):
                     "tracker_id": "6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
                     "use_case_id": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
                     **_CALCULATION_EXAMPLE,
+                    "warnings": [],
                     "version": 1,
                     "created_at": "2026-01-05T09:30:00Z",
                     "updated_at": "2026-01-05T09:30:00Z",
@@ -247,6 +270,10 @@ class CalculationOut(OutputModel):
     inputs: list[InputOut]
     formula: str
     ramp: list[RampStepOut]
+    warnings: list[FormulaWarningOut] = Field(
+        description="What will make months fail although the formula is valid: `target` "
+        "without a target, `improvement` with a baseline of 0. Empty when none."
+    )
     version: int = Field(description="Incremented on every change of the calculation.")
     created_at: datetime
     updated_at: datetime

@@ -2,12 +2,13 @@
 
 An omitted field keeps its value; `null` clears a field only where that means something
 (a customer's segment, a calculation's target). Elsewhere `null` is a 422 naming the field,
-never a silent no-op.
+never a silent no-op. A PATCH whose fields all equal the stored ones changes nothing: no
+new version (the ETag stays valid for other editors), no audit event, no write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -38,3 +39,14 @@ def patch_values(
             ]
         )
     return values
+
+
+def changes_nothing(
+    current: object, values: Mapping[str, Any], names: Mapping[str, str] | None = None
+) -> bool:
+    """Whether every patched field equals the stored one (decimals compare by value).
+
+    `names` maps a body field to the stored attribute where they differ.
+    """
+    names = names or {}
+    return all(getattr(current, names.get(name, name)) == value for name, value in values.items())

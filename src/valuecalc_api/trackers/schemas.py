@@ -7,9 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr, OutputModel
+from valuecalc_core.money import quantize_money
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 FeeInterval = Literal["month", "year"]
@@ -123,6 +124,15 @@ class TrackerOut(OutputModel):
     version: int = Field(description="Incremented on every change of the tracker.")
     created_at: datetime
     updated_at: datetime
+
+    @model_validator(mode="after")
+    def _money_at_the_minor_unit(self) -> TrackerOut:
+        """Money out is always written at the currency's minor unit ("120000.00", JPY "5000"),
+        as in the reports; the stored amounts have no more decimals than that."""
+        self.recurring_fee_amount = quantize_money(self.recurring_fee_amount, self.currency)
+        for fee in self.one_time_fees:
+            fee.amount = quantize_money(fee.amount, self.currency)
+        return self
 
 
 _USE_CASE_EXAMPLE: dict[str, Any] = {
