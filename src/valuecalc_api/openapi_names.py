@@ -31,6 +31,7 @@ TAGS: dict[str, str] = {
     "notes": "Notes on a calculation-month.",
     "bulk writes": "Integration writes: up to 10,000 rows, validated first, all or nothing.",
     "reports": "The Measurements tab, tables, the tracker report and the portfolio.",
+    "charts": "Charts of the reports: a Vega-Lite spec, SVG or PNG, one operation each.",
 }
 
 SERVERS: list[dict[str, Any]] = [

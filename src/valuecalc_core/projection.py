@@ -373,6 +373,8 @@ def combine_with_realized(
         projected: Sequence[Decimal] = [_ZERO] * count
         realized_covered: Sequence[Decimal] = [_ZERO] * count
         for part in parts:
+            if not part.covered:  # a part without calculations projects nothing
+                continue
             projected = list(map(add, projected, part.projected))
             realized_covered = list(map(add, realized_covered, part.realized_covered))
         projected_column = tuple(projected)

@@ -56,7 +56,6 @@ def add_chart_routes(
             fixed(form),
             methods=["GET"],
             name=f"get_{name}_chart_{suffix}",
-            operation_id=f"get_{name}_chart_{suffix}",
             summary=f"{what} as {_FORM_NAMES[form]}",
             description=f"{what}, as {_FORM_NAMES[form]}. {_ABOUT}",
             response_class=Response,
@@ -78,7 +77,6 @@ def add_chart_routes(
         negotiated,
         methods=["GET"],
         name=f"get_{name}_chart",
-        operation_id=f"get_{name}_chart",
         summary=f"{what} in the form asked for",
         description=f"{what}, in the form named by `format` or the Accept header "
         "(the Vega-Lite spec when neither says). The same bytes as the operation of that "

@@ -187,6 +187,21 @@ def _series_rows(
     ]
 
 
+def projection_text(totals: Payload, currency: str) -> tuple[str, str]:
+    """The projected total as a label ("none" without one) and, when the projection does
+    not cover every calculation, a sentence saying which part it covers."""
+    if totals["projected"] is None:
+        return "none", " No calculation has a projection (none has a target)."
+    projected = money_label(totals["projected"], currency)
+    covers = totals["projection_covers"]
+    if covers["complete"]:
+        return projected, ""
+    return projected, (
+        f" The projection covers {covers['count']} of {covers['calculation_count']} "
+        "calculations (the others have no target)."
+    )
+
+
 def realized_vs_projected(report: Payload, options: ChartOptions, *, cumulative: bool) -> Spec:
     """Realized against projected benefit per month (bars) or cumulatively (lines)."""
     months = report["months"]
@@ -232,12 +247,11 @@ def realized_vs_projected(report: Payload, options: ChartOptions, *, cumulative:
             }
         ]
     realized = money_label(totals["realized"], currency)
-    projected = money_label(totals["projected"], currency)
-    variance = money_label(totals["variance"], currency)
-    incomplete = (
-        f" The projection is incomplete for {', '.join(totals['projection_incomplete'])}."
-        if totals["projection_incomplete"]
-        else ""
+    projected, coverage = projection_text(totals, currency)
+    variance = (
+        ""
+        if totals["variance"] is None
+        else f": variance {money_label(totals['variance'], currency)}"
     )
     kind = "cumulative" if cumulative else "monthly"
     spec = base_spec(
@@ -247,8 +261,8 @@ def realized_vs_projected(report: Payload, options: ChartOptions, *, cumulative:
         f"projected {projected}",
         description=(
             f"{'Line' if cumulative else 'Bar'} chart of {kind} realized and projected benefit "
-            f"in {currency}, {_period(months)}. Realized {realized} against a projection of "
-            f"{projected}: variance {variance}.{incomplete}"
+            f"in {currency}, {_period(months)}. Realized {realized}, projected "
+            f"{projected}{variance}.{coverage}"
         ),
     )
     return spec | {"data": inline_data(rows, ["amount"]), "layer": layers}

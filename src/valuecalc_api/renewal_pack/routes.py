@@ -53,7 +53,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     "/trackers/{tracker_id}/renewal-pack",
     response_class=Response,
     responses=_RESPONSES,
-    operation_id="get_renewal_pack",
 )
 async def get_renewal_pack(
     tracker_id: uuid.UUID,

@@ -20,6 +20,7 @@ from valuecalc_api.charts.labels import (
     percent_label,
     plain_number,
 )
+from valuecalc_api.charts.value_charts import projection_text
 
 Payload = Mapping[str, Any]
 
@@ -123,9 +124,13 @@ def summary_figures(report: Payload) -> tuple[Figure, ...]:
     totals = report["totals"]
     definitions = report["definitions"]
     realized = money_label(totals["realized"], currency)
-    projected = money_label(totals["projected"], currency)
-    variance = money_label(totals["variance"], currency)
-    sign = "+" if Decimal(totals["variance"]) > 0 else ""
+    projected, coverage = projection_text(totals, currency)
+    if totals["variance"] is None:
+        compared = f"{realized}; no projection to compare with"
+    else:
+        sign = "+" if Decimal(totals["variance"]) > 0 else ""
+        variance = money_label(totals["variance"], currency)
+        compared = f"{realized} against {projected} projected ({sign}{variance})"
     net_roi = totals["net_roi"]
     multiple = totals["value_multiple"]
     payback = totals["payback_month"]
@@ -133,8 +138,8 @@ def summary_figures(report: Payload) -> tuple[Figure, ...]:
         Figure("Total realized benefit", realized, definitions["realized_benefit"]),
         Figure(
             "Realized vs projected",
-            f"{realized} against {projected} projected ({sign}{variance})",
-            definitions["projected_benefit"],
+            compared,
+            definitions["projected_benefit"] + coverage,
         ),
         _ratio_figure(net_roi, "" if net_roi["value"] is None else percent_label(net_roi["value"])),
         _ratio_figure(
@@ -180,6 +185,7 @@ def use_case_story(use_case: Payload, months: Sequence[str], currency: str) -> U
             challenges.append(
                 f"{name}, {month_label(finding['month'])}: {kind}. {finding['detail']}"
             )
+    projected, coverage = projection_text(totals, currency)
     figures = (
         Figure(
             "Realized",
@@ -188,8 +194,8 @@ def use_case_story(use_case: Payload, months: Sequence[str], currency: str) -> U
         ),
         Figure(
             "Projected",
-            money_label(totals["projected"], currency),
-            "The business case for the same months.",
+            projected,
+            f"The business case for the same months.{coverage}",
         ),
     )
     return UseCaseStory(
