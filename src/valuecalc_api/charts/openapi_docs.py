@@ -111,9 +111,16 @@ def form_responses(form: ChartForm) -> dict[int | str, dict[str, Any]]:
 
 
 def alias_responses() -> dict[int | str, dict[str, Any]]:
-    content = {form.media_type: _CONTENT[form] for form in ChartForm}
+    """One success media type per operation (the contract's rule for generated clients):
+    the alias documents its default, the spec; `format=svg|png` or `Accept: image/svg+xml
+    | image/png` answer the bytes of the `.svg` / `.png` operation, documented there."""
+    spec = ChartForm.VEGA_LITE
     return {
-        **_cached("The chart in the negotiated form.", content),
+        **_cached(
+            "The chart's Vega-Lite spec; with `format=svg|png` or an Accept header naming "
+            "image/svg+xml or image/png, the bytes of the `.svg` or `.png` operation.",
+            {spec.media_type: _CONTENT[spec]},
+        ),
         406: problem_doc(
             "`not-acceptable`: the Accept header allows none of the chart's forms.",
             "not-acceptable",
