@@ -31,7 +31,18 @@ TAGS: dict[str, str] = {
     "notes": "Notes on a calculation-month.",
     "bulk writes": "Integration writes: up to 10,000 rows, validated first, all or nothing.",
     "reports": "The Measurements tab, tables, the tracker report and the portfolio.",
-    "charts": "Charts of the reports: a Vega-Lite spec, SVG or PNG, one operation each.",
+    "revenue ledger": "ARR movements, renewals, contract lines, CS-qualified leads, FX rates.",
+    "revenue metrics": "GRR, NRR, logo retention, quick ratio, renewal rates, the ARR bridge.",
+    "surveys": "NPS, CSAT, CES and 'would you renew today' answers and their scores.",
+    "engagement": "Touches with the customer: days since the last one, cadence, silence.",
+    "goals": "Customer goals and outcomes: share achieved, overdue goals.",
+    "onboarding": "Kickoff, go-live and first-value milestones; time to onboard.",
+    "usage": "Daily active users, seats, DAU/MAU, license utilization, adoption breadth.",
+    "signal settings": "The organization's time zone and designated value features.",
+    "customer health": "Versioned health profiles, explained scores, overrides, backtests.",
+    "pulse": "A CSM's red / yellow / green with reason codes, and the book's pulse.",
+    "book": "One view of each customer and of the whole book of business.",
+    "charts": "Charts as Vega-Lite specs, SVG and PNG, and the renewal pack.",
 }
 
 SERVERS: list[dict[str, Any]] = [

@@ -16,6 +16,9 @@ from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.organizations.routes import router as organizations_router
 from valuecalc_api.renewal_pack.routes import router as renewal_pack_router
 from valuecalc_api.reports.routes import router as reports_router
+from valuecalc_api.revenue.csv_routes import router as revenue_csv_router
+from valuecalc_api.revenue.metrics_routes import router as revenue_metrics_router
+from valuecalc_api.revenue.write_routes import router as revenue_ledger_router
 from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
 
@@ -34,3 +37,6 @@ v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
 v1_router.include_router(charts_router)
 v1_router.include_router(renewal_pack_router)
+v1_router.include_router(revenue_ledger_router)
+v1_router.include_router(revenue_metrics_router)
+v1_router.include_router(revenue_csv_router)

@@ -9,6 +9,7 @@ answer parsed into the generated models.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import inspect
 import pkgutil
@@ -116,6 +117,51 @@ async def test_the_generated_client_writes_and_reads_v1(app: FastAPI, tenant: Te
     assert "58000.00" in csv.content.decode()
 
 
+async def _revenue_ledger(generated: Any) -> dict[str, list[Any]]:
+    """One record of each ledger resource, written from its documented example through the
+    generated client; the GET operations' positional arguments that address them."""
+    from valuecalc_api.revenue.row_schemas import (
+        ContractLineRow,
+        FxRateRow,
+        LeadRow,
+        MovementRow,
+        RenewalRow,
+    )
+
+    for external_id in ("crm-0042", "crm-0043"):
+        customer = await _operation("customers.create_customer").asyncio_detailed(
+            client=generated,
+            body=models.CustomerCreate.from_dict(
+                {"name": external_id, "external_id": external_id, "currency": "USD"}
+            ),
+        )
+        assert customer.status_code == 201, customer.content
+    examples = {
+        row.__name__: row.model_json_schema()["examples"][0]
+        for row in (MovementRow, RenewalRow, ContractLineRow, LeadRow, FxRateRow)
+    }
+    # Contract lines derive their own movements: they go to a customer of their own.
+    examples["ContractLineRow"]["customer_external_id"] = "crm-0043"
+    for operation, row in (
+        ("create_movement", "MovementRow"),
+        ("create_renewal", "RenewalRow"),
+        ("create_contract_line", "ContractLineRow"),
+        ("create_lead", "LeadRow"),
+        ("create_fx_rate", "FxRateRow"),
+    ):
+        created = await _operation(f"revenue_ledger.{operation}").asyncio_detailed(
+            client=generated, body=getattr(models, row).from_dict(examples[row])
+        )
+        assert created.status_code == 201, (operation, created.content)
+    return {
+        "get_movement": [examples["MovementRow"]["external_id"]],
+        "get_renewal": [examples["RenewalRow"]["external_id"]],
+        "get_contract_line": [examples["ContractLineRow"]["external_id"]],
+        "get_lead": [examples["LeadRow"]["external_id"]],
+        "get_fx_rate": [examples["FxRateRow"]["currency"], examples["FxRateRow"]["month"]],
+    }
+
+
 def _get_operations() -> list[tuple[str, Any]]:
     found = []
     for info in pkgutil.walk_packages(api_package.__path__, "valuecalc_client.api."):
@@ -154,15 +200,25 @@ async def test_every_get_operation_answers_and_parses(app: FastAPI, tenant: Tena
     )
     assert evidence.status_code == 201, evidence.content
     values["evidence_id"] = evidence.parsed.id
+    by_operation = await _revenue_ledger(generated)
+    # Required query parameters of the revenue reads.
+    keywords = {"at": datetime.date(2026, 3, 1), "start": "2026-01", "end": "2026-06"}
     answered = []
     for name, module in _get_operations():
         parameters = inspect.signature(module.asyncio_detailed).parameters
-        positional = [
+        positional = by_operation.get(name) or [
             values[p.name]
             for p in parameters.values()
             if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
         ]
-        response = await module.asyncio_detailed(*positional, client=generated)
+        required = {
+            p.name: keywords[p.name]
+            for p in parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY
+            and p.default is inspect.Parameter.empty
+            and p.name != "client"
+        }
+        response = await module.asyncio_detailed(*positional, client=generated, **required)
         assert response.status_code == 200, (name, response.status_code, response.content[:300])
         if response.headers.get("content-type", "").startswith("application/json"):
             assert response.parsed is not None, name

@@ -37,13 +37,23 @@ from valuecalc_api.fields import MONTH_PATTERN, InputModel
 from valuecalc_api.imports.csv_format import measurement_rows, missing_columns, read_csv
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import InputChangeRow, MeasurementRow
-from valuecalc_api.middleware.rate_limit import RateDecision, RateLimiter
 from valuecalc_api.problem_examples import EXAMPLES
 from valuecalc_api.problem_schemas import (
     ProblemError,
     ProblemOut,
     problem_component_schemas,
 )
+from valuecalc_api.rate_limits.buckets import RateDecision
+from valuecalc_api.rate_limits.shared import SharedRateLimiter
+from valuecalc_api.revenue.row_schemas import (
+    ContractLineRow,
+    FxRateRow,
+    LeadRow,
+    LedgerRow,
+    MovementRow,
+    RenewalRow,
+)
+from valuecalc_api.revenue.write_service import parse_rows
 from valuecalc_api.settings import Settings
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
@@ -155,6 +165,33 @@ def _csv_upload(example: Any) -> None:
     _measurement_csv(example["file"])
 
 
+def _ledger_rows(row: type[LedgerRow]) -> Callable[[Any], None]:
+    def check(example: Any) -> None:
+        rows, errors = parse_rows(json.dumps(example).encode(), row)
+        assert errors == []
+        assert all(parsed is not None for parsed in rows)
+
+    return check
+
+
+def _csv_lines(example: Any) -> None:
+    header, lines = read_csv(example.encode())
+    assert "external_id" in header
+    assert lines
+
+
+def _csv_upload_lines(example: Any) -> None:
+    _csv_lines(example["file"])
+
+
+REVENUE_BULK_ROWS: tuple[tuple[str, type[LedgerRow]], ...] = (
+    ("movements", MovementRow),
+    ("renewals", RenewalRow),
+    ("contract-lines", ContractLineRow),
+    ("leads", LeadRow),
+    ("fx-rates", FxRateRow),
+)
+
 HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/trackers/{tracker_id}/measurements/bulk"): {
         "application/json": _bulk_rows(MeasurementRow)
@@ -170,6 +207,17 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/bulk"): {"application/json": _ledger_rows(row)}
+        for resource, row in REVENUE_BULK_ROWS
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/import"): {
+            "text/csv": _csv_lines,
+            "multipart/form-data": _csv_upload_lines,
+        }
+        for resource in ("movements", "contract-lines")
     },
 }
 
@@ -343,7 +391,7 @@ def test_months_are_yyyy_mm_strings_in_the_contract(spec: dict[str, Any]) -> Non
         for path, operations in spec["paths"].items()
         for method, operation in operations.items()
         for parameter in operation.get("parameters", [])
-        if parameter["name"] in MONTH_PROPERTIES
+        if parameter.get("name") in MONTH_PROPERTIES
         and parameter["schema"].get("type") != "string"
         and not any(v.get("type") == "string" for v in parameter["schema"].get("anyOf", []))
     ]
@@ -536,6 +584,21 @@ ETAG_RESPONSES = [
     ("GET", "/v1/use-cases/{use_case_id}/table.csv", "304"),
     ("GET", "/v1/trackers/{tracker_id}/report.csv", "200"),
     ("GET", "/v1/trackers/{tracker_id}/report.csv", "304"),
+    *(
+        (method, f"/v1/revenue/{path}", status)
+        for collection, item in (
+            ("movements", "movements/{external_id}"),
+            ("renewals", "renewals/{external_id}"),
+            ("contract-lines", "contract-lines/{external_id}"),
+            ("leads", "leads/{external_id}"),
+            ("fx-rates", "fx-rates/{currency}/{month}"),
+        )
+        for method, path, status in (
+            ("POST", collection, "201"),
+            ("GET", item, "200"),
+            ("PUT", item, "200"),
+        )
+    ),
 ]
 # The charts (issue 16): every form of every chart family.
 ETAG_RESPONSES += [
@@ -561,7 +624,7 @@ def test_etag_is_documented_where_it_is_set(spec: dict[str, Any]) -> None:
 
 def test_posts_document_the_idempotency_key(spec: dict[str, Any]) -> None:
     for method, path, operation in _operations(spec):
-        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"]
         assert ("Idempotency-Key" in names) == (method == "POST"), f"{method} {path}"
 
 
@@ -720,7 +783,7 @@ async def test_rate_limited_answers_are_documented_problems_with_their_headers(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, spec: dict[str, Any]
 ) -> None:
     previous = app.state.rate_limiter
-    app.state.rate_limiter = RateLimiter(1)
+    app.state.rate_limiter = SharedRateLimiter(app.state.engine, 1)
     try:
         first = await client.get("/v1/trackers", headers=tenant.viewer)
         refused = await client.get("/v1/trackers", headers=tenant.viewer)
@@ -779,7 +842,7 @@ def test_cache_location_and_attachment_headers_are_declared(spec: dict[str, Any]
         for status in ("200", "304"):
             headers = read["responses"][status]["headers"]
             assert {"ETag", "Cache-Control", "Vary"} <= set(headers), (path, status)
-        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p["in"] == "header"]
+        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p.get("in") == "header"]
     created = paths["/v1/api-keys"]["post"]["responses"]["201"]["headers"]
     assert {"Location", "Cache-Control"} <= set(created)
     download = paths["/v1/evidence/{evidence_id}/content"]["get"]["responses"]["200"]["headers"]

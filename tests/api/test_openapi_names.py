@@ -91,7 +91,12 @@ def test_each_operation_documents_one_success_media_type(document: dict[str, Any
         f"{method.upper()} {path}: {sorted(response.get('content', {}))}"
         for path, method, operation in _operations(document)
         for status, response in operation["responses"].items()
-        if status.startswith("2") and len(response.get("content", {})) > 1
+        if status.startswith("2")
+        and len(response.get("content", {})) > 1
+        # A file download answers in the stored file's own type: one binary body.
+        and not all(
+            c.get("schema", {}).get("format") == "binary" for c in response["content"].values()
+        )
     ]
     assert several == []
     csv_paths = [p for p, m, _ in _operations(document) if p.endswith(".csv") and m == "get"]
@@ -131,12 +136,12 @@ async def test_csv_operations_answer_what_the_alias_answers(
 
 def test_optional_query_parameters_are_not_typed_nullable(document: dict[str, Any]) -> None:
     nullable = [
-        f"{method.upper()} {path} ?{parameter['name']}"
+        f"{method.upper()} {path} ?{parameter.get('name')}"
         for path, method, operation in _operations(document)
         for parameter in operation.get("parameters", ())
-        if parameter["in"] == "query" and "null" in json.dumps(parameter["schema"])
+        if parameter.get("in") == "query" and "null" in json.dumps(parameter["schema"])
     ]
     assert nullable == []
     report = document["paths"]["/v1/trackers/{tracker_id}/report"]["get"]
-    [as_of] = [p for p in report["parameters"] if p["name"] == "as_of"]
+    [as_of] = [p for p in report["parameters"] if p.get("name") == "as_of"]
     assert as_of["schema"]["type"] == "string"

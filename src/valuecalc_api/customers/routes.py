@@ -28,7 +28,10 @@ _WHOLE_ORGANIZATION = problem_doc(
     "tracker-limited-key",
 )
 _EXTERNAL_ID_TAKEN = problem_doc(
-    "`external-id-taken`: another customer has this `external_id`.", "external-id-taken"
+    "`external-id-taken`: another customer has this `external_id`; `customer-has-revenue`: "
+    "its currency cannot change while it has revenue records.",
+    "external-id-taken",
+    "customer-has-revenue",
 )
 
 
@@ -96,7 +99,10 @@ async def update_customer(
     responses={
         403: _WHOLE_ORGANIZATION,
         409: problem_doc(
-            "`customer-has-trackers`: delete its trackers first.", "customer-has-trackers"
+            "`customer-has-trackers`: delete its trackers first; `customer-has-revenue`: "
+            "remove its revenue records first.",
+            "customer-has-trackers",
+            "customer-has-revenue",
         ),
     },
 )

@@ -15,7 +15,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.evidence import notes, repository, service
 from valuecalc_api.evidence.schemas import NoteIn, NoteOut
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -30,7 +30,12 @@ router = APIRouter(tags=["notes"])
 _LOCKED = problem_doc("`month-locked`: the note's month is locked.", "month-locked")
 
 MonthPath = Annotated[
-    str, Path(description="The calculation-month, YYYY-MM.", examples=["2026-03"])
+    str,
+    Path(
+        json_schema_extra=MONTH_PARAMETER,
+        description="The calculation-month, YYYY-MM.",
+        examples=["2026-03"],
+    ),
 ]
 
 

@@ -11,20 +11,26 @@ from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.models.organization import ApiKey, Organization, Role
+from valuecalc_api.models.rate_limit import RateLimitBucket
+from valuecalc_api.models.revenue import ArrMovement, ContractLine, CsLead, FxRate, Renewal
 from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
 
 __all__ = [
     "ApiKey",
+    "ArrMovement",
     "AuditAction",
     "AuditEntity",
     "AuditEvent",
     "Base",
     "Calculation",
     "CalculationInput",
+    "ContractLine",
+    "CsLead",
     "Customer",
     "Evidence",
     "EvidenceBlob",
     "EvidenceKind",
+    "FxRate",
     "IdempotencyKey",
     "InputChange",
     "Measurement",
@@ -32,6 +38,8 @@ __all__ = [
     "OneTimeFee",
     "Organization",
     "RampStep",
+    "RateLimitBucket",
+    "Renewal",
     "Role",
     "Tracker",
     "TrackerDataVersion",

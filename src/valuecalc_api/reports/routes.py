@@ -24,7 +24,7 @@ from pydantic_core import to_json
 
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
 from valuecalc_api.reports import csv_export, service, serving
 from valuecalc_api.reports.cache import ReportKey
@@ -53,6 +53,7 @@ router = APIRouter(tags=["reports"])
 AsOfQuery = Annotated[
     str | None,
     Query(
+        json_schema_extra=MONTH_PARAMETER,
         description="Last month of the report, YYYY-MM (default: the contract's last month; "
         "a later month is clipped to it).",
         examples=["2026-03"],
@@ -107,6 +108,7 @@ async def get_measurements_view(
     month: Annotated[
         str | None,
         Query(
+            json_schema_extra=MONTH_PARAMETER,
             description="The month shown, YYYY-MM, inside the contract (default: the latest "
             "month with any measurement of an active use case, else the contract's first).",
             examples=["2026-03"],
@@ -350,6 +352,7 @@ async def get_portfolio(
     as_of: Annotated[
         str | None,
         Query(
+            json_schema_extra=MONTH_PARAMETER,
             description="Last month counted, YYYY-MM (default: the latest contract end among "
             "the trackers); each tracker is clipped to its own period.",
             examples=["2026-03"],

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
+from valuecalc_api.fields import LONG_TEXT, DecimalStr, InputModel, OutputModel, PatchModel
 from valuecalc_core.formula import BUILTIN_VARIABLES
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -88,10 +88,11 @@ class MetricIn(InputModel):
     target: DecimalStr | None = None
 
 
-class MetricPatch(InputModel):
+class MetricPatch(PatchModel):
     """Metric fields to change; `target: null` removes the target."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"target": "160"}]})
+    NULLABLE = frozenset({"target"})
 
     name: Name | None = None
     unit: Unit | None = None
@@ -148,6 +149,7 @@ class RampStepIn(InputModel):
 Formula = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_FORMULA_BODY),
+    LONG_TEXT,
     Field(
         description="The monthly benefit in the tracker's currency. Variables: the input keys, "
         "`metric`, `baseline`, `target`, `improvement`, `delta`; operators `+ - * / ( )`; "
@@ -170,7 +172,7 @@ class CalculationCreate(InputModel):
     ramp: list[RampStepIn] = Field(default_factory=list, max_length=MAX_RAMP_STEPS)
 
 
-class CalculationPatch(InputModel):
+class CalculationPatch(PatchModel):
     """Fields to change. `inputs` is the full new list (inputs left out are removed with
     their changes); `ramp` replaces the ramp. The formula is re-checked either way."""
 

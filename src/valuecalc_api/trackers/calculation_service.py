@@ -345,11 +345,7 @@ async def update_calculation(
 ) -> Calculation:
     calculation, tracker = await _lock_current_version(session, principal, calculation_id, if_match)
     values = patch_values(body)
-    metric = (
-        patch_values(body.metric, nullable={"target"}, prefix="metric.")
-        if body.metric is not None
-        else {}
-    )
+    metric = patch_values(body.metric, prefix="metric.") if body.metric is not None else {}
     items: list[InputPatchItem] | None = values.get("inputs")
     if not _changes_anything(calculation, values, metric, items):
         return calculation  # no new version, no audit event, no write (issue 12)

@@ -8,21 +8,20 @@ new version (the ETag stays valid for other editors), no audit event, no write.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel
-
+from valuecalc_api.fields import PatchModel
 from valuecalc_api.problems import invalid
 
 
-def patch_values(
-    body: BaseModel, *, nullable: Collection[str] = (), prefix: str = ""
-) -> dict[str, Any]:
+def patch_values(body: PatchModel, *, prefix: str = "") -> dict[str, Any]:
     """The fields the client sent, as validated Python values (months stay `Month`).
 
-    `prefix` is the body path of a nested object (`metric.`) for the error's `field`.
+    `null` is accepted for the model's `NULLABLE` fields only. `prefix` is the body path
+    of a nested object (`metric.`) for the error's `field`.
     """
+    nullable = body.NULLABLE
     values = {name: getattr(body, name) for name in body.model_fields_set}
     refused = sorted(
         name for name, value in values.items() if value is None and name not in nullable

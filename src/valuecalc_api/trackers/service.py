@@ -147,6 +147,9 @@ async def update_tracker(
         one_time_fees=fees,
     )
     customer_id = values.get("customer_id", tracker.customer_id)
+    if customer_id != tracker.customer_id:
+        # The customer's record would become visible to the key through this tracker.
+        require_whole_organization(principal, "moving a tracker to another customer")
     if customer_id != tracker.customer_id and not await repository.customer_exists(
         session, principal.organization_id, customer_id
     ):
