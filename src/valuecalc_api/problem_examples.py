@@ -11,13 +11,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from valuecalc_api.actors.header import actor_from_headers, actor_required
 from valuecalc_api.charts.chart_problems import (
     currency_required,
     portfolio_empty,
     render_timeout,
 )
 from valuecalc_api.charts.render import RENDER_SECONDS
-from valuecalc_api.actors.header import actor_from_headers, actor_required
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION

@@ -607,6 +607,9 @@ ETAG_RESPONSES += [
         "trackers/{tracker_id}/charts/{tracker_chart}",
         "calculations/{calculation_id}/charts/{calculation_chart}",
         "reports/portfolio/charts/realized-by-customer",
+        "revenue/charts/renewal-waterfall",
+        "revenue/charts/movements",
+        "revenue/charts/retention",
     )
     for suffix in ("", ".vl.json", ".svg", ".png")
     for status in ("200", "304")

@@ -53,12 +53,16 @@ def test_a_subtotal_the_steps_do_not_add_up_to_is_refused() -> None:
         waterfall(wrong, "USD", OPTIONS, title="Renewals", subtitle="")
 
 
-def test_movement_bars_draw_losses_below_zero_with_the_quick_ratio() -> None:
+def test_movement_bars_carry_the_reports_signed_amounts_and_the_quick_ratio() -> None:
     months = ["2026-01", "2026-02"]
     spec = movement_bars(
         months,
-        {"New": ["80.00", None], "Expansion": ["50.00", "10.00"]},
-        {"Churn": ["50.00", "0.00"], "Contraction": ["50.00", None]},
+        {
+            "New": ["80.00", None],
+            "Expansion": ["50.00", "10.00"],
+            "Churn": ["-50.00", "0.00"],
+            "Contraction": ["-50.00", None],
+        },
         "USD",
         OPTIONS,
         title="ARR movements",

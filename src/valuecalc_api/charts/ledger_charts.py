@@ -44,11 +44,6 @@ class WaterfallStep:
     kind: StepKind
 
 
-def _negated(amount: str) -> str:
-    """An amount's opposite, written exactly (no float, no rounding)."""
-    return format(-Decimal(amount), "f")
-
-
 def waterfall(
     steps: Sequence[WaterfallStep],
     currency: str,
@@ -130,22 +125,19 @@ def waterfall(
 
 def movement_bars(
     months: Sequence[str],
-    gains: Mapping[str, Sequence[str | None]],
-    losses: Mapping[str, Sequence[str | None]],
+    movements: Mapping[str, Sequence[str | None]],
     currency: str,
     options: ChartOptions,
     *,
     title: str,
     ratio: tuple[str, Sequence[str | None]] | None = None,
 ) -> Spec:
-    """Gains stacked above zero, losses (given as positive amounts) below it, per month;
-    optionally a ratio per month (e.g. the quick ratio) written above the bars."""
+    """Movements per month as the report signs them (gains positive, stacked above zero;
+    losses negative, below it); optionally a ratio per month (e.g. the quick ratio)
+    written above the bars as the report writes it."""
     rows: list[Row] = []
     for index, month in enumerate(months):
-        for series, column, negate in [
-            *((name, column, False) for name, column in gains.items()),
-            *((name, column, True) for name, column in losses.items()),
-        ]:
+        for series, column in movements.items():
             amount = column[index]
             if amount is None:
                 continue
@@ -154,12 +146,12 @@ def movement_bars(
                 {
                     "month": month,
                     "series": series,
-                    "amount": _negated(amount) if negate else amount,
-                    "amount_label": f"-{label}" if negate else label,
+                    "amount": amount,
+                    "amount_label": label,
                     "description": f"{series}, {month_label(month)}: {label}",
                 }
             )
-    series_names = [*gains, *losses]
+    series_names = list(movements)
     palette = [POSITIVE, REALIZED, ACCENT, NEGATIVE, PROJECTED, "#7a4e9e"]
     layers: list[Spec] = [
         {

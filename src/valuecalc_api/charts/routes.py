@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from valuecalc_api.charts import value_sources
+from valuecalc_api.charts import revenue_sources, value_sources
 from valuecalc_api.charts.openapi_docs import PORTFOLIO_PROBLEMS, alias_responses, form_responses
 from valuecalc_api.charts.options import ChartOptionsDep, FormQuery, negotiated_form
 from valuecalc_api.charts.service import ChartSource, answer
@@ -122,4 +122,25 @@ add_chart_routes(
     what="The portfolio's realized value by customer (in one currency; never added across "
     "currencies)",
     problems=PORTFOLIO_PROBLEMS,
+)
+add_chart_routes(
+    "/revenue/charts/renewal-waterfall",
+    revenue_sources.renewal_waterfall_chart,
+    name="renewal_waterfall",
+    what="The renewal waterfall of the renewals due in `start`..`end` (renewable, -churn, "
+    "-downsell, gross renewed, +upsell, +cross-sell, net renewed; each bar placed from a "
+    "running total computed in Decimal and checked against the report's totals)",
+)
+add_chart_routes(
+    "/revenue/charts/movements",
+    revenue_sources.movements_chart,
+    name="revenue_movements",
+    what="The ARR movements per period (new, expansion, reactivation above zero; "
+    "contraction, churn below) with the quick ratio of each period",
+)
+add_chart_routes(
+    "/revenue/charts/retention",
+    revenue_sources.retention_chart,
+    name="revenue_retention",
+    what="GRR, NRR and logo retention per period",
 )
