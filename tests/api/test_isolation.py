@@ -67,6 +67,10 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "calculation_chart": lambda a: "metric-trend",  # a chart of A's calculation
     "external_id": lambda a: "acme-rev-1",  # A's movement, renewal, contract line and lead
     "currency": lambda a: "EUR",  # with `month`: A's FX rate
+    "response_id": lambda a: a.ids["survey_response"],
+    "touch_id": lambda a: a.ids["touch"],
+    "goal_id": lambda a: a.ids["goal"],
+    "milestones_id": lambda a: a.ids["milestones"],
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
@@ -116,6 +120,58 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         201,
     )
     await create_revenue_records(client, headers, customer_external_id="acme-crm-1")
+    survey_response = expect(
+        await client.post(
+            "/v1/survey-responses",
+            json={
+                "customer_external_id": "acme-crm-1",
+                "external_id": "acme-nps-1",
+                "respondent": "Acme-secret-customer",
+                "answered_on": "2026-03-10",
+                "kind": "nps",
+                "score": 9,
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    customer_ref = {"customer_external_id": "acme-crm-1"}
+    touch = expect(
+        await client.post(
+            "/v1/touches",
+            json={
+                **customer_ref,
+                "external_id": "acme-touch-1",
+                "occurred_at": "2026-03-10T10:00:00Z",
+                "channel": "call",
+                "direction": "inbound",
+                "author": "Acme-secret-customer",
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    goal = expect(
+        await client.post(
+            "/v1/goals",
+            json={
+                **customer_ref,
+                "external_id": "acme-goal-1",
+                "title": "Acme-secret-use-case",
+                "status": "planned",
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    milestones = expect(
+        await client.post(
+            "/v1/onboarding-milestones",
+            json={**customer_ref, "kickoff_on": "2026-01-05"},
+            headers=headers,
+        ),
+        201,
+    )
     keys = expect(await client.get("/v1/api-keys", headers=headers), 200)["items"]
     # Not the admin key: the snapshots use it, which may touch its own row.
     viewer_key = next(k for k in keys if k["role"] == "viewer")
@@ -128,6 +184,10 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "api_key": viewer_key["id"],
             "note": note["id"],
             "evidence": evidence["id"],
+            "survey_response": survey_response["id"],
+            "touch": touch["id"],
+            "goal": goal["id"],
+            "milestones": milestones["id"],
         }
     )
 
@@ -357,9 +417,52 @@ def _body_id_calls(a: AObjects, own: dict[str, str]) -> dict[tuple[str, str], li
     }
 
 
+def _customer_row_calls(
+    app: FastAPI, a: AObjects, own: dict[str, str]
+) -> dict[tuple[str, str], list[Any]]:
+    """Routes whose rows address a customer (revenue ledger, signals): each documented request
+    example, every customer reference in it pointed at A's customer (by id and by CRM id)."""
+
+    def aimed(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {key: aimed(value) for key, value in node.items()}
+            if "customer_id" in out:
+                out["customer_id"] = a.ids["customer"]
+            if "customer_external_id" in out:
+                out["customer_external_id"] = "acme-crm-1"
+            return out
+        if isinstance(node, list):
+            return [aimed(item) for item in node]
+        return node
+
+    calls: dict[tuple[str, str], list[Any]] = {}
+    document = app.openapi()
+    for template, operations in document["paths"].items():
+        if template.startswith(("/v1/customers", "/v1/trackers", "/v1/api-keys")):
+            continue
+        for method, operation in operations.items():
+            media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if media is None:
+                continue
+            examples = [e["value"] for e in media.get("examples", {}).values() if "value" in e]
+            if "example" in media:
+                examples.append(media["example"])
+            ref = media.get("schema", {}).get("$ref", "")
+            if not examples and ref:
+                component = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+                examples = list(component.get("examples", []))
+            path = template.replace("{external_id}", "iso-1")
+            path = path.replace("{customer_id}", own["customer"])
+            bodies = [aimed(example) for example in examples]
+            if any("acme-crm-1" in str(b) or a.ids["customer"] in str(b) for b in bodies):
+                calls[(method.upper(), template)] = [(path, body) for body in bodies]
+    return calls
+
+
 def test_every_route_with_an_id_in_the_body_is_walked(app: FastAPI) -> None:
     dummy = AObjects(ids=dict.fromkeys(("customer", "tracker", "calculation"), "x"))
     walked = set(_body_id_calls(dummy, {"customer": "x", "tracker": "x"}))
+    walked |= set(_customer_row_calls(app, dummy, {"customer": "x", "tracker": "x"}))
     missing = routes_with_ids_in_the_body(app) - walked
     assert not missing, (
         "Routes with an id in the body that the limited-key walk does not call; add them to "
@@ -382,6 +485,9 @@ async def test_a_tracker_limited_key_stays_inside_its_tracker(
         for c in _calls_with_path_parameters(app)
         if all(n in PATH_VALUES for n in _PARAMETER.findall(c.template))
         and _PARAMETER.findall(c.template) != ["key_id"]
+        # FX rates are the organization's reference data, no customer's revenue: every key
+        # of the organization reads them (the other-organization walk still covers them).
+        and not (c.template.startswith("/v1/revenue/fx-rates") and c.method == "GET")
     ]
     before = await _snapshot(client, calls, a, tenant.admin)
     own_before = expect(
@@ -405,7 +511,8 @@ async def test_a_tracker_limited_key_stays_inside_its_tracker(
             leaked = [s for s in A_SECRETS if s in response.text]
             if response.status_code not in allowed or leaked:
                 failures.append((call.method, path, response.status_code, response.text[:300]))
-    for (method, _), requests in _body_id_calls(a, own).items():
+    body_calls = {**_body_id_calls(a, own), **_customer_row_calls(app, a, own)}
+    for (method, _), requests in body_calls.items():
         for path, body in requests:
             for headers in (limited_admin, limited_editor):
                 response = await client.request(method, path, json=body, headers=headers)

@@ -31,12 +31,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests.api.conftest import Tenant
 from tests.api.value_tracking_builders import create_graph
 from valuecalc_api.app import create_app
+from valuecalc_api.engagement.schemas import TouchRow
 from valuecalc_api.evidence.file_types import detect_file_type
 from valuecalc_api.evidence.schemas import JSON_EVIDENCE, MAX_CAPTION_CHARS
 from valuecalc_api.fields import MONTH_PATTERN, InputModel
+from valuecalc_api.goals.schemas import GoalRow
 from valuecalc_api.imports.csv_format import measurement_rows, missing_columns, read_csv
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import InputChangeRow, MeasurementRow
+from valuecalc_api.onboarding.schemas import MilestoneRow
 from valuecalc_api.problem_examples import EXAMPLES
 from valuecalc_api.problem_schemas import (
     ProblemError,
@@ -55,6 +58,8 @@ from valuecalc_api.revenue.row_schemas import (
 )
 from valuecalc_api.revenue.write_service import parse_rows
 from valuecalc_api.settings import Settings
+from valuecalc_api.surveys.schemas import SurveyResponseRow
+from valuecalc_api.usage.schemas import SeatRow, UsageDayRow, UsageMonthRow
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
 MONTH_PROPERTIES = frozenset(
@@ -126,7 +131,7 @@ def _media_examples(spec: dict[str, Any], media: dict[str, Any]) -> list[Any]:
 # --- routes that read their body themselves (so FastAPI has no body model to validate) ------
 
 
-def _bulk_rows(row: type[MeasurementRow] | type[InputChangeRow]) -> Callable[[Any], None]:
+def _bulk_rows(row: type[InputModel]) -> Callable[[Any], None]:
     def check(example: Any) -> None:
         rows, problems = validate_rows(rows_of_body(json.dumps(example).encode()), row)
         assert problems == []
@@ -204,6 +209,13 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
         "application/json": _evidence_json,
         "multipart/form-data": _evidence_upload,
     },
+    ("POST", "/v1/survey-responses/bulk"): {"application/json": _bulk_rows(SurveyResponseRow)},
+    ("POST", "/v1/usage-days/bulk"): {"application/json": _bulk_rows(UsageDayRow)},
+    ("POST", "/v1/usage-months/bulk"): {"application/json": _bulk_rows(UsageMonthRow)},
+    ("POST", "/v1/seat-counts/bulk"): {"application/json": _bulk_rows(SeatRow)},
+    ("POST", "/v1/touches/bulk"): {"application/json": _bulk_rows(TouchRow)},
+    ("POST", "/v1/goals/bulk"): {"application/json": _bulk_rows(GoalRow)},
+    ("POST", "/v1/onboarding-milestones/bulk"): {"application/json": _bulk_rows(MilestoneRow)},
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,

@@ -7,13 +7,18 @@ from valuecalc_api.models.calculation import Calculation, CalculationInput, Ramp
 from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.data_version import TrackerDataVersion
 from valuecalc_api.models.evidence import Evidence, EvidenceBlob, EvidenceKind, Note
+from valuecalc_api.models.goal import Goal
 from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.measurement import InputChange, Measurement
+from valuecalc_api.models.onboarding import OnboardingMilestones
 from valuecalc_api.models.organization import ApiKey, Organization, Role
 from valuecalc_api.models.rate_limit import RateLimitBucket
 from valuecalc_api.models.revenue import ArrMovement, ContractLine, CsLead, FxRate, Renewal
+from valuecalc_api.models.survey_response import SurveyResponse
+from valuecalc_api.models.touch import Touch
 from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
+from valuecalc_api.models.usage import SeatCount, UsageDay, UsageMonth
 
 __all__ = [
     "ApiKey",
@@ -31,18 +36,25 @@ __all__ = [
     "EvidenceBlob",
     "EvidenceKind",
     "FxRate",
+    "Goal",
     "IdempotencyKey",
     "InputChange",
     "Measurement",
     "Note",
+    "OnboardingMilestones",
     "OneTimeFee",
     "Organization",
     "RampStep",
     "RateLimitBucket",
     "Renewal",
     "Role",
+    "SeatCount",
+    "SurveyResponse",
+    "Touch",
     "Tracker",
     "TrackerDataVersion",
     "TrackerLock",
+    "UsageDay",
+    "UsageMonth",
     "UseCase",
 ]

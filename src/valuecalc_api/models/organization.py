@@ -26,6 +26,10 @@ class Organization(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     # The currency revenue reports convert to with the FX table (SPEC 4); None: not set.
     reporting_currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    # Signals (SPEC 5): usage days are cut at midnight in this IANA time zone, and the
+    # value features whose use makes adoption breadth.
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    value_features: Mapped[list[str]] = mapped_column(ARRAY(String(64)), server_default="{}")
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):
