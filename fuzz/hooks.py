@@ -57,6 +57,8 @@ SEMANTIC_CODES = {
     "actor_name_without_id": "Valuecalc-Actor-Name sent without Valuecalc-Actor",
     # Money has no more decimals than its currency's minor unit (another field).
     "too_many_decimals": "an amount finer than its currency's minor unit",
+    # A chart's width (or height) times its scale stays within the pixel budget.
+    "too_many_pixels": "a chart side times scale over its pixel budget (two parameters)",
 }
 # Statuses that refuse a schema-valid request because of stored state, documented as such.
 STATE_STATUSES = {
@@ -73,6 +75,9 @@ SEMANTIC_PROBLEMS = {
     # (`ensure_valid_headers_schema`), so it cannot build a quoted ETag and sends e.g.
     # `If-Match: 0` as a "valid" value; the documented pattern refuses it, and so do we.
     "invalid-if-match": "an If-Match value that does not match its documented pattern",
+    # The portfolio chart draws one currency of the stored trackers, and needs one.
+    "currency-required": "a portfolio chart over stored trackers in several currencies",
+    "portfolio-empty": "a portfolio chart with no stored tracker to draw",
 }
 # Revoking an API key (DELETE /v1/api-keys/{id}) keeps its row for the record, with
 # `revoked_at`: GET still shows it, so "deleted resource still available" (ST301) is

@@ -12,6 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from valuecalc_api.actors.header import actor_from_headers, actor_required
+from valuecalc_api.charts.chart_problems import (
+    currency_required,
+    portfolio_empty,
+    render_timeout,
+)
+from valuecalc_api.charts.render import RENDER_SECONDS
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
@@ -535,5 +541,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "A customer's currency has no rate for a month of the report",
         revenue_core_problem(MissingFxRateError("EUR", Month.of(2026, 3), "USD")),
         "/v1/revenue/metrics",
+    ),
+}
+
+# Charts and the renewal pack (issue 16).
+EXAMPLES |= {
+    "currency-required": example(
+        "The portfolio holds several currencies",
+        currency_required(["EUR", "USD"]),
+        "/v1/reports/portfolio/charts/realized-by-customer.svg",
+    ),
+    "portfolio-empty": example(
+        "No tracker to draw", portfolio_empty(), "/v1/reports/portfolio/charts/realized-by-customer"
+    ),
+    "chart-render-timeout": example(
+        "Rendering took too long",
+        render_timeout(RENDER_SECONDS),
+        f"{TRACKER_PATH}/charts/benefit-vs-cost.png",
     ),
 }

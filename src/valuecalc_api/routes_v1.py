@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from valuecalc_api.audit.routes import router as audit_router
+from valuecalc_api.charts.routes import router as charts_router
 from valuecalc_api.customers.routes import router as customers_router
 from valuecalc_api.engagement.routes import router as engagement_router
 from valuecalc_api.evidence.note_routes import router as notes_router
@@ -16,6 +17,7 @@ from valuecalc_api.locks.routes import router as locks_router
 from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.onboarding.routes import router as onboarding_router
 from valuecalc_api.organizations.routes import router as organizations_router
+from valuecalc_api.renewal_pack.routes import router as renewal_pack_router
 from valuecalc_api.reports.routes import router as reports_router
 from valuecalc_api.revenue.csv_routes import router as revenue_csv_router
 from valuecalc_api.revenue.metrics_routes import router as revenue_metrics_router
@@ -40,6 +42,8 @@ v1_router.include_router(notes_router)
 v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
+v1_router.include_router(charts_router)
+v1_router.include_router(renewal_pack_router)
 v1_router.include_router(revenue_ledger_router)
 v1_router.include_router(revenue_metrics_router)
 v1_router.include_router(revenue_csv_router)

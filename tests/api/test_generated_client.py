@@ -180,6 +180,7 @@ async def test_every_get_operation_answers_and_parses(app: FastAPI, tenant: Tena
     ids = await _v1_tracker(generated)
     values: dict[str, Any] = {name: uuid.UUID(value) for name, value in ids.items()}
     values.update({"month": "2026-01", "key": "reps"})
+    values.update({"tracker_chart": "benefit-vs-cost", "calculation_chart": "metric-trend"})
     key_page = await _operation("organization.list_api_keys").asyncio(client=generated)
     values["key_id"] = key_page.items[0].id
     note = await _operation("notes.add_note").asyncio(
