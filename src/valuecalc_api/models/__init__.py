@@ -7,6 +7,13 @@ from valuecalc_api.models.calculation import Calculation, CalculationInput, Ramp
 from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.data_version import TrackerDataVersion
 from valuecalc_api.models.evidence import Evidence, EvidenceBlob, EvidenceKind, Note
+from valuecalc_api.models.health import (
+    HealthOverride,
+    HealthProfile,
+    HealthProfileVersion,
+    Pulse,
+    PulseReasonCode,
+)
 from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.measurement import InputChange, Measurement
@@ -25,12 +32,17 @@ __all__ = [
     "Evidence",
     "EvidenceBlob",
     "EvidenceKind",
+    "HealthOverride",
+    "HealthProfile",
+    "HealthProfileVersion",
     "IdempotencyKey",
     "InputChange",
     "Measurement",
     "Note",
     "OneTimeFee",
     "Organization",
+    "Pulse",
+    "PulseReasonCode",
     "RampStep",
     "Role",
     "Tracker",

@@ -31,6 +31,10 @@ class AuditEntity(StrEnum):
     evidence = "evidence"
     note = "note"
     lock = "lock"
+    health_profile = "health_profile"
+    health_override = "health_override"
+    pulse = "pulse"
+    reason_code = "reason_code"
 
 
 class AuditAction(StrEnum):

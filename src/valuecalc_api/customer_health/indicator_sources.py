@@ -1,0 +1,165 @@
+"""Where each indicator's raw value comes from: one registry, one reader per kind.
+
+A reader gets the customers and the as-of date and answers the raw values it has (one
+batch of queries for any number of customers) and the reason the others have none. Kinds
+whose data lives in a module not yet on this branch (survey, usage, engagement and goal
+signals) read as "no value" with the reason `signals_not_available`; wiring one is
+replacing its `_awaiting_signals` entry with a reader.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from valuecalc_api.customer_health import repository
+from valuecalc_api.pulse.repository import latest_pulses
+from valuecalc_api.reports import repository as report_repository
+from valuecalc_api.reports.service import tracker_specs
+from valuecalc_api.revenue.arr_lookup import arr_by_customer
+from valuecalc_core.health.profile import IndicatorKind, IndicatorRule
+from valuecalc_core.health.scoring import IndicatorReading
+from valuecalc_core.months import Month
+from valuecalc_core.report import tracker_summary
+
+DEFAULT_RETENTION_WINDOW_DAYS = 365
+PULSE_POINTS = {"red": Decimal(0), "yellow": Decimal(50), "green": Decimal(100)}
+_HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRequest:
+    session: AsyncSession
+    organization_id: uuid.UUID
+    customer_ids: Collection[uuid.UUID]
+    as_of: date
+    rule: IndicatorRule
+    visible_tracker_ids: Collection[uuid.UUID] | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAnswer:
+    """The values found, by customer; the others have none, for `missing_reason`."""
+
+    values: Mapping[uuid.UUID, tuple[Decimal, date]]
+    missing_reason: str
+
+
+Source = Callable[[SourceRequest], Awaitable[SourceAnswer]]
+
+
+async def _value_realization(request: SourceRequest) -> SourceAnswer:
+    """Realized value as a % of the projected value through the as-of month, over the
+    customer's trackers the key can see (per currency; the mean over currencies, never
+    adding amounts of different currencies)."""
+    tracker_ids = await repository.trackers_of_customers(
+        request.session,
+        request.organization_id,
+        request.customer_ids,
+        request.visible_tracker_ids,
+    )
+    if not tracker_ids:
+        return SourceAnswer({}, "no_tracker")
+    rows = await report_repository.load_tracker_rows(
+        request.session, request.organization_id, tracker_ids=tracker_ids
+    )
+    month = Month.of(request.as_of.year, request.as_of.month)
+    totals: dict[uuid.UUID, dict[str, list[Decimal]]] = {}
+    for loaded in tracker_specs(rows):
+        spec = loaded.spec
+        if month < spec.period.first:
+            continue
+        summary = tracker_summary(spec, min(month, spec.period.last))
+        sums = totals.setdefault(uuid.UUID(loaded.customer_id), {}).setdefault(
+            spec.currency, [Decimal(0), Decimal(0)]
+        )
+        sums[0] += summary.realized
+        sums[1] += summary.projected
+    values: dict[uuid.UUID, tuple[Decimal, date]] = {}
+    for customer_id, by_currency in totals.items():
+        shares = [r * _HUNDRED / p for r, p in by_currency.values() if p > 0]
+        if shares:
+            values[customer_id] = (sum(shares, Decimal(0)) / len(shares), request.as_of)
+    return SourceAnswer(values, "no_projected_value")
+
+
+async def _net_revenue_retention(request: SourceRequest) -> SourceAnswer:
+    """ARR at the as-of date as a % of ARR `window_days` before (same currency only)."""
+    window = request.rule.window_days or DEFAULT_RETENTION_WINDOW_DAYS
+    then = request.as_of - timedelta(days=window)
+    now_arr = await arr_by_customer(request.session, request.organization_id, request.as_of)
+    then_arr = await arr_by_customer(request.session, request.organization_id, then)
+    values: dict[uuid.UUID, tuple[Decimal, date]] = {}
+    for customer_id in request.customer_ids:
+        start = then_arr.get(customer_id)
+        if start is None or start[0] <= 0:
+            continue
+        end_amount, end_currency = now_arr.get(customer_id, (Decimal(0), start[1]))
+        if end_currency == start[1]:
+            values[customer_id] = (end_amount * _HUNDRED / start[0], request.as_of)
+    return SourceAnswer(values, "no_arr_at_window_start")
+
+
+async def _pulse(request: SourceRequest) -> SourceAnswer:
+    """The CSM's latest pulse on or before the as-of date: red 0, yellow 50, green 100."""
+    pulses = await latest_pulses(
+        request.session, request.organization_id, request.as_of, request.customer_ids
+    )
+    return SourceAnswer(
+        {c: (PULSE_POINTS[p.status], p.recorded_on) for c, p in pulses.items()}, "no_pulse"
+    )
+
+
+def _awaiting_signals(kind: IndicatorKind) -> Source:
+    async def read(request: SourceRequest) -> SourceAnswer:
+        return SourceAnswer({}, "signals_not_available")
+
+    read.__doc__ = f"{kind}: customer signals are not available yet."
+    return read
+
+
+SOURCES: dict[IndicatorKind, Source] = {
+    IndicatorKind.value_realization: _value_realization,
+    IndicatorKind.net_revenue_retention: _net_revenue_retention,
+    IndicatorKind.pulse: _pulse,
+    IndicatorKind.nps: _awaiting_signals(IndicatorKind.nps),
+    IndicatorKind.csat: _awaiting_signals(IndicatorKind.csat),
+    IndicatorKind.dau_mau: _awaiting_signals(IndicatorKind.dau_mau),
+    IndicatorKind.license_utilization: _awaiting_signals(IndicatorKind.license_utilization),
+    IndicatorKind.days_since_last_touch: _awaiting_signals(IndicatorKind.days_since_last_touch),
+    IndicatorKind.goals_achieved: _awaiting_signals(IndicatorKind.goals_achieved),
+}
+
+
+async def read_indicators(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    customer_ids: Collection[uuid.UUID],
+    as_of: date,
+    rules: Collection[IndicatorRule],
+    visible_tracker_ids: Collection[uuid.UUID] | None,
+) -> dict[uuid.UUID, dict[IndicatorKind, IndicatorReading]]:
+    """Every rule's reading of every customer as of `as_of` (a missing value with its reason)."""
+    readings: dict[uuid.UUID, dict[IndicatorKind, IndicatorReading]] = {
+        customer_id: {} for customer_id in customer_ids
+    }
+    if not readings:
+        return readings
+    for rule in rules:
+        request = SourceRequest(
+            session, organization_id, customer_ids, as_of, rule, visible_tracker_ids
+        )
+        answer = await SOURCES[rule.kind](request)
+        for customer_id, found in readings.items():
+            value = answer.values.get(customer_id)
+            found[rule.kind] = (
+                IndicatorReading(rule.kind, value[0], value[1])
+                if value is not None
+                else IndicatorReading(rule.kind, None, None, answer.missing_reason)
+            )
+    return readings

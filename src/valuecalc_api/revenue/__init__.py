@@ -1,0 +1,1 @@
+"""Revenue ledger and metrics on the API (SPEC 4)."""
