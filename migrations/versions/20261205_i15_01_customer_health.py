@@ -4,7 +4,8 @@ Revision ID: i15_01
 Revises: 0008
 Create Date: 2026-12-05 16:00:00
 
-The audit trail also records changes to profiles, overrides, pulses and reason codes.
+The audit trail also records changes to profiles, overrides, pulses and reason codes; the
+book pages customers by name, so customers get an index on (organization_id, name, id).
 """
 
 from collections.abc import Sequence
@@ -56,6 +57,9 @@ def _customer_fk(table: str) -> sa.ForeignKeyConstraint:
 
 def upgrade() -> None:
     _set_entity_types(f"{_ENTITY_TYPES}, {_HEALTH_ENTITY_TYPES}")
+    op.create_index(
+        op.f("ix_customers_organization_id_name"), "customers", ["organization_id", "name", "id"]
+    )
     op.create_table(
         "health_profiles",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -186,3 +190,4 @@ def downgrade() -> None:
     op.drop_table("health_profiles")
     op.execute(f"DELETE FROM audit_events WHERE entity_type IN ({_HEALTH_ENTITY_TYPES})")
     _set_entity_types(_ENTITY_TYPES)
+    op.drop_index(op.f("ix_customers_organization_id_name"), table_name="customers")

@@ -210,7 +210,7 @@ async def test_history_per_month_under_one_version_with_the_trend(
         ),
         200,
     )
-    assert [(p["as_of"], p["score"]) for p in history["points"]] == [
+    assert [(p["as_of_date"], p["score"]) for p in history["points"]] == [
         ("2026-01-31", "0.00"),
         ("2026-02-28", "0.00"),
         ("2026-03-31", "100.00"),
@@ -235,7 +235,7 @@ async def test_history_per_month_under_one_version_with_the_trend(
         ),
         200,
     )
-    assert [p["as_of"] for p in chosen["points"]] == [
+    assert [p["as_of_date"] for p in chosen["points"]] == [
         "2026-03-03",
         "2026-03-10",
         "2026-03-17",
@@ -243,6 +243,9 @@ async def test_history_per_month_under_one_version_with_the_trend(
         "2026-03-31",
     ]
     assert (chosen["trend"]["previous"], chosen["trend"]["direction"]) == (None, "undefined")
+    a_year = expect(await client.get(path, params={"to": "2026-03-31"}, headers=tenant.viewer), 200)
+    assert [p["as_of_date"] for p in a_year["points"]][:2] == ["2025-04-30", "2025-05-31"]
+    assert len(a_year["points"]) == 12
     reversed_range = await client.get(
         path, params={"from": "2026-03-01", "to": "2026-01-01"}, headers=tenant.viewer
     )

@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from tests.api.conftest import Tenant
+from tests.api.health_builders import profile_body
 from tests.api.value_tracking_builders import (
     create_calculation,
     create_customer,
@@ -60,6 +61,9 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
+    "profile_id": lambda a: a.ids["health_profile"],
+    "version": lambda a: "1",  # the first version of A's health profile
+    "override_id": lambda a: a.ids["health_override"],
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
@@ -108,6 +112,17 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    profile = expect(
+        await client.post("/v1/health-profiles", json=profile_body(), headers=headers), 201
+    )
+    override = expect(
+        await client.post(
+            f"/v1/customers/{customer['id']}/health/overrides",
+            json={"score": "30", "reason": "Acme-secret-note", "expires_on": "2999-12-31"},
+            headers=headers,
+        ),
+        201,
+    )
     keys = expect(await client.get("/v1/api-keys", headers=headers), 200)["items"]
     # Not the admin key: the snapshots use it, which may touch its own row.
     viewer_key = next(k for k in keys if k["role"] == "viewer")
@@ -120,6 +135,8 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "api_key": viewer_key["id"],
             "note": note["id"],
             "evidence": evidence["id"],
+            "health_profile": profile["id"],
+            "health_override": override["id"],
         }
     )
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,10 @@ from valuecalc_core.months import Month
 from valuecalc_core.report import tracker_summary
 
 DEFAULT_RETENTION_WINDOW_DAYS = 365
+# A computed raw value (a percentage) is rounded to this before it is scored, so the value
+# shown and the points computed from it agree.
+RAW_VALUE_QUANTUM = Decimal("0.0001")
+_RAW_VALUE_EXPONENT = -4
 PULSE_POINTS = {"red": Decimal(0), "yellow": Decimal(50), "green": Decimal(100)}
 _HUNDRED = Decimal(100)
 
@@ -136,6 +140,13 @@ SOURCES: dict[IndicatorKind, Source] = {
 }
 
 
+def _rounded(value: Decimal) -> Decimal:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < _RAW_VALUE_EXPONENT:
+        return value.quantize(RAW_VALUE_QUANTUM, ROUND_HALF_EVEN)
+    return value
+
+
 async def read_indicators(
     session: AsyncSession,
     organization_id: uuid.UUID,
@@ -158,7 +169,7 @@ async def read_indicators(
         for customer_id, found in readings.items():
             value = answer.values.get(customer_id)
             found[rule.kind] = (
-                IndicatorReading(rule.kind, value[0], value[1])
+                IndicatorReading(rule.kind, _rounded(value[0]), value[1])
                 if value is not None
                 else IndicatorReading(rule.kind, None, None, answer.missing_reason)
             )

@@ -42,6 +42,8 @@ class IndicatorDefinition(InputModel):
     """One indicator: what it reads, its weight, and its linear 0-100 mapping: 0 points at or
     below `zero_at`, 100 at or above `full_at` (with `full_at < zero_at`: lower is better)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [INDICATORS_EXAMPLE[2]]})
+
     kind: IndicatorKind = Field(
         description="value_realization (% of the projected value realized), "
         "net_revenue_retention (ARR now / ARR `window_days` ago, %), nps (-100..100), csat "
@@ -62,6 +64,8 @@ class IndicatorDefinition(InputModel):
 class BandCutoffsBody(InputModel):
     """A score below `yellow_from` is red, below `green_from` yellow, else green."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [BANDS_EXAMPLE]})
+
     yellow_from: DecimalStr
     green_from: DecimalStr
 
@@ -80,6 +84,8 @@ class HealthProfileWrite(InputModel):
 
 
 class IndicatorOut(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{**INDICATORS_EXAMPLE[3]}]})
+
     kind: IndicatorKind
     weight: DecimalStr
     zero_at: DecimalStr
@@ -88,12 +94,16 @@ class IndicatorOut(OutputModel):
 
 
 class BandCutoffsOut(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [BANDS_EXAMPLE]})
+
     yellow_from: DecimalStr
     green_from: DecimalStr
 
 
 class AuthorOut(OutputModel):
     """Who wrote it: the API key (a person acting through it may be named later)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"key_id": AUTHOR_KEY_ID}]})
 
     key_id: uuid.UUID
 

@@ -20,7 +20,11 @@ from valuecalc_api.customer_health.score_schemas import (
     OverrideCreate,
     OverrideOut,
 )
-from valuecalc_api.customer_health.score_views import customer_history, customer_score
+from valuecalc_api.customer_health.score_views import (
+    customer_history,
+    customer_score,
+    default_start,
+)
 from valuecalc_api.customer_health.scores import chosen_profile
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import DecimalStr
@@ -77,7 +81,10 @@ async def get_customer_health_history(
     customer_id: uuid.UUID,
     principal: PrincipalDep,
     session: SessionDep,
-    from_: Annotated[date, Query(alias="from", description="First day of the range.")],
+    from_: Annotated[
+        date | None,
+        Query(alias="from", description="First day of the range (default: 12 months of points)."),
+    ] = None,
     to: Annotated[date | None, Query(description="Last day (default: today, UTC).")] = None,
     every: Annotated[Every, Query(description="A point per month end or per week.")] = (
         Every.month
@@ -99,12 +106,13 @@ async def get_customer_health_history(
     """The score at each month end (or every 7 days back from `to`), all under ONE profile
     version (the one that applies at `to`, or the one named), with the trend."""
     chosen = await chosen_profile(session, principal, profile_id, version)
+    end = to or today()
     return await customer_history(
         session,
         principal,
         customer_id,
-        start=from_,
-        end=to or today(),
+        start=from_ or default_start(end),
+        end=end,
         every=every,
         compare_with=compare_with,
         flat_within=Decimal(2) if flat_within is None else abs(flat_within),
@@ -139,7 +147,8 @@ async def list_health_overrides(
     "/customers/{customer_id}/health/overrides/{override_id}/end",
     response_model=OverrideOut,
     responses={
-        409: problem_doc("`override-over`: it has already ended or expired.", "override-over")
+        409: problem_doc("`override-over`: it has already ended or expired.", "override-over"),
+        413: problem_doc("`request-too-large`: this operation takes no body.", "request-too-large"),
     },
 )
 async def end_health_override(

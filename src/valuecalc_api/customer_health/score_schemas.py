@@ -26,6 +26,62 @@ SCORE_DEFINITION = (
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 _PROFILE_REF: dict[str, Any] = {"id": PROFILE_ID, "name": "Standard", "version": 2}
+_HISTORY_POINT: dict[str, Any] = {
+    "as_of_date": "2026-03-31",
+    "score": "65.00",
+    "band": "yellow",
+    "undefined_reason": None,
+    "override_score": "30",
+}
+_TREND: dict[str, Any] = {
+    "current_on": "2026-03-31",
+    "current": "65.00",
+    "previous_on": "2026-02-28",
+    "previous": "58.00",
+    "change": "7.00",
+    "direction": "up",
+    "flat_within": "2",
+}
+_BAND_OUTCOMES: dict[str, Any] = {
+    "band": "red",
+    "customers": 20,
+    "churned": 6,
+    "contracted": 3,
+    "churn_rate": "0.3000",
+    "contraction_rate": "0.1500",
+}
+_INDICATORS_OUT: list[Any] = [
+    {
+        "kind": "pulse",
+        "weight": "50",
+        "value": "80",
+        "value_as_of": "2026-03-12",
+        "points": "80.00",
+        "weight_share": "0.6250",
+        "contribution": "50.00",
+        "missing_reason": None,
+    },
+    {
+        "kind": "value_realization",
+        "weight": "30",
+        "value": "40",
+        "value_as_of": "2026-03-31",
+        "points": "40.00",
+        "weight_share": "0.3750",
+        "contribution": "15.00",
+        "missing_reason": None,
+    },
+    {
+        "kind": "nps",
+        "weight": "20",
+        "value": None,
+        "value_as_of": None,
+        "points": None,
+        "weight_share": None,
+        "contribution": None,
+        "missing_reason": "signals_not_available",
+    },
+]
 _OVERRIDE_EXAMPLE: dict[str, Any] = {
     "id": OVERRIDE_ID,
     "customer_id": CUSTOMER_ID,
@@ -44,6 +100,8 @@ _OVERRIDE_EXAMPLE: dict[str, Any] = {
 class ProfileRef(OutputModel):
     """The profile and the version a score was computed under."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_PROFILE_REF]})
+
     id: uuid.UUID
     name: str
     version: int
@@ -52,6 +110,8 @@ class ProfileRef(OutputModel):
 class IndicatorScoreOut(OutputModel):
     """One indicator's part: raw value, 0-100 points, weight after reweighting (a fraction)
     and contribution (points x weight share); all null when it had no value."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_INDICATORS_OUT[0]]})
 
     kind: IndicatorKind
     weight: DecimalStr = Field(description="The weight the profile gives it.")
@@ -85,6 +145,10 @@ class OverrideOut(OutputModel):
 
 
 class OverrideInForce(OverrideOut):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**_OVERRIDE_EXAMPLE, "band": "red"}]}
+    )
+
     band: Band = Field(description="The override's score judged by the profile's cut-offs.")
 
 
@@ -111,40 +175,6 @@ class OverrideCreate(InputModel):
     expires_on: date
 
 
-_INDICATORS_OUT: list[Any] = [
-    {
-        "kind": "pulse",
-        "weight": "50",
-        "value": "80",
-        "value_as_of": "2026-03-12",
-        "points": "80.00",
-        "weight_share": "0.6250",
-        "contribution": "50.00",
-        "missing_reason": None,
-    },
-    {
-        "kind": "value_realization",
-        "weight": "30",
-        "value": "40",
-        "value_as_of": "2026-03-31",
-        "points": "40.00",
-        "weight_share": "0.3750",
-        "contribution": "15.00",
-        "missing_reason": None,
-    },
-    {
-        "kind": "nps",
-        "weight": "20",
-        "value": None,
-        "value_as_of": None,
-        "points": None,
-        "weight_share": None,
-        "contribution": None,
-        "missing_reason": "signals_not_available",
-    },
-]
-
-
 class HealthScoreOut(OutputModel):
     """A customer's score as of a date, with each indicator's part; an override in force is
     shown beside it (`override`), never instead of it."""
@@ -154,7 +184,7 @@ class HealthScoreOut(OutputModel):
             "examples": [
                 {
                     "customer_id": CUSTOMER_ID,
-                    "as_of": "2026-03-31",
+                    "as_of_date": "2026-03-31",
                     "profile": _PROFILE_REF,
                     "score": "65.00",
                     "band": "yellow",
@@ -169,7 +199,7 @@ class HealthScoreOut(OutputModel):
     )
 
     customer_id: uuid.UUID
-    as_of: date
+    as_of_date: date
     profile: ProfileRef
     score: DecimalStr | None
     band: Band | None
@@ -185,7 +215,9 @@ class HealthScoreOut(OutputModel):
 
 
 class HistoryPointOut(OutputModel):
-    as_of: date
+    model_config = ConfigDict(json_schema_extra={"examples": [_HISTORY_POINT]})
+
+    as_of_date: date
     score: DecimalStr | None
     band: Band | None
     undefined_reason: str | None
@@ -194,6 +226,8 @@ class HistoryPointOut(OutputModel):
 
 class TrendOut(OutputModel):
     """The last point's score against the score at `previous_on` under the same version."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_TREND]})
 
     current_on: date
     current: DecimalStr | None
@@ -216,14 +250,14 @@ class HealthHistoryOut(OutputModel):
                     "every": "month",
                     "points": [
                         {
-                            "as_of": "2026-02-28",
+                            "as_of_date": "2026-02-28",
                             "score": "58.00",
                             "band": "yellow",
                             "undefined_reason": None,
                             "override_score": None,
                         },
                         {
-                            "as_of": "2026-03-31",
+                            "as_of_date": "2026-03-31",
                             "score": "65.00",
                             "band": "yellow",
                             "undefined_reason": None,
@@ -252,6 +286,8 @@ class HealthHistoryOut(OutputModel):
 
 
 class BandOutcomesOut(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_BAND_OUTCOMES]})
+
     band: Band | None = Field(description="null: customers without a score.")
     customers: int
     churned: int
@@ -269,7 +305,7 @@ class BacktestOut(OutputModel):
             "examples": [
                 {
                     "profile": _PROFILE_REF,
-                    "as_of": "2025-06-30",
+                    "as_of_date": "2025-06-30",
                     "horizon_end": "2025-12-31",
                     "customers": 120,
                     "scored": 117,
@@ -320,7 +356,7 @@ class BacktestOut(OutputModel):
     )
 
     profile: ProfileRef
-    as_of: date
+    as_of_date: date
     horizon_end: date
     customers: int
     scored: int

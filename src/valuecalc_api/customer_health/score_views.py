@@ -45,6 +45,12 @@ BACKTEST_DEFINITION = (
 )
 
 
+def default_start(end: date) -> date:
+    """The first day of the month 11 months before `end`'s: a year of monthly points."""
+    months = end.year * 12 + end.month - 1 - 11
+    return date(months // 12, months % 12 + 1, 1)
+
+
 def _profile_ref(applied: AppliedProfile) -> dict[str, Any]:
     return {
         "id": applied.profile.id,
@@ -71,7 +77,7 @@ def score_body(
         }
     return {
         "customer_id": customer_id,
-        "as_of": as_of,
+        "as_of_date": as_of,
         "profile": _profile_ref(scored.applied),
         "score": score.score,
         "band": score.band,
@@ -157,7 +163,7 @@ async def customer_history(
         in_force = override_in_force(overrides, day)
         points.append(
             {
-                "as_of": day,
+                "as_of_date": day,
                 "score": scores[day].score.score,
                 "band": scores[day].score.band,
                 "undefined_reason": scores[day].score.undefined_reason,
@@ -225,7 +231,7 @@ async def run_backtest(
     return BacktestOut.model_validate(
         {
             "profile": _profile_ref(applied),
-            "as_of": as_of,
+            "as_of_date": as_of,
             "horizon_end": horizon_end,
             "customers": len(rows),
             "scored": result.scored,

@@ -34,7 +34,7 @@ from valuecalc_core.health.overrides import override_in_force
 from valuecalc_core.health.profile import Band
 
 MAX_EVALUATED = 20_000
-SIGNALS_MISSING = {"value": None, "as_of": None, "missing_reason": "signals_not_available"}
+SIGNALS_MISSING = {"value": None, "as_of_date": None, "missing_reason": "signals_not_available"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ def _row(
         "external_id": customer.external_id,
         "segment": customer.segment,
         "owner": customer.owner,
-        "arr": None if arr is None else {"amount": arr[0], "currency": arr[1], "as_of": as_of},
+        "arr": None if arr is None else {"amount": arr[0], "currency": arr[1], "as_of_date": as_of},
         "renewal_date": None,
         "health": health,
         "pulse": None
@@ -238,7 +238,7 @@ async def book_page(session: AsyncSession, principal: Principal, query: BookQuer
         totals = _totals([c for c in everyone if c.id in kept_ids], len(kept), arr)
     return BookPage.model_validate(
         {
-            "as_of": query.as_of,
+            "as_of_date": query.as_of,
             "items": [BookRow.model_validate(row) for row in rows],
             "next_cursor": next_cursor,
             "totals": totals,

@@ -107,7 +107,7 @@ async def pulse_book(
     ]
     return PulseBook.model_validate(
         {
-            "as_of": as_of,
+            "as_of_date": as_of,
             "statuses": _statuses(rows),
             "top_risk_by_count": risk_count,
             "top_risk_by_arr": risk_arr,

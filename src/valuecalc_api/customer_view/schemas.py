@@ -15,64 +15,29 @@ from valuecalc_api.models.health import PulseStatus
 from valuecalc_api.pulse.schemas import PulseOut
 from valuecalc_core.health.profile import Band
 
-
-class BookSort(StrEnum):
-    name = "name"
-    arr = "arr"
-    score = "score"
-    days_since_touch = "days_since_touch"
-    renewal_date = "renewal_date"
-
-
-class SortOrder(StrEnum):
-    asc = "asc"
-    desc = "desc"
-
-
-class AmountOut(OutputModel):
-    amount: DecimalStr
-    currency: str
-
-
-class ArrOut(AmountOut):
-    as_of: date
-
-
-class ValueOut(OutputModel):
-    """Value realized vs projected through the as-of month, and ROI, per currency over the
-    customer's trackers the key sees."""
-
-    currency: str
-    realized: DecimalStr
-    projected: DecimalStr
-    cost: DecimalStr
-    net_roi: DecimalStr | None
-    as_of_month: str
-
-
-class SignalOut(OutputModel):
-    """A customer signal (NPS, CSAT, days since last touch, goals, onboarding, usage):
-    its value and as-of date, or null with the reason."""
-
-    value: DecimalStr | None
-    as_of: date | None
-    missing_reason: str | None
-
-
-class PulseBrief(OutputModel):
-    status: PulseStatus
-    recorded_on: date
-    reason_codes: list[str]
-
-
-class HealthBrief(OutputModel):
-    profile: ProfileRef
-    score: DecimalStr | None
-    band: Band | None
-    undefined_reason: str | None
-    override_score: DecimalStr | None
-    override_band: Band | None
-
+_AMOUNT: dict[str, Any] = {"amount": "120000.00", "currency": "USD"}
+_VALUE: dict[str, Any] = {
+    "currency": "USD",
+    "realized": "109000.00",
+    "projected": "150000.00",
+    "cost": "60000.00",
+    "net_roi": "0.8167",
+    "as_of_month": "2026-03",
+}
+_TOTALS: dict[str, Any] = {"customers": 240, "arr": [{"amount": "18250000.00", "currency": "USD"}]}
+_STATUS: dict[str, Any] = {"status": "red", "customers": 3, "arr": [_AMOUNT]}
+_CODE_RANK: dict[str, Any] = {
+    "code": "exec-sponsor-left",
+    "kind": "risk",
+    "customers": 2,
+    "arr": [_AMOUNT],
+}
+_DISAGREEMENT: dict[str, Any] = {
+    "customer_id": CUSTOMER_ID,
+    "name": "Northwind Support Ltd",
+    "pulse": "green",
+    "band": "red",
+}
 
 _ROW_EXAMPLE: dict[str, Any] = {
     "customer_id": CUSTOMER_ID,
@@ -80,7 +45,7 @@ _ROW_EXAMPLE: dict[str, Any] = {
     "external_id": "crm-0042",
     "segment": "mid-market",
     "owner": "jane.doe@vendor.example",
-    "arr": {"amount": "120000.00", "currency": "USD", "as_of": "2026-03-31"},
+    "arr": {"amount": "120000.00", "currency": "USD", "as_of_date": "2026-03-31"},
     "renewal_date": None,
     "health": {
         "profile": {"id": "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e", "name": "Standard", "version": 2},
@@ -97,10 +62,82 @@ _ROW_EXAMPLE: dict[str, Any] = {
     },
     "days_since_last_touch": {
         "value": None,
-        "as_of": None,
+        "as_of_date": None,
         "missing_reason": "signals_not_available",
     },
 }
+
+
+class BookSort(StrEnum):
+    name = "name"
+    arr = "arr"
+    score = "score"
+    days_since_touch = "days_since_touch"
+    renewal_date = "renewal_date"
+
+
+class SortOrder(StrEnum):
+    asc = "asc"
+    desc = "desc"
+
+
+class AmountOut(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_AMOUNT]})
+
+    amount: DecimalStr
+    currency: str
+
+
+class ArrOut(AmountOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [_ROW_EXAMPLE["arr"]]})
+
+    as_of_date: date
+
+
+class ValueOut(OutputModel):
+    """Value realized vs projected through the as-of month, and ROI, per currency over the
+    customer's trackers the key sees."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_VALUE]})
+
+    currency: str
+    realized: DecimalStr
+    projected: DecimalStr
+    cost: DecimalStr
+    net_roi: DecimalStr | None
+    as_of_month: str
+
+
+class SignalOut(OutputModel):
+    """A customer signal (NPS, CSAT, days since last touch, goals, onboarding, usage):
+    its value and as-of date, or null with the reason."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [_ROW_EXAMPLE["days_since_last_touch"]]}
+    )
+
+    value: DecimalStr | None
+    as_of_date: date | None
+    missing_reason: str | None
+
+
+class PulseBrief(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_ROW_EXAMPLE["pulse"]]})
+
+    status: PulseStatus
+    recorded_on: date
+    reason_codes: list[str]
+
+
+class HealthBrief(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_ROW_EXAMPLE["health"]]})
+
+    profile: ProfileRef
+    score: DecimalStr | None
+    band: Band | None
+    undefined_reason: str | None
+    override_score: DecimalStr | None
+    override_band: Band | None
 
 
 class BookRow(OutputModel):
@@ -123,6 +160,8 @@ class BookRow(OutputModel):
 class BookTotals(OutputModel):
     """Over the whole filtered book (every page)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [_TOTALS]})
+
     customers: int
     arr: list[AmountOut] = Field(description="Per currency; currencies are never added.")
 
@@ -132,7 +171,7 @@ class BookPage(OutputModel):
         json_schema_extra={
             "examples": [
                 {
-                    "as_of": "2026-03-31",
+                    "as_of_date": "2026-03-31",
                     "items": [_ROW_EXAMPLE],
                     "next_cursor": "WyJOb3J0aHdpbmQiLCAiMGY1YjhhNGUiXQ",
                     "totals": {
@@ -144,7 +183,7 @@ class BookPage(OutputModel):
         }
     )
 
-    as_of: date
+    as_of_date: date
     items: list[BookRow]
     next_cursor: str | None
     totals: BookTotals
@@ -161,26 +200,17 @@ class CustomerSummary(OutputModel):
                     "name": "Northwind Support Ltd",
                     "segment": "mid-market",
                     "owner": "jane.doe@vendor.example",
-                    "as_of": "2026-03-31",
+                    "as_of_date": "2026-03-31",
                     "arr": _ROW_EXAMPLE["arr"],
                     "renewal_date": None,
-                    "value": [
-                        {
-                            "currency": "USD",
-                            "realized": "109000.00",
-                            "projected": "150000.00",
-                            "cost": "60000.00",
-                            "net_roi": "0.8167",
-                            "as_of_month": "2026-03",
-                        }
-                    ],
+                    "value": [_VALUE],
                     "health": None,
                     "health_undefined_reason": "no_health_profile",
                     "pulse": None,
                     "signals": {
                         "nps": {
                             "value": None,
-                            "as_of": None,
+                            "as_of_date": None,
                             "missing_reason": "signals_not_available",
                         }
                     },
@@ -193,7 +223,7 @@ class CustomerSummary(OutputModel):
     name: str
     segment: str | None
     owner: str | None
-    as_of: date
+    as_of_date: date
     arr: ArrOut | None
     renewal_date: date | None
     value: list[ValueOut]
@@ -206,12 +236,16 @@ class CustomerSummary(OutputModel):
 
 
 class StatusCount(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_STATUS]})
+
     status: PulseStatus | None = Field(description="null: customers without a pulse.")
     customers: int
     arr: list[AmountOut]
 
 
 class CodeRank(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_CODE_RANK]})
+
     code: str
     kind: str
     customers: int
@@ -219,11 +253,17 @@ class CodeRank(OutputModel):
 
 
 class GroupStatuses(OutputModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"group": "enterprise", "statuses": [_STATUS]}]}
+    )
+
     group: str | None
     statuses: list[StatusCount]
 
 
 class Disagreement(OutputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_DISAGREEMENT]})
+
     customer_id: uuid.UUID
     name: str
     pulse: PulseStatus
@@ -238,7 +278,7 @@ class PulseBook(OutputModel):
         json_schema_extra={
             "examples": [
                 {
-                    "as_of": "2026-03-31",
+                    "as_of_date": "2026-03-31",
                     "statuses": [
                         {
                             "status": "red",
@@ -273,7 +313,7 @@ class PulseBook(OutputModel):
         }
     )
 
-    as_of: date
+    as_of_date: date
     statuses: list[StatusCount]
     top_risk_by_count: list[CodeRank]
     top_risk_by_arr: list[CodeRank] = Field(

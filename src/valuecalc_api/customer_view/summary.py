@@ -94,8 +94,10 @@ async def customer_summary(
             "name": customer.name,
             "segment": customer.segment,
             "owner": customer.owner,
-            "as_of": as_of,
-            "arr": None if arr is None else {"amount": arr[0], "currency": arr[1], "as_of": as_of},
+            "as_of_date": as_of,
+            "arr": None
+            if arr is None
+            else {"amount": arr[0], "currency": arr[1], "as_of_date": as_of},
             "renewal_date": None,
             "value": await _value(session, principal, customer.id, as_of),
             "health": health,
