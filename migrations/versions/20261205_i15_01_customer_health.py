@@ -188,6 +188,9 @@ def downgrade() -> None:
     op.drop_table("health_overrides")
     op.drop_table("health_profile_versions")
     op.drop_table("health_profiles")
-    op.execute(f"DELETE FROM audit_events WHERE entity_type IN ({_HEALTH_ENTITY_TYPES})")
+    op.execute(
+        "DELETE FROM audit_events "
+        "WHERE entity_type IN ('health_profile', 'health_override', 'pulse', 'reason_code')"
+    )
     _set_entity_types(_ENTITY_TYPES)
     op.drop_index(op.f("ix_customers_organization_id_name"), table_name="customers")
