@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customers import service as customers
 from valuecalc_api.customers.schemas import CustomerCreate
+from valuecalc_api.demo_health import seed_health
 from valuecalc_api.models.calculation import Calculation
 from valuecalc_api.models.evidence import Note
 from valuecalc_api.models.measurement import InputChange, Measurement
@@ -211,6 +212,7 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> DemoResult:
     )
     admin = Principal(organization.id, key.id, Role.admin, None)
     tracker_id = await _seed_tracker(session, admin)
+    await seed_health(session, admin)
     return DemoResult(
         organization_id=organization.id,
         organization_name=organization.name,
