@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint format run bench-core bench-revenue bench-api bench-ingest openapi openapi-check clean
+.PHONY: test lint format run bench-core bench-revenue bench-api bench-ingest bench-health openapi openapi-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -55,6 +55,11 @@ bench-ingest: $(STAMP)
 # PostgreSQL: TEST_DATABASE_URL's server if set, else an embedded one in a temp folder.
 bench-api: $(STAMP)
 	$(BIN)/python bench/bench_api.py
+
+# Health scores of 100,000 customers in the core vs a plain SQL aggregate, and a 100-row
+# book page over HTTP (PostgreSQL: TEST_DATABASE_URL's server or the embedded one).
+bench-health: $(STAMP)
+	$(BIN)/python bench/bench_health.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

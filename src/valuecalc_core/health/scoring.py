@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
@@ -77,48 +77,72 @@ def health_score(
     profile: HealthProfile, readings: Mapping[IndicatorKind, IndicatorReading]
 ) -> HealthScore:
     """Score `readings` (by kind; a kind absent from them has no value) under `profile`."""
-    context = _CONTEXT
+    return health_scores(profile, [readings])[0]
+
+
+def health_scores(
+    profile: HealthProfile, book: Iterable[Mapping[IndicatorKind, IndicatorReading]]
+) -> list[HealthScore]:
+    """`health_score` of each customer's readings: the profile's constants (weight totals
+    and shares for each set of valued indicators) are worked out once for the whole book."""
     rules = profile.indicators
-    valued: list[tuple[int, IndicatorRule, IndicatorReading, Decimal]] = []
-    total_weight = _ZERO
-    for index, rule in enumerate(rules):
-        reading = readings.get(rule.kind)
-        if reading is not None and reading.value is not None:
-            valued.append((index, rule, reading, points(rule, reading.value)))
-            total_weight += rule.weight
-    if not valued:
-        explanations = tuple(_skipped(rule, readings.get(rule.kind)) for rule in rules)
-        return HealthScore(
-            None, None, NO_INDICATOR_VALUED, explanations, tuple(rule.kind for rule in rules)
-        )
-    exact = [
-        context.divide(context.multiply(p, rule.weight), total_weight) for _, rule, _, p in valued
-    ]
-    weighted_sum = _ZERO
-    for _, rule, _, p in valued:
-        weighted_sum = context.add(weighted_sum, context.multiply(p, rule.weight))
-    score = context.divide(weighted_sum, total_weight).quantize(CENT, ROUND_HALF_EVEN)
-    shown = _largest_remainder(exact, score)
-    by_index: dict[int, IndicatorExplanation] = {}
-    for (index, rule, reading, p), contribution in zip(valued, shown, strict=True):
-        by_index[index] = IndicatorExplanation(
-            kind=rule.kind,
-            weight=rule.weight,
-            value=reading.value,
-            as_of=reading.as_of,
-            points=p.quantize(CENT, ROUND_HALF_EVEN),
-            weight_share=context.divide(rule.weight, total_weight).quantize(
-                WEIGHT_PLACES, ROUND_HALF_EVEN
-            ),
-            contribution=contribution,
-            missing_reason=None,
-        )
-    explanations = tuple(
-        by_index.get(index) or _skipped(rule, readings.get(rule.kind))
-        for index, rule in enumerate(rules)
-    )
-    skipped = tuple(e.kind for e in explanations if e.points is None)
-    return HealthScore(score, profile.bands.band(score), None, explanations, skipped)
+    band = profile.bands.band
+    shares: dict[tuple[int, ...], tuple[Decimal, dict[int, Decimal]]] = {}
+    multiply, divide, add = _CONTEXT.multiply, _CONTEXT.divide, _CONTEXT.add
+    scores: list[HealthScore] = []
+    for readings in book:
+        valued: list[tuple[int, IndicatorRule, IndicatorReading, Decimal]] = []
+        for index, rule in enumerate(rules):
+            reading = readings.get(rule.kind)
+            if reading is not None and reading.value is not None:
+                valued.append((index, rule, reading, points(rule, reading.value)))
+        if not valued:
+            explanations = tuple(_skipped(rule, readings.get(rule.kind)) for rule in rules)
+            skipped_kinds = tuple(rule.kind for rule in rules)
+            scores.append(HealthScore(None, None, NO_INDICATOR_VALUED, explanations, skipped_kinds))
+            continue
+        mask = tuple(index for index, _, _, _ in valued)
+        known = shares.get(mask)
+        if known is None:
+            total = sum((rules[i].weight for i in mask), _ZERO)
+            known = shares[mask] = (
+                total,
+                {
+                    i: divide(rules[i].weight, total).quantize(WEIGHT_PLACES, ROUND_HALF_EVEN)
+                    for i in mask
+                },
+            )
+        total_weight, weight_shares = known
+        weighted = [multiply(p, rule.weight) for _, rule, _, p in valued]
+        weighted_sum = _ZERO
+        for product in weighted:
+            weighted_sum = add(weighted_sum, product)
+        score = divide(weighted_sum, total_weight).quantize(CENT, ROUND_HALF_EVEN)
+        shown = _largest_remainder([divide(pw, total_weight) for pw in weighted], score)
+        by_index = {
+            index: IndicatorExplanation(
+                rule.kind,
+                rule.weight,
+                reading.value,
+                reading.as_of,
+                p.quantize(CENT, ROUND_HALF_EVEN),
+                weight_shares[index],
+                contribution,
+                None,
+            )
+            for (index, rule, reading, p), contribution in zip(valued, shown, strict=True)
+        }
+        if len(by_index) == len(rules):
+            explanations = tuple(by_index.values())
+            skipped: tuple[IndicatorKind, ...] = ()
+        else:
+            explanations = tuple(
+                by_index.get(index) or _skipped(rule, readings.get(rule.kind))
+                for index, rule in enumerate(rules)
+            )
+            skipped = tuple(e.kind for e in explanations if e.points is None)
+        scores.append(HealthScore(score, band(score), None, explanations, skipped))
+    return scores
 
 
 def _skipped(rule: IndicatorRule, reading: IndicatorReading | None) -> IndicatorExplanation:
