@@ -57,6 +57,25 @@ def _state(row: HealthOverride) -> dict[str, object]:
     return override_out(row).model_dump(mode="json", exclude={"status", "created_at"})
 
 
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    row: HealthOverride,
+    action: AuditAction,
+    before: dict[str, object] | None,
+) -> None:
+    await audit.record(
+        session,
+        principal,
+        entity_type=AuditEntity.health_override,
+        entity_id=row.id,
+        tracker_id=None,
+        action=action,
+        before=before,
+        after=_state(row),
+    )
+
+
 async def create_override(
     session: AsyncSession, principal: Principal, customer_id: uuid.UUID, body: OverrideCreate
 ) -> HealthOverride:
@@ -89,16 +108,7 @@ async def create_override(
     )
     session.add(row)
     await session.flush()
-    await audit.record(
-        session,
-        principal,
-        entity_type=AuditEntity.health_override,
-        entity_id=row.id,
-        tracker_id=None,
-        action=AuditAction.create,
-        before=None,
-        after=_state(row),
-    )
+    await _audit(session, principal, row, AuditAction.create, None)
     return row
 
 
@@ -121,16 +131,7 @@ async def end_override(
     row.ended_on = today()
     row.ended_by_key_id = principal.key_id
     await session.flush()
-    await audit.record(
-        session,
-        principal,
-        entity_type=AuditEntity.health_override,
-        entity_id=row.id,
-        tracker_id=None,
-        action=AuditAction.update,
-        before=before,
-        after=_state(row),
-    )
+    await _audit(session, principal, row, AuditAction.update, before)
     return row
 
 

@@ -112,6 +112,26 @@ def _state(profile: HealthProfile, version: HealthProfileVersion) -> dict[str, A
     )
 
 
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    profile: HealthProfile,
+    version: HealthProfileVersion,
+    action: AuditAction,
+    before: dict[str, Any] | None,
+) -> None:
+    await audit.record(
+        session,
+        principal,
+        entity_type=AuditEntity.health_profile,
+        entity_id=profile.id,
+        tracker_id=None,
+        action=action,
+        before=before,
+        after=_state(profile, version),
+    )
+
+
 async def _refuse_overlaps(
     session: AsyncSession, principal: Principal, body: HealthProfileWrite, itself: uuid.UUID | None
 ) -> None:
@@ -152,16 +172,7 @@ async def create_profile(
     session.add(profile)
     await session.flush()
     version = await _add_version(session, principal, profile, body)
-    await audit.record(
-        session,
-        principal,
-        entity_type=AuditEntity.health_profile,
-        entity_id=profile.id,
-        tracker_id=None,
-        action=AuditAction.create,
-        before=None,
-        after=_state(profile, version),
-    )
+    await _audit(session, principal, profile, version, AuditAction.create, None)
     return profile, version
 
 
@@ -225,16 +236,7 @@ async def update_profile(
     profile.current_version += 1
     new_version = await _add_version(session, principal, profile, body)
     await session.refresh(profile, ["updated_at"])
-    await audit.record(
-        session,
-        principal,
-        entity_type=AuditEntity.health_profile,
-        entity_id=profile.id,
-        tracker_id=None,
-        action=AuditAction.update,
-        before=before,
-        after=_state(profile, new_version),
-    )
+    await _audit(session, principal, profile, new_version, AuditAction.update, before)
     return new_version
 
 
