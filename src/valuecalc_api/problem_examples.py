@@ -53,6 +53,7 @@ _IDS = {
     "key_id": "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4",
     "profile_id": "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
     "override_id": "4d5e6f70-8192-4a3b-9c4d-5e6f708192a3",
+    "reason_code_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
 }
 PATH_VALUES = {**_IDS, "month": "2026-03", "key": "reps", "version": "2"}
 # What a 404 calls the object of an id in the path (as `not_found(what)` does).
@@ -66,6 +67,7 @@ ID_OBJECTS = {
     "key_id": "API key",
     "profile_id": "health profile",
     "override_id": "override",
+    "reason_code_id": "reason code",
 }
 TRACKER_PATH = f"/v1/trackers/{_IDS['tracker_id']}"
 _CALCULATION = f"/v1/calculations/{_IDS['calculation_id']}"

@@ -64,6 +64,7 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "profile_id": lambda a: a.ids["health_profile"],
     "version": lambda a: "1",  # the first version of A's health profile
     "override_id": lambda a: a.ids["health_override"],
+    "reason_code_id": lambda a: a.ids["reason_code"],
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
@@ -123,6 +124,14 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    reason_code = expect(
+        await client.post(
+            "/v1/pulse-reason-codes",
+            json={"code": "acme", "kind": "risk", "label": "Acme-secret-note", "category": "x"},
+            headers=headers,
+        ),
+        201,
+    )
     keys = expect(await client.get("/v1/api-keys", headers=headers), 200)["items"]
     # Not the admin key: the snapshots use it, which may touch its own row.
     viewer_key = next(k for k in keys if k["role"] == "viewer")
@@ -137,6 +146,7 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "evidence": evidence["id"],
             "health_profile": profile["id"],
             "health_override": override["id"],
+            "reason_code": reason_code["id"],
         }
     )
 

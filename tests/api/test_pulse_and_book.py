@@ -117,6 +117,8 @@ async def test_the_pulse_book_counts_statuses_codes_and_disagreements(
         ("ann", [0, 0, 1, 0]),
         ("bob", [1, 0, 0, 1]),
     ]
+    smb = next(g for g in book["by_segment"] if g["group"] == "smb")
+    assert [c["code"] for c in smb["top_risk_by_count"]] == ["exec-sponsor-left"]
     assert [(d["customer_id"], d["pulse"], d["band"]) for d in book["disagreements"]] == [
         (ids["alpha"], "green", "red")
     ]

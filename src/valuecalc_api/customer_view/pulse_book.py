@@ -47,12 +47,23 @@ def _statuses(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _grouped(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+def _grouped(
+    rows: list[dict[str, Any]], field: str, kinds: dict[str, str], main_currency: str | None
+) -> list[dict[str, Any]]:
+    """Statuses and the top reason codes by count of each segment (or owner)."""
     groups: dict[str | None, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row[field], []).append(row)
     ordered = sorted(groups, key=lambda g: (g is None, g or ""))
-    return [{"group": g, "statuses": _statuses(groups[g])} for g in ordered]
+    return [
+        {
+            "group": g,
+            "statuses": _statuses(groups[g]),
+            "top_risk_by_count": _ranked(groups[g], kinds, ReasonKind.risk, main_currency)[0],
+            "top_success_by_count": _ranked(groups[g], kinds, ReasonKind.success, main_currency)[0],
+        }
+        for g in ordered
+    ]
 
 
 def _ranked(
@@ -113,8 +124,8 @@ async def pulse_book(
             "top_risk_by_arr": risk_arr,
             "top_success_by_count": success_count,
             "top_success_by_arr": success_arr,
-            "by_segment": _grouped(rows, "segment"),
-            "by_owner": _grouped(rows, "owner"),
+            "by_segment": _grouped(rows, "segment", kinds, main_currency),
+            "by_owner": _grouped(rows, "owner", kinds, main_currency),
             "disagreements": disagreements,
         }
     )

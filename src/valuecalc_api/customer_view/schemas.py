@@ -32,6 +32,12 @@ _CODE_RANK: dict[str, Any] = {
     "customers": 2,
     "arr": [_AMOUNT],
 }
+_GROUP: dict[str, Any] = {
+    "group": "enterprise",
+    "statuses": [_STATUS],
+    "top_risk_by_count": [_CODE_RANK],
+    "top_success_by_count": [],
+}
 _DISAGREEMENT: dict[str, Any] = {
     "customer_id": CUSTOMER_ID,
     "name": "Northwind Support Ltd",
@@ -253,12 +259,14 @@ class CodeRank(OutputModel):
 
 
 class GroupStatuses(OutputModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"group": "enterprise", "statuses": [_STATUS]}]}
-    )
+    """One segment's (or owner's) statuses and top 3 reason codes by count."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_GROUP]})
 
     group: str | None
     statuses: list[StatusCount]
+    top_risk_by_count: list[CodeRank]
+    top_success_by_count: list[CodeRank]
 
 
 class Disagreement(OutputModel):
@@ -298,8 +306,8 @@ class PulseBook(OutputModel):
                     "top_risk_by_arr": [],
                     "top_success_by_count": [],
                     "top_success_by_arr": [],
-                    "by_segment": [{"group": "enterprise", "statuses": []}],
-                    "by_owner": [{"group": "jane.doe@vendor.example", "statuses": []}],
+                    "by_segment": [_GROUP],
+                    "by_owner": [{**_GROUP, "group": "jane.doe@vendor.example"}],
                     "disagreements": [
                         {
                             "customer_id": CUSTOMER_ID,

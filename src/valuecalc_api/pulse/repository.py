@@ -75,3 +75,16 @@ async def latest_pulses(
     if customer_ids is not None:
         query = query.where(Pulse.customer_id.in_(list(customer_ids)))
     return {row.customer_id: row for row in await session.scalars(query)}
+
+
+async def get_reason_code(
+    session: AsyncSession, organization_id: uuid.UUID, reason_code_id: uuid.UUID
+) -> PulseReasonCode | None:
+    return await session.scalar(
+        select(PulseReasonCode)
+        .where(
+            PulseReasonCode.organization_id == organization_id,
+            PulseReasonCode.id == reason_code_id,
+        )
+        .with_for_update()
+    )

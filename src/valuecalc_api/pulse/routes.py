@@ -16,10 +16,22 @@ from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.pulse import repository, service
-from valuecalc_api.pulse.schemas import PulseCreate, PulseOut, ReasonCodeCreate, ReasonCodeOut
+from valuecalc_api.pulse.schemas import (
+    PulseCreate,
+    PulseOut,
+    ReasonCodeCreate,
+    ReasonCodeOut,
+    ReasonCodePatch,
+)
 from valuecalc_api.trackers.paging import page_of, position_after
 
 router = APIRouter(tags=["pulse"])
+
+_WHOLE_ORGANIZATION = problem_doc(
+    "`forbidden`: a viewer key, or a key limited to some trackers.",
+    "read-only-key",
+    "tracker-limited-key",
+)
 
 
 @router.post(
@@ -27,11 +39,7 @@ router = APIRouter(tags=["pulse"])
     response_model=ReasonCodeOut,
     status_code=status.HTTP_201_CREATED,
     responses={
-        403: problem_doc(
-            "`forbidden`: a viewer key, or a key limited to some trackers.",
-            "read-only-key",
-            "tracker-limited-key",
-        ),
+        403: _WHOLE_ORGANIZATION,
         409: problem_doc("`reason-code-taken`: the code exists.", "reason-code-taken"),
     },
 )
@@ -54,6 +62,19 @@ async def list_pulse_reason_codes(
         session, principal.organization_id, limit=limit + 1, after=position_after(cursor)
     )
     return page_of(found, limit, ReasonCodeOut.model_validate)
+
+
+@router.patch(
+    "/pulse-reason-codes/{reason_code_id}",
+    response_model=ReasonCodeOut,
+    responses={403: _WHOLE_ORGANIZATION},
+)
+async def change_pulse_reason_code(
+    reason_code_id: uuid.UUID, body: ReasonCodePatch, principal: EditorDep, session: SessionDep
+) -> ReasonCodeOut:
+    """Relabel, recategorize or retire (`active: false`) a reason code."""
+    code = await service.change_reason_code(session, principal, reason_code_id, body)
+    return ReasonCodeOut.model_validate(code)
 
 
 @router.post(

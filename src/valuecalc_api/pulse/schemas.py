@@ -45,6 +45,18 @@ class ReasonCodeCreate(InputModel):
     subcategory: Category | None = None
 
 
+class ReasonCodePatch(InputModel):
+    """Fields to change; a retired code (`active: false`) stays on old pulses but cannot be
+    chosen for new ones. The code itself and its kind never change."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"active": False}]})
+
+    label: Label | None = None
+    category: Category | None = None
+    subcategory: Category | None = None
+    active: bool | None = None
+
+
 class ReasonCodeOut(OutputModel):
     model_config = ConfigDict(
         json_schema_extra={

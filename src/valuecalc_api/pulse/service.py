@@ -13,11 +13,18 @@ from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customers.service import get_customer
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.models.health import Pulse, PulseReasonCode
-from valuecalc_api.problems import conflict, invalid
+from valuecalc_api.problems import conflict, invalid, not_found
 from valuecalc_api.pulse import repository
-from valuecalc_api.pulse.schemas import PulseCreate, PulseOut, ReasonCodeCreate, ReasonCodeOut
+from valuecalc_api.pulse.schemas import (
+    PulseCreate,
+    PulseOut,
+    ReasonCodeCreate,
+    ReasonCodeOut,
+    ReasonCodePatch,
+)
 from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_api.trackers.constraints import flush_or_conflict
+from valuecalc_api.trackers.patching import patch_values
 
 
 def today() -> date:
@@ -49,6 +56,33 @@ async def create_reason_code(
         before=None,
         after=ReasonCodeOut.model_validate(code).model_dump(mode="json"),
     )
+    return code
+
+
+async def change_reason_code(
+    session: AsyncSession, principal: Principal, reason_code_id: uuid.UUID, body: ReasonCodePatch
+) -> PulseReasonCode:
+    require_whole_organization(principal, "changing a reason code")
+    code = await repository.get_reason_code(session, principal.organization_id, reason_code_id)
+    if code is None:
+        raise not_found("reason code")
+    before = ReasonCodeOut.model_validate(code).model_dump(mode="json")
+    for field, value in patch_values(body, nullable={"subcategory"}).items():
+        setattr(code, field, value)
+    await session.flush()
+    await session.refresh(code, ["updated_at"])
+    after = ReasonCodeOut.model_validate(code).model_dump(mode="json")
+    if after != before:
+        await audit.record(
+            session,
+            principal,
+            entity_type=AuditEntity.reason_code,
+            entity_id=code.id,
+            tracker_id=None,
+            action=AuditAction.update,
+            before=before,
+            after=after,
+        )
     return code
 
 
