@@ -30,7 +30,7 @@ from valuecalc_api.problem_schemas import ETAG, problem_doc
 from valuecalc_api.problems import not_found
 from valuecalc_api.trackers.paging import page_of, position_after
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["customer health"])
 
 _WHOLE_ORGANIZATION = problem_doc(
     "`forbidden`: a viewer key, or a key limited to some trackers (profiles need a key for "
@@ -138,6 +138,7 @@ async def list_health_profile_versions(
 async def get_health_profile_version(
     profile_id: uuid.UUID, version: VersionPath, principal: PrincipalDep, session: SessionDep
 ) -> HealthProfileVersionOut:
+    """One version of the profile, as the scores computed under it used it."""
     found = await repository.get_version(session, principal.organization_id, profile_id, version)
     if found is None:
         raise not_found("health profile version")

@@ -32,7 +32,7 @@ from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.pulse.service import today
 from valuecalc_core.health.history import Every
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["customer health"])
 
 _NO_PROFILE = problem_doc(
     "`no-health-profile`: no profile applies to the customer (no default, none for its "

@@ -58,6 +58,7 @@ async def list_pulse_reason_codes(
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[ReasonCodeOut]:
+    """The organization's reason codes (risk and success, retired ones too), oldest first."""
     found = await repository.list_reason_codes(
         session, principal.organization_id, limit=limit + 1, after=position_after(cursor)
     )
