@@ -43,6 +43,10 @@ async def test_a_pulse_keeps_its_history_and_names_unknown_codes(
         headers=tenant.editor,
     )
     assert [e["field"] for e in problem(bad, 422)["errors"]] == ["reason_codes.1"]
+    future = await client.post(
+        path, json={"status": "red", "recorded_on": "2999-01-01"}, headers=tenant.editor
+    )
+    assert [e["field"] for e in problem(future, 422)["errors"]] == ["recorded_on"]
     first = await record_pulse(
         client, tenant.editor, customer["id"], "red", "2026-01-10", ["exec-sponsor-left"]
     )

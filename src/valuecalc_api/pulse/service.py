@@ -111,6 +111,14 @@ async def record_pulse(
         session, principal.organization_id, set(body.reason_codes)
     )
     errors: list[dict[str, Any]] = []
+    if body.recorded_on is not None and body.recorded_on > today():
+        errors.append(
+            {
+                "field": "recorded_on",
+                "code": "date_in_future",
+                "message": f"recorded_on must not be after today ({today()}).",
+            }
+        )
     for index, code in enumerate(body.reason_codes):
         found = known.get(code)
         if found is None or not found.active:
