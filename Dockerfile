@@ -20,9 +20,12 @@ COPY alembic.ini ./
 COPY migrations ./migrations
 
 USER valuecalc
+# `valuecalc serve` runs VALUECALC_WORKERS processes (rate limits and idempotency are
+# shared through PostgreSQL); logs are JSON lines on stderr in production.
 ENV VALUECALC_ENVIRONMENT=production \
     VALUECALC_HOST=0.0.0.0 \
-    VALUECALC_PORT=8000
+    VALUECALC_PORT=8000 \
+    VALUECALC_WORKERS=1
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

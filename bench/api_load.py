@@ -1,6 +1,6 @@
 """A small load generator for `bench_api.py`, run in its own process (loopback only).
 
-Reads one JSON plan from argv[1]: {"base_url", "headers", "phases": [{"name", "seconds",
+Reads one JSON plan from argv[1] (or standard input if it is `-`): {"base_url", "headers", "phases": [{"name", "seconds",
 "max_requests", "streams": [{"label", "method", "requests": [[path, body|null], ...],
 "concurrency"}]}]}. Each stream's workers send its requests in turn (cycling) until the
 phase's time or request budget is spent; every phase is bounded by both. Prints one JSON
@@ -83,4 +83,5 @@ async def main(plan: dict[str, Any]) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(json.loads(sys.argv[1])))))
+    given = sys.stdin.read() if sys.argv[1] == "-" else sys.argv[1]
+    print(json.dumps(asyncio.run(main(json.loads(given)))))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from valuecalc_api import embedded
 from valuecalc_api.auth.dependencies import Principal
@@ -53,7 +54,11 @@ def bench_database() -> Iterator[str]:
             server.cleanup()
         return
     name = f"valuecalc_bench_{os.getpid()}"
-    admin = create_async_engine(async_database_url(server_url), isolation_level="AUTOCOMMIT")
+    # NullPool: each asyncio.run has its own event loop, and a pooled connection is tied
+    # to the loop it was opened on.
+    admin = create_async_engine(
+        async_database_url(server_url), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
 
     async def run(statement: str) -> None:
         async with admin.connect() as connection:

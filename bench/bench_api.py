@@ -16,6 +16,13 @@ It does so twice: with the report cache (`reports.cache`; repeated GETs are hits
 PUT renews the tracker's data version so the next GET misses once), and with the cache
 disabled (every report computed: the cold path). Each run has its own trivial reference.
 
+Then, the same app with 1 and with 2 worker processes (`uvicorn --workers`): cold report
+throughput at concurrency 4 and bulk measurement writes (125 rows a request, disjoint
+rows, values alternating so every row is an update) at concurrency 2; and the cost of
+the rate limit shared in PostgreSQL: p50 of an authenticated cheap request
+(`GET /v1/organization`, one at a time) with the limit on and off. Target: the shared
+limit adds <= 0.5 ms p50.
+
 Targets: report p50 <= 30 ms; report throughput >= 0.3 x trivial. Also prints where a
 report's time goes, measured in this process. Prints, never asserts.
 """
@@ -45,6 +52,7 @@ from sqlalchemy import text
 from api_seed import MONTHS, START, USE_CASES, bench_database, seed
 from valuecalc_api import migrate
 from valuecalc_api.db import create_engine, create_sessionmaker
+from valuecalc_api.rate_limits.shared import SharedRateLimiter
 from valuecalc_api.reports.report_payload import tracker_report_payload
 from valuecalc_api.reports.repository import load_tracker_rows
 from valuecalc_api.reports.service import tracker_specs
@@ -125,12 +133,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(url: str, *, cache: bool) -> Iterator[str]:
+def serving(url: str, *, cache: bool, workers: int = 1, rate_limit: bool = False) -> Iterator[str]:
     port = _free_port()
     env = os.environ | {
         "VALUECALC_DATABASE_URL": url,
         "VALUECALC_ENVIRONMENT": "test",
-        "VALUECALC_RATE_LIMIT_ENABLED": "false",
+        "VALUECALC_RATE_LIMIT_ENABLED": "true" if rate_limit else "false",
+        "VALUECALC_RATE_LIMIT_PER_MINUTE": "100000000",  # spent, never reached
         "VALUECALC_REPORT_CACHE_ENABLED": "true" if cache else "false",
     }
     env.pop("DATABASE_URL", None)
@@ -147,6 +156,8 @@ def serving(url: str, *, cache: bool) -> Iterator[str]:
         "--log-level",
         "warning",
         "--no-access-log",
+        "--workers",
+        str(workers),
     ]
     process = subprocess.Popen(command, env=env, cwd=tempfile.gettempdir())
     base_url = f"http://127.0.0.1:{port}"
@@ -218,6 +229,170 @@ def _plan(base_url: str, seeded: dict[str, Any], cache: bool) -> dict[str, Any]:
     }
 
 
+def _phase(name: str, *streams: tuple[str, str, list[Any], int]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "seconds": PHASE_SECONDS,
+        "max_requests": MAX_REQUESTS,
+        "streams": [
+            {"label": label, "method": method, "requests": requests, "concurrency": workers}
+            for label, method, requests, workers in streams
+        ],
+    }
+
+
+def _bulk_bodies(seeded: dict[str, Any]) -> list[list[Any]]:
+    """8 bulk requests: 4 disjoint groups of 125 rows, each with two sets of values sent in
+    turn, so every row a request sends changes (an update, not an unchanged row)."""
+    calculations: list[str] = seeded["calculations"]
+    path = f"/v1/trackers/{seeded['tracker_id']}/measurements/bulk"
+    groups = [calculations[i::4][:25] for i in range(4)]
+    bodies = []
+    for values in (0, 1):
+        rng = random.Random(values)
+        for group in groups:
+            rows = [
+                {
+                    "calculation_id": str(calculation_id),
+                    "month": str(START + month),
+                    "value": f"{rng.randint(100, 400)}.{rng.randint(0, 99):02d}",
+                }
+                for calculation_id in group
+                for month in range(5)
+            ]
+            bodies.append([path, {"rows": rows}])
+    return bodies
+
+
+def _run_plan(plan: dict[str, Any]) -> dict[str, Any]:
+    load = subprocess.run(
+        [sys.executable, str(HERE / "api_load.py"), "-"],
+        input=json.dumps(plan),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=len(plan["phases"]) * (PHASE_SECONDS + 60),
+    )
+    results: dict[str, Any] = json.loads(load.stdout)
+    return results
+
+
+def _throughput(phase: dict[str, Any], label: str) -> tuple[float, float]:
+    """(requests/s, p50 ms) of a stream's successful requests."""
+    latencies = phase["streams"][label]["latencies_ms"]
+    if not latencies:
+        return 0.0, float("nan")
+    return len(latencies) / phase["wall_seconds"], statistics.median(latencies)
+
+
+def bench_workers(url: str, seeded: dict[str, Any]) -> None:
+    """Cold report and bulk-write throughput with 1 and with 2 worker processes."""
+    report = [[f"/v1/trackers/{seeded['tracker_id']}/report", None]]
+    bodies = _bulk_bodies(seeded)
+    figures: dict[int, dict[str, tuple[float, float]]] = {}
+    for workers in (1, 2):
+        with serving(url, cache=False, workers=workers) as base_url:
+            warmup = _phase("warmup", ("report", "GET", report, 2), ("bulk", "POST", bodies, 1))
+            warmup["seconds"] = 2
+            plan = {
+                "base_url": base_url,
+                "headers": {"Authorization": f"Bearer {seeded['key']}"},
+                "phases": [
+                    warmup,
+                    _phase("report", ("report", "GET", report, CONCURRENCY)),
+                    _phase("bulk", ("bulk", "POST", bodies, 2)),
+                ],
+            }
+            results = _run_plan(plan)
+        figures[workers] = {
+            "report": _throughput(results["report"], "report"),
+            "bulk": _throughput(results["bulk"], "bulk"),
+        }
+        for name in ("report", "bulk"):
+            if results[name]["streams"][name]["failed"]:
+                stream = results[name]["streams"][name]
+                print(
+                    f"    ({workers} workers, {name}: {stream['failed']} failed: {stream['errors'][:1]})"
+                )
+    print(
+        f"  1 vs 2 worker processes ({os.cpu_count()} CPUs), load average {os.getloadavg()[0]:.2f}:"
+    )
+    for name, what in (
+        ("report", "cold report, concurrency 4"),
+        ("bulk", "bulk 125 rows, conc. 2"),
+    ):
+        (one, one_p50), (two, two_p50) = figures[1][name], figures[2][name]
+        ratio = two / one if one else float("nan")
+        print(
+            f"    {what:28s} 1 worker {one:7.1f} req/s (p50 {one_p50:6.1f} ms)   "
+            f"2 workers {two:7.1f} req/s (p50 {two_p50:6.1f} ms)   2/1 = {ratio:.2f}x"
+        )
+
+
+def bench_rate_limit(url: str, seeded: dict[str, Any]) -> None:
+    """p50 of an authenticated cheap request with the shared rate limit off and on: two
+    servers side by side, asked in turns (which goes first alternates), so a change of the
+    machine's load hits both alike; also the median of the paired differences."""
+    headers = {"Authorization": f"Bearer {seeded['key']}"}
+    latencies: dict[bool, list[float]] = {False: [], True: []}
+    differences: list[float] = []
+    with (
+        serving(url, cache=True, rate_limit=False) as without,
+        serving(url, cache=True, rate_limit=True) as with_limit,
+        httpx.Client(headers=headers, timeout=10) as http,
+    ):
+        bases = {False: without, True: with_limit}
+
+        def timed(limited: bool) -> float:
+            started = time.perf_counter()
+            answer = http.get(f"{bases[limited]}/v1/organization")
+            elapsed = (time.perf_counter() - started) * 1000
+            if answer.status_code != 200:
+                raise RuntimeError(f"GET /v1/organization answered {answer.status_code}")
+            return elapsed
+
+        for _ in range(200):  # warm up both (connections, prepared statements)
+            timed(False)
+            timed(True)
+        deadline = time.monotonic() + 2 * PHASE_SECONDS
+        pair = 0
+        while time.monotonic() < deadline and pair < 5000:
+            order = (False, True) if pair % 2 == 0 else (True, False)
+            measured = {limited: timed(limited) for limited in order}
+            for limited, ms in measured.items():
+                latencies[limited].append(ms)
+            differences.append(measured[True] - measured[False])
+            pair += 1
+    p50 = {limited: statistics.median(values) for limited, values in latencies.items()}
+    print(
+        f"  shared rate limit, GET /v1/organization one at a time ({pair} pairs, "
+        f"load average {os.getloadavg()[0]:.2f}):"
+    )
+    print(
+        f"    p50 without {p50[False]:.3f} ms, with {p50[True]:.3f} ms: "
+        f"+{p50[True] - p50[False]:.3f} ms; median paired difference "
+        f"{statistics.median(differences):+.3f} ms (target <= 0.5 ms)"
+    )
+    print(f"    the spend alone, in this process: p50 {asyncio.run(_spend_p50(url)):.3f} ms")
+
+
+async def _spend_p50(url: str, count: int = 2000) -> float:
+    """p50 of `SharedRateLimiter.take` (one statement on a pooled connection)."""
+    engine = create_engine(url)
+    limiter = SharedRateLimiter(engine, 100_000_000)
+    try:
+        for _ in range(200):
+            await limiter.take("key:bench")
+        times = []
+        for _ in range(count):
+            started = time.perf_counter()
+            await limiter.take("key:bench")
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+    finally:
+        await engine.dispose()
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -279,6 +454,8 @@ def main() -> None:
                 f"load average {os.getloadavg()[0]:.2f}:"
             )
             _print_results(json.loads(load.stdout))
+        bench_rate_limit(url, seeded)
+        bench_workers(url, seeded)
     print(f"  load average {os.getloadavg()[0]:.2f} at the end (2 shared cores: figures vary)")
     print("  targets: report p50 <= 30 ms (one at a time); report >= 0.3 x trivial throughput")
 

@@ -1,7 +1,7 @@
 """customer health: score profiles and their versions, overrides, pulses, reason codes
 
 Revision ID: i15_01
-Revises: 0008
+Revises: i14_01
 Create Date: 2026-12-05 16:00:00
 
 The audit trail also records changes to profiles, overrides, pulses and reason codes; the
@@ -15,13 +15,18 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "i15_01"
-down_revision: str | None = "0008"
+down_revision: str | None = "i14_01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The audit entity types allowed before this revision (value tracking, the revenue ledger of
+# i13_02, the customer signals of i14_01, which this revision follows).
 _ENTITY_TYPES = (
     "'measurement', 'input_change', 'calculation', 'tracker', 'use_case', "
-    "'evidence', 'note', 'lock'"
+    "'evidence', 'note', 'lock', "
+    "'arr_movement', 'renewal', 'contract_line', 'cs_lead', 'fx_rate', "
+    "'survey_response', 'touch', 'goal', 'onboarding', 'usage_day', 'usage_month', "
+    "'seat_count', 'signal_settings'"
 )
 _HEALTH_ENTITY_TYPES = "'health_profile', 'health_override', 'pulse', 'reason_code'"
 
@@ -96,6 +101,8 @@ def upgrade() -> None:
         sa.Column("yellow_from", sa.Numeric(), nullable=False),
         sa.Column("green_from", sa.Numeric(), nullable=False),
         sa.Column("author_key_id", sa.Uuid(), nullable=False),
+        sa.Column("actor_id", sa.String(length=200), nullable=True),
+        sa.Column("actor_name", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["profile_id"],
@@ -119,7 +126,11 @@ def upgrade() -> None:
         sa.Column("expires_on", sa.Date(), nullable=False),
         sa.Column("ended_on", sa.Date(), nullable=True),
         sa.Column("author_key_id", sa.Uuid(), nullable=False),
+        sa.Column("actor_id", sa.String(length=200), nullable=True),
+        sa.Column("actor_name", sa.String(length=200), nullable=True),
         sa.Column("ended_by_key_id", sa.Uuid(), nullable=True),
+        sa.Column("ended_by_actor_id", sa.String(length=200), nullable=True),
+        sa.Column("ended_by_actor_name", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.CheckConstraint(
             "score >= 0 AND score <= 100", name=op.f("ck_health_overrides_score_range")
@@ -167,6 +178,8 @@ def upgrade() -> None:
         sa.Column("reason_codes", postgresql.ARRAY(sa.String(length=64)), nullable=False),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("author_key_id", sa.Uuid(), nullable=False),
+        sa.Column("actor_id", sa.String(length=200), nullable=True),
+        sa.Column("actor_name", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=_now(), nullable=False),
         sa.CheckConstraint("status IN ('red', 'yellow', 'green')", name=op.f("ck_pulses_status")),
         _customer_fk("pulses"),

@@ -9,11 +9,24 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from valuecalc_api import metrics
 from valuecalc_api.db import create_engine, create_sessionmaker
+from valuecalc_api.docs import install_offline_docs
 from valuecalc_api.health import router as health_router
 from valuecalc_api.middleware.stack import install_request_handling
+from valuecalc_api.openapi_names import (
+    SERVERS,
+    declared_tags,
+    drop_null_from_optional_queries,
+    drop_unused_schemas,
+    name_pages,
+    name_request_bodies,
+    operation_id,
+    restore_null_examples,
+)
 from valuecalc_api.problem_schemas import document_errors
 from valuecalc_api.problems import install_problem_handlers
+from valuecalc_api.rate_limits.shared import SharedRateLimiter
 from valuecalc_api.routes_v1 import v1_router
 from valuecalc_api.settings import Settings, get_settings
 
@@ -42,6 +55,9 @@ and computes renewal metrics. Decimals travel as strings; months as `YYYY-MM`; e
 RFC 9457 `application/problem+json`. Authenticate with `Authorization: Bearer vc_live_…`.
 Every answer carries `X-Request-ID` (yours, if you send a sane one: 1-128 characters of
 letters, digits and `-_.:/+=@`), and every audit event a request writes records it.
+A frontend that serves many people names the person a call acts for in `Valuecalc-Actor`
+(their stable id) and `Valuecalc-Actor-Name` (display name, percent-encoded): recorded
+on every audit event, note and evidence beside the key.
 """
 
 
@@ -53,6 +69,12 @@ class ValuecalcAPI(FastAPI):
         if self.openapi_schema is None:
             document = super().openapi()
             self.openapi_schema = None  # cached only once complete
+            document["tags"] = declared_tags(document)
+            name_pages(document)
+            restore_null_examples(document, self.routes)
+            name_request_bodies(document)
+            drop_null_from_optional_queries(document)
+            drop_unused_schemas(document)
             self.openapi_schema = document_errors(document, self.routes)
         return self.openapi_schema
 
@@ -71,21 +93,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(database_url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        if settings.rate_limit_enabled:
+            app.state.rate_limiter = SharedRateLimiter(engine, settings.rate_limit_per_minute)
+        metrics.watch_pool(engine)
         tune_collector()
         try:
             yield
         finally:
             await engine.dispose()
+            metrics.process_stopped()
 
     app = ValuecalcAPI(
         title="valuecalc",
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        servers=SERVERS,
+        license_info={"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
+        generate_unique_id_function=operation_id,
+        docs_url=None,  # served from the app's own assets: docs.install_offline_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     install_problem_handlers(app)
     install_request_handling(app, settings)
     app.include_router(health_router)
+    app.add_route("/metrics", metrics.metrics_endpoint, include_in_schema=False)
+    install_offline_docs(app)
     app.include_router(v1_router)
     return app

@@ -1,82 +1,28 @@
 """`valuecalc`: serve the API, migrate, create organizations and keys, seed the demo.
 
 Without `DATABASE_URL` every command uses the embedded PostgreSQL in `data/postgres`
-(`embedded.py`); the resolved URL is handed to `create_app`, never written to the
-environment. Secrets are printed once, to stdout.
+(`embedded.py`); `serve` (`serve.py`) hands the resolved URL to `create_app`, or with
+several workers to their processes' environment. Secrets are printed once, to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api import embedded, migrate
-from valuecalc_api.db import create_engine, create_sessionmaker
-from valuecalc_api.demo import DemoResult, seed_demo, seed_demo_if_empty
+from valuecalc_api import migrate
+from valuecalc_api.commands import CommandError, print_demo, resolve_database_url, run_in_session
+from valuecalc_api.demo import seed_demo
 from valuecalc_api.models.organization import Role
 from valuecalc_api.organizations import repository, service
 from valuecalc_api.problems import Problem
+from valuecalc_api.serve import ServeError, ServeOptions, serve
 from valuecalc_api.settings import Settings
-
-T = TypeVar("T")
-
-
-class CommandError(Exception):
-    """A failure explained to the user in one line, exit status 1."""
-
-
-def resolve_database_url(settings: Settings) -> str:
-    """`DATABASE_URL` if set; otherwise start the embedded server (not in production)."""
-    if settings.database_url is not None:
-        return settings.database_url
-    if settings.environment == "production":
-        raise CommandError("Set DATABASE_URL: the embedded PostgreSQL is not for production.")
-    return embedded.embedded_database_url(settings)
-
-
-def _in_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction, committed if it returns."""
-
-    async def run() -> T:
-        engine = create_engine(database_url, pool_size=1)
-        try:
-            async with create_sessionmaker(engine)() as session:
-                result = await work(session)
-                await session.commit()
-                return result
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
-def _print_demo(demo: DemoResult) -> None:
-    print(f'Created the demo organization "{demo.organization_name}" ({demo.organization_id}).')
-    print(f"Its admin API key, shown only this once: {demo.admin_key}")
-    print(f"Demo Value Tracker: {demo.tracker_id} (GET /v1/trackers/{demo.tracker_id}/report)")
-
-
-def serve(settings: Settings) -> None:
-    import uvicorn
-
-    from valuecalc_api.app import create_app  # imports every route: only when serving
-
-    database_url = resolve_database_url(settings)
-    migrate.upgrade(database_url)
-    if settings.environment != "production":  # production starts empty: `create-org`
-        demo = _in_session(database_url, lambda session: seed_demo_if_empty(session, settings))
-        if demo is not None:
-            _print_demo(demo)
-    print(f"API docs: http://{settings.host}:{settings.port}/docs", flush=True)
-    app = create_app(settings.model_copy(update={"database_url": database_url}))
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 
 def create_org(settings: Settings, name: str) -> None:
@@ -87,7 +33,7 @@ def create_org(settings: Settings, name: str) -> None:
         )
         return organization.id, secret
 
-    organization_id, secret = _in_session(resolve_database_url(settings), work)
+    organization_id, secret = run_in_session(resolve_database_url(settings), work)
     print(f'Created the organization "{name}" ({organization_id}).')
     print(f"Its admin API key, shown only this once: {secret}")
 
@@ -110,7 +56,7 @@ def create_key(
             raise CommandError(problem.detail + _error_lines(problem)) from None
         return secret
 
-    secret = _in_session(resolve_database_url(settings), work)
+    secret = run_in_session(resolve_database_url(settings), work)
     print(f"API key ({role.value}), shown only this once: {secret}")
 
 
@@ -120,13 +66,13 @@ def _error_lines(problem: Problem) -> str:
 
 def seed(settings: Settings) -> None:
     url = resolve_database_url(settings)
-    _print_demo(_in_session(url, lambda session: seed_demo(session, settings)))
+    print_demo(run_in_session(url, lambda session: seed_demo(session, settings)))
 
 
 def purge_idempotency_keys(settings: Settings) -> None:
     from valuecalc_api.idempotency import purge_expired_idempotency_keys
 
-    deleted = _in_session(resolve_database_url(settings), purge_expired_idempotency_keys)
+    deleted = run_in_session(resolve_database_url(settings), purge_expired_idempotency_keys)
     print(f"Deleted {deleted} expired idempotency key(s).")
 
 
@@ -143,19 +89,91 @@ def openapi(output: Path, check_only: bool) -> None:
         print(f"Wrote {output}.")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="valuecalc", description=__doc__.splitlines()[0])
+_EXAMPLES = {
+    "serve": "valuecalc serve --workers 4 --host 0.0.0.0 --no-demo",
+    "migrate": "DATABASE_URL=postgresql://app@db/valuecalc valuecalc migrate",
+    "create-org": 'valuecalc create-org "Acme Corp"',
+    "create-key": (
+        "valuecalc create-key --org 3f2b8c1e-4d5a-4e6f-8a9b-0c1d2e3f4a5b --role editor "
+        "--name 'CRM sync'"
+    ),
+    "seed-demo": "valuecalc seed-demo",
+    "purge-idempotency-keys": "valuecalc purge-idempotency-keys   # e.g. hourly from cron",
+    "openapi": "valuecalc openapi --output openapi/openapi.json --check",
+}
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str
+) -> argparse.ArgumentParser:
+    """A subcommand with its one-line help and an example under its `--help`."""
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=f"example:\n  {_EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _add_serve_options(parser: argparse.ArgumentParser, defaults: Settings) -> None:
+    """Options of `serve`; each defaults from its environment variable (shown in --help)."""
+    parser.add_argument(
+        "--host",
+        help=f"address to listen on (default: $VALUECALC_HOST, now {defaults.host})",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        help=f"port to listen on (default: $VALUECALC_PORT, now {defaults.port})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes; rate limits and idempotency are shared through PostgreSQL "
+        f"(default: $VALUECALC_WORKERS, now {defaults.workers})",
+    )
+    parser.add_argument(
+        "--demo",
+        action=argparse.BooleanOptionalAction,
+        help="load the demo organization on a first start; never in production "
+        f"(default: $VALUECALC_DEMO, now {'on' if defaults.demo else 'off'})",
+    )
+    parser.add_argument(
+        "--stop-with-parent",
+        action="store_true",
+        help="stop when the parent process exits (`make run` uses it)",
+    )
+
+
+def _settings_for_help() -> Settings:
+    try:
+        return Settings()
+    except ValueError:  # e.g. production without a pepper: --help still works
+        return Settings.model_construct()
+
+
+def build_parser(defaults: Settings | None = None) -> argparse.ArgumentParser:
+    defaults = defaults or _settings_for_help()
+    parser = argparse.ArgumentParser(
+        prog="valuecalc",
+        description=__doc__.splitlines()[0],
+        epilog="Run `valuecalc COMMAND --help` for a command's options and an example.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("serve", help="migrate, seed the demo on a first start, and serve the API")
-    commands.add_parser("migrate", help="upgrade the database to the latest schema")
-    create_org_parser = commands.add_parser(
-        "create-org", help="create an organization and print its first admin key"
+    serve_parser = _command(
+        commands, "serve", "migrate, seed the demo on a first start, and serve the API"
+    )
+    _add_serve_options(serve_parser, defaults)
+    _command(commands, "migrate", "upgrade the database to the latest schema")
+    create_org_parser = _command(
+        commands, "create-org", "create an organization and print its first admin key"
     )
     create_org_parser.add_argument("name")
-    key_parser = commands.add_parser("create-key", help="create an API key and print it")
+    key_parser = _command(commands, "create-key", "create an API key and print it once")
     key_parser.add_argument("--org", required=True, type=uuid.UUID, help="organization id")
     key_parser.add_argument("--role", required=True, choices=[role.value for role in Role])
-    key_parser.add_argument("--name", default="CLI key")
+    key_parser.add_argument("--name", default="CLI key", help="a label shown in key lists")
     key_parser.add_argument(
         "--tracker",
         dest="trackers",
@@ -164,16 +182,31 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="limit the key to this tracker (repeatable)",
     )
-    commands.add_parser("seed-demo", help="create a demo organization and print its admin key")
-    commands.add_parser(
-        "purge-idempotency-keys", help="delete idempotency keys older than their 24 h"
-    )
-    openapi_parser = commands.add_parser("openapi", help="write or check the OpenAPI document")
+    _command(commands, "seed-demo", "create a demo organization and print its admin key")
+    _command(commands, "purge-idempotency-keys", "delete idempotency keys older than their 24 h")
+    openapi_parser = _command(commands, "openapi", "write or check the OpenAPI document")
     openapi_parser.add_argument("--output", type=Path, default=Path("openapi/openapi.json"))
     openapi_parser.add_argument(
         "--check", action="store_true", help="fail if the file differs from the code"
     )
     return parser
+
+
+def _serve_options(args: argparse.Namespace, settings: Settings) -> ServeOptions:
+    def given(name: str, default: object) -> object:
+        value = getattr(args, name)
+        return default if value is None else value
+
+    workers = int(str(given("workers", settings.workers)))
+    if workers < 1:
+        raise CommandError("--workers must be at least 1.")
+    return ServeOptions(
+        host=str(given("host", settings.host)),
+        port=int(str(given("port", settings.port))),
+        workers=workers,
+        demo=bool(given("demo", settings.demo)),
+        stop_with_parent=bool(args.stop_with_parent),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         settings = Settings()
         if args.command == "serve":
-            serve(settings)
+            serve(settings, _serve_options(args, settings))
         elif args.command == "migrate":
             migrate.upgrade(resolve_database_url(settings))
             print("The database is at the latest schema.")
@@ -196,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed(settings)
         elif args.command == "purge-idempotency-keys":
             purge_idempotency_keys(settings)
-    except CommandError as error:
+    except (CommandError, ServeError) as error:
         print(f"valuecalc: {error}", file=sys.stderr)
         return 1
     return 0

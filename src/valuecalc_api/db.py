@@ -1,8 +1,15 @@
-"""Engine and the request-scoped session: the session dependency owns the transaction.
+"""Engine and the request-scoped session: one transaction per request.
 
-Repositories and services only `flush()`; the dependency commits when the route
+Repositories and services only `flush()`; the session dependency commits when the route
 returns and rolls back on any error, before the response is sent (scope="function"),
 so a failed commit is never reported to the client as a success.
+
+A write with an `Idempotency-Key` is the one exception to who commits: its transaction
+must also claim the key and store the response, which only exists after the route
+returns, so the idempotency middleware opens the request's session, hands it to the
+route (`hold_request_session`), stores the response and commits. The route's work then
+runs in a savepoint, so a refused request (an error) undoes its writes but keeps the
+claim whose stored answer is that refusal.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from starlette.types import Scope
 
 
 def async_database_url(url: str) -> str:
@@ -40,14 +48,34 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     connection, so after a database restart the pool is renewed before any other query
     of that request runs; a request that was already mid-transaction at the restart fails
     (500, nothing committed), as it would with pre-ping too."""
-    return create_async_engine(async_database_url(url), pool_size=pool_size, max_overflow=10)
+    return create_async_engine(
+        async_database_url(url),
+        pool_size=pool_size,
+        max_overflow=10,
+        # Error messages and logs name the statement, never its values (key hashes, user
+        # text): see logs.py.
+        hide_parameters=True,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+_HELD_SESSION = "valuecalc.request_session"
+
+
+def hold_request_session(scope: Scope, session: AsyncSession) -> None:
+    """Make `session` (in a transaction its holder commits) the request's session."""
+    scope[_HELD_SESSION] = session
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    held: AsyncSession | None = request.scope.get(_HELD_SESSION)
+    if held is not None:
+        async with held.begin_nested():
+            yield held
+        return
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
         try:

@@ -31,6 +31,8 @@ from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customers import service as customers
 from valuecalc_api.customers.schemas import CustomerCreate
 from valuecalc_api.demo_health import seed_health
+from valuecalc_api.demo_revenue import seed_revenue_demo
+from valuecalc_api.demo_signals import seed_signals
 from valuecalc_api.models.calculation import Calculation
 from valuecalc_api.models.evidence import Note
 from valuecalc_api.models.measurement import InputChange, Measurement
@@ -212,6 +214,8 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> DemoResult:
     )
     admin = Principal(organization.id, key.id, Role.admin, None)
     tracker_id = await _seed_tracker(session, admin)
+    await seed_revenue_demo(session, admin)
+    await seed_signals(session, admin)
     await seed_health(session, admin)
     return DemoResult(
         organization_id=organization.id,
@@ -286,6 +290,8 @@ def _record_values(
                     month=Month.parse(month),
                     text=note,
                     author_key_id=admin.key_id,
+                    actor_id="u_demo_csm",  # the CSM who wrote it (Valuecalc-Actor)
+                    actor_name="Dana Reyes",
                 )
             )
 

@@ -65,7 +65,11 @@ async def seed_health(session: AsyncSession, admin: Principal) -> None:
                 }
             ),
         )
-    acme = (await list_customers(session, admin.organization_id, limit=1, after=None))[0]
+    acme = (
+        await list_customers(
+            session, admin.organization_id, limit=1, after=None, external_id="acme"
+        )
+    )[0]
     await _pulse(session, admin, acme.id, "green", ["roi-proven"], today - timedelta(days=20))
     for name, segment, owner, status, codes in _CUSTOMERS:
         customer = await customers.create_customer(

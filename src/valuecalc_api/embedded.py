@@ -53,8 +53,14 @@ def create_database_if_missing(server: Any) -> None:
     )
 
 
-def embedded_database_url(settings: Settings) -> str:
-    """Start the embedded server in `data_dir/postgres` and return the URL of its database."""
+def start(settings: Settings) -> tuple[Any, str]:
+    """Start the embedded server in `data_dir/postgres`: the server (its `cleanup()` stops
+    it once no other process uses it) and the URL of its database."""
     server = start_server(settings.data_dir / "postgres")
     create_database_if_missing(server)
-    return server_url(server, DATABASE_NAME)
+    return server, server_url(server, DATABASE_NAME)
+
+
+def embedded_database_url(settings: Settings) -> str:
+    """Start the embedded server in `data_dir/postgres` and return the URL of its database."""
+    return start(settings)[1]

@@ -1,7 +1,9 @@
-"""Field types shared by every schema: exact decimals and months as strings (SPEC 2).
+r"""Field types shared by every schema: exact decimals and months as strings (SPEC 2).
 
-`DecimalStr` accepts a JSON string (or integer) and refuses floats, NaN, Infinity and
-more than 15 integer digits with a clear 422; it is always written back as a string.
+`DecimalStr` accepts exactly the contract's decimal text (SPEC 2,
+`^-?\d{1,15}(\.\d{1,12})?$` in ASCII digits) or a JSON integer of at most 15 digits,
+and refuses everything else (floats, exponents, blanks, separators, other digits, NaN,
+Infinity) with a clear 422; it is always written back as a string.
 """
 
 from __future__ import annotations
@@ -9,46 +11,41 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     GetPydanticSchema,
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from valuecalc_api.problems import invalid
 from valuecalc_core.errors import CoreError
-from valuecalc_core.money import MINOR_UNITS, parse_decimal
+from valuecalc_core.money import DECIMAL_PATTERN, MINOR_UNITS, parse_decimal
 from valuecalc_core.months import Month
 
-MAX_DECIMAL_PLACES = 12
-
-# Text that is certainly a valid value: at most 15 integer digits and 12 decimals, no sign
-# but minus, no exponent, no blanks. Such text (nearly every value an integration sends)
-# needs none of `parse_decimal`'s checks; anything else takes the full path below.
-_PLAIN_DECIMAL = re.compile(r"-?\d{1,15}(?:\.\d{1,12})?")
+# Text that is certainly a valid value: the contract's form (SPEC 2) in ASCII digits.
+# Nearly every value an integration sends is such text and needs no other check.
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,12})?")
 
 
 def _to_decimal(value: Any) -> Decimal:
     if type(value) is str and _PLAIN_DECIMAL.fullmatch(value):
-        return Decimal(value)
+        number = Decimal(value)
+        return number.copy_abs() if number.is_zero() else number
     try:
-        number = parse_decimal(value)
+        return parse_decimal(value)
     except CoreError as error:
         raise PydanticCustomError(error.code, str(error)) from None
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
-        raise PydanticCustomError(
-            "invalid_decimal", f"value has more than {MAX_DECIMAL_PLACES} decimal places."
-        )
-    return number
 
 
 @lru_cache(maxsize=4096)
@@ -58,13 +55,25 @@ def _parsed_month(text: str) -> Month:
     return Month.parse(text)
 
 
+# SPEC 2: months run from 1900-01 to 2999-12, so every table and report stays bounded.
+FIRST_MONTH = Month.of(1900, 1)
+LAST_MONTH = Month.of(2999, 12)
+MONTH_RANGE_MESSAGE = f"months run from {FIRST_MONTH} to {LAST_MONTH}."
+
+
 def _to_month(value: Any) -> Month:
     if isinstance(value, Month):
-        return value
-    try:
-        return _parsed_month(value) if type(value) is str else Month.parse(value)
-    except CoreError as error:
-        raise PydanticCustomError(error.code, str(error)) from None
+        month = value
+    else:
+        try:
+            month = _parsed_month(value) if type(value) is str else Month.parse(value)
+        except CoreError as error:
+            raise PydanticCustomError(error.code, str(error)) from None
+    if not FIRST_MONTH <= month <= LAST_MONTH:
+        raise PydanticCustomError(
+            "month_out_of_range", f"{month} is outside the range: " + MONTH_RANGE_MESSAGE
+        )
+    return month
 
 
 def _to_currency(value: Any) -> str:
@@ -83,8 +92,10 @@ DecimalStr = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^-?\d{1,15}(\.\d{1,12})?$",
-            "description": "An exact decimal number written as a string.",
+            "pattern": DECIMAL_PATTERN,
+            "description": "An exact decimal number written as a string: ASCII digits, an "
+            "optional leading minus and decimal point, no exponent or blanks. Input also "
+            "accepts a JSON integer of at most 15 digits.",
             "examples": ["109000.00"],
         }
     ),
@@ -103,13 +114,17 @@ def _month_schema(_source: Any, _handler: GetCoreSchemaHandler) -> CoreSchema:
     )
 
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+# YYYY-MM from 1900-01 to 2999-12.
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 _MONTH_JSON_SCHEMA: dict[str, Any] = {
     "type": "string",
     "pattern": MONTH_PATTERN,
-    "description": "A calendar month, YYYY-MM.",
+    "description": "A calendar month, YYYY-MM, from 1900-01 to 2999-12.",
     "examples": ["2026-03"],
 }
+
+# The documentation of a `YYYY-MM` path or query parameter (read as text, `month_param`).
+MONTH_PARAMETER: dict[str, Any] = {"pattern": MONTH_PATTERN}
 
 MonthStr = Annotated[Month, GetPydanticSchema(_month_schema), WithJsonSchema(_MONTH_JSON_SCHEMA)]
 
@@ -139,15 +154,111 @@ def month_param(text: str, field: str = "month") -> Month:
     FastAPI takes only plain types as parameters, so months arrive as text.
     """
     try:
-        return Month.parse(text)
-    except CoreError as error:
-        raise invalid([{"field": field, "code": error.code, "message": str(error)}]) from None
+        return _to_month(text)
+    except PydanticCustomError as error:
+        raise invalid([{"field": field, "code": error.type, "message": error.message()}]) from None
+
+
+class LongText:
+    """Marks a text field as long text (`Annotated[str, LONG_TEXT]`): notes, descriptions,
+    pasted data, formulas; tab, line feed and carriage return are allowed there."""
+
+
+LONG_TEXT = LongText()
+
+# SPEC 2: text never contains control characters (C0, DEL and C1); long text may hold
+# tabs and line breaks. PostgreSQL refuses NUL in text outright.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LONG_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str, *, long_text: bool = False) -> str | None:
+    """The first control character of `text` that its kind of text may not hold."""
+    found = (_CONTROL_IN_LONG_TEXT if long_text else _CONTROL).search(text)
+    return found.group() if found else None
+
+
+def _first_control_character(value: Any, long_text: bool) -> str | None:
+    if type(value) is str:
+        return control_character(value, long_text=long_text)
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = _first_control_character(item, long_text)
+            if found is not None:
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = _first_control_character(key, False)
+            if found is None:
+                found = _first_control_character(item, long_text)
+            if found is not None:
+                return found
+    return None
 
 
 class InputModel(BaseModel):
-    """Base of request bodies: unknown fields are an error, not silently dropped."""
+    """Base of request bodies: unknown fields are an error, not silently dropped, and no
+    text holds a control character (long text excepted: tab and line breaks)."""
 
     model_config = ConfigDict(extra="forbid")
+    _long_text_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._long_text_fields = frozenset(
+            name
+            for name, field in cls.model_fields.items()
+            if any(isinstance(item, LongText) for item in field.metadata)
+        )
+
+    @model_validator(mode="after")
+    def _refuse_control_characters(self) -> Self:
+        # One pass over the fields per object, not a validator per field: a bulk request
+        # validates 10,000 rows. Nested input models check themselves.
+        long_text = self._long_text_fields
+        for name, value in self.__dict__.items():
+            if value is None or isinstance(value, bool | int | Decimal | BaseModel):
+                continue
+            found = _first_control_character(value, name in long_text)
+            if found is not None:
+                raise PydanticCustomError(
+                    "control_character",
+                    "{field} contains the control character {character}; text may not hold "
+                    "control characters (tab and line breaks only in long text such as notes).",
+                    {"field": name, "character": f"U+{ord(found):04X}"},
+                )
+        return self
+
+
+class PatchModel(InputModel):
+    """Base of PATCH bodies: a field left out keeps its value. Only the fields named in
+    `NULLABLE` accept `null` (it clears them); the contract declares the others
+    non-nullable, and `trackers.patching.patch_values` refuses their null with a 422."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        reference = handler(core_schema)
+        schema = handler.resolve_ref_schema(reference)
+        for name, member in schema.get("properties", {}).items():
+            if name in cls.NULLABLE:
+                continue
+            if member.get("default", 0) is None:
+                del member["default"]
+            branches = member.get("anyOf")
+            if branches is None:
+                continue
+            kept = [branch for branch in branches if branch.get("type") != "null"]
+            if len(kept) == 1:
+                del member["anyOf"]
+                member.update(kept[0])
+            else:
+                member["anyOf"] = kept
+        return reference
 
 
 class OutputModel(BaseModel):

@@ -53,6 +53,11 @@ class Page(BaseModel, Generic[T]):
 
     model_config = ConfigDict(json_schema_extra=_page_examples)
 
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        """`TrackerPage` for `Page[TrackerOut]`: the name generated clients give the type."""
+        return f"{getattr(params[0], '__name__', 'Item').removesuffix('Out')}Page"
+
     items: list[T]
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page."

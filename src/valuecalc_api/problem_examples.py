@@ -11,9 +11,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from valuecalc_api.actors.header import actor_from_headers, actor_required
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.customer_health.profiles import no_profile
 from valuecalc_api.customer_view.book import book_too_large
+from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
 from valuecalc_api.evidence.service import too_large as evidence_too_large
 from valuecalc_api.imports.csv_format import missing_columns, read_csv
@@ -21,6 +23,7 @@ from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, ver
 from valuecalc_api.imports.row_parsing import check_row_count
 from valuecalc_api.imports.service import concurrent_write, locked_error
 from valuecalc_api.locks.service import month_locked
+from valuecalc_api.middleware.input_rules import control_character_in, too_deep
 from valuecalc_api.problems import (
     Problem,
     conflict,
@@ -32,10 +35,12 @@ from valuecalc_api.problems import (
 )
 from valuecalc_api.reports.formats import representation
 from valuecalc_api.reports.service import MAX_PORTFOLIO_TRACKERS
+from valuecalc_api.revenue.metrics_service import core_problem as revenue_core_problem
 from valuecalc_api.settings import Settings
 from valuecalc_api.trackers.calculation_service import formula_errors
 from valuecalc_api.trackers.service import refuse_if_measured
 from valuecalc_core.months import Month
+from valuecalc_core.revenue import MissingFxRateError
 
 # The examples show the default limits.
 _MAX_BODY_BYTES: int = Settings.model_fields["max_body_bytes"].default
@@ -121,6 +126,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "admin-only": example(
         "Only an admin key may do this", forbidden("Only an admin key can do this."), "/v1/api-keys"
     ),
+    "actor-required": example(
+        "The API key requires an actor and the call names none",
+        actor_required(),
+        f"/v1/calculations/{_IDS['calculation_id']}/months/2026-03/notes",
+    ),
+    "invalid-actor": example(
+        "A malformed actor header",
+        _raised(lambda: actor_from_headers(["u_123"], ["Jos\u00e9"])),
+        f"/v1/calculations/{_IDS['calculation_id']}/months/2026-03/notes",
+    ),
     "invalid-if-match": example(
         "If-Match is not a list of quoted ETags",
         _raised(lambda: parse_if_match("3-5f1c2a9b0d4e")),
@@ -135,6 +150,29 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "A delete without If-Match",
         _raised(lambda: check_if_match(None, CURRENT_ETAG, required=True)),
         TRACKER_PATH,
+    ),
+    "body-unreadable": example(
+        "The body does not parse as its Content-Type says",
+        Problem(400, "bad-request", "There was an error parsing the body"),
+        "/v1/customers",
+    ),
+    "too-many-fields": example(
+        "A multipart body with more fields (or files) than the operation takes",
+        Problem(400, "bad-request", "Too many fields. Maximum number of fields is 2."),
+        f"{_CALCULATION}/months/2026-03/evidence",
+    ),
+    "json-too-deep": example(
+        "The JSON body nests more than 64 levels", too_deep(), "/v1/measurements/bulk"
+    ),
+    "control-character": example(
+        "A control character in a query parameter",
+        control_character_in("query.external_id", "\x00"),
+        "/v1/customers",
+    ),
+    "database-interrupted": example(
+        "The database connection was lost mid-request; retry",
+        database_interrupted(),
+        "/v1/measurements/bulk",
     ),
     "request-too-large": example(
         "The body is over the size limit",
@@ -161,7 +199,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             422,
             "idempotency-key-reused",
             "This Idempotency-Key was already used for a different request (another method, "
-            "path, body or API key) in the last 24 hours; use a new key.",
+            "path, body, API key or Valuecalc-Actor) in the last 24 hours; use a new key.",
         ),
         "/v1/measurements/bulk",
     ),
@@ -473,6 +511,38 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             extra={"tracker_count": 730, "limit": MAX_PORTFOLIO_TRACKERS},
         ),
         "/v1/reports/portfolio",
+    ),
+    # -- revenue (SPEC 4)
+    "ledger-rows-invalid": example(
+        "A churn that is not the whole ARR (nothing was written)",
+        refused(
+            RowsRefused(
+                [
+                    RowError(
+                        1,
+                        "amount",
+                        "churn_amount_mismatch",
+                        "Movement 'mv-1002' (churn of 90 on 2026-02-01): a churn removes the "
+                        "customer's whole ARR, which is 100.",
+                    )
+                ]
+            )
+        ),
+        "/v1/revenue/movements/bulk",
+    ),
+    "customer-has-revenue": example(
+        "The customer still has revenue records",
+        conflict(
+            "customer-has-revenue",
+            "This customer has 12 revenue record(s); remove them before you delete it.",
+            revenue_record_count=12,
+        ),
+        f"/v1/customers/{_IDS['customer_id']}",
+    ),
+    "missing-fx-rate": example(
+        "A customer's currency has no rate for a month of the report",
+        revenue_core_problem(MissingFxRateError("EUR", Month.of(2026, 3), "USD")),
+        "/v1/revenue/metrics",
     ),
 }
 

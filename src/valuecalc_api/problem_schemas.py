@@ -30,6 +30,7 @@ from fastapi import routing
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from valuecalc_api.actors.contract import ACTOR_PARAMETERS, actor_parameter_refs
 from valuecalc_api.auth.dependencies import authenticate, require_admin, require_editor
 from valuecalc_api.fields import MonthText
 from valuecalc_api.middleware.rate_limit import EXEMPT_PATHS
@@ -503,6 +504,15 @@ _INTERNAL_ERROR = _Fragment(
     "`internal-error`: an unexpected failure; it has been logged.",
     _named("internal-error"),
 )
+_ACTOR_PROBLEMS = _Fragment(
+    "422",
+    "actor-required",
+    "`actor-required`: the API key requires an actor and the call names none in "
+    "`Valuecalc-Actor`. `validation-error`: a malformed `Valuecalc-Actor` or "
+    "`Valuecalc-Actor-Name` (`errors` names `header.valuecalc-actor` or "
+    "`header.valuecalc-actor-name`).",
+    _named("actor-required", "invalid-actor"),
+)
 # Published once as `components.responses` and referred to wherever an operation's answer
 # is exactly this (a rate-limited operation whose route does not describe the status).
 _SHARED_RESPONSES = {
@@ -559,6 +569,33 @@ def _standard_fragments(
             )
         )
     if has_body:
+        content = operation["requestBody"].get("content", {})
+        fragments.append(
+            _Fragment(
+                "400",
+                "bad-request",
+                "`bad-request`: the body could not be parsed as its `Content-Type` says"
+                + (
+                    ", or a multipart body has more fields or files than the operation takes."
+                    if "multipart/form-data" in content
+                    else "."
+                ),
+                _named(
+                    "body-unreadable",
+                    *(("too-many-fields",) if "multipart/form-data" in content else ()),
+                ),
+            )
+        )
+        if "application/json" in content:
+            fragments.append(
+                _Fragment(
+                    "422",
+                    "json-too-deep",
+                    "`json-too-deep`: the JSON body nests more than 64 levels of arrays and "
+                    "objects (`max_depth`).",
+                    _named("json-too-deep"),
+                )
+            )
         fragments.append(
             _Fragment(
                 "413",
@@ -574,6 +611,15 @@ def _standard_fragments(
                 "validation-error",
                 "`validation-error`: `errors` names every bad field at once.",
                 _validation_example(operation, schemas, path),
+            )
+        )
+    if operation.get("parameters"):
+        fragments.append(
+            _Fragment(
+                "422",
+                "control-character",
+                "`control-character`: a path or query parameter holds a control character.",
+                _named("control-character"),
             )
         )
     if method in IDEMPOTENT_METHODS:
@@ -592,13 +638,27 @@ def _standard_fragments(
                 "422",
                 "idempotency-key-reused",
                 "`idempotency-key-reused`: this `Idempotency-Key` was used in the last 24 hours "
-                "for another request (method, path, body or API key).",
+                "for another request (method, path, body, API key or `Valuecalc-Actor`).",
                 _named("idempotency-key-reused"),
             )
         )
+    if facts.authenticated:
+        fragments.append(_ACTOR_PROBLEMS)
     if facts.rate_limited:
         fragments.append(_RATE_LIMITED)
     fragments.append(_INTERNAL_ERROR)
+    if facts.authenticated:
+        fragments.append(
+            _Fragment(
+                "503",
+                "database-interrupted",
+                "`database-interrupted`: the database connection was lost, or the request "
+                "conflicted with another or timed out; nothing of it was kept unless its "
+                "retry with the same `Idempotency-Key` says so. Retry after `Retry-After`.",
+                _named("database-interrupted"),
+                ("Retry-After",),
+            )
+        )
     return fragments
 
 
@@ -681,6 +741,8 @@ def _document_operation(
         parameters = operation.setdefault("parameters", [])
         if not any(p.get("name") == "Idempotency-Key" for p in parameters):
             parameters.append(copy.deepcopy(IDEMPOTENCY_KEY_PARAMETER))
+    if facts.authenticated:
+        operation.setdefault("parameters", []).extend(actor_parameter_refs())
 
 
 def _references(node: Any) -> Iterator[str]:
@@ -714,6 +776,7 @@ def document_errors(document: dict[str, Any], routes: Sequence[Any]) -> dict[str
     schemas.update(problem_component_schemas())
     components["schemas"] = dict(sorted(schemas.items()))
     components["headers"] = {**components.get("headers", {}), **HEADERS}
+    components["parameters"] = {**components.get("parameters", {}), **ACTOR_PARAMETERS}
     components["securitySchemes"] = {
         API_KEY_SCHEME: {
             "type": "http",

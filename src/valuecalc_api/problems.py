@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from valuecalc_api.allowed_methods import allowed_methods
 from valuecalc_core.errors import CoreError
 
 PROBLEM_TYPE_BASE = "https://valuecalc.dev/problems/"
@@ -169,10 +170,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(status, "Error")
         if status == 404 and detail == "Not Found":
             detail = "There is nothing at this address."
+        headers = exc.headers
         if status == 405:
             detail = f"{request.method} is not allowed here."
+            headers = {**(headers or {}), "Allow": allowed_methods(request.app, request.url.path)}
         slug = _TITLES.get(status, "error").lower().replace(" ", "-")
-        return problem_response(Problem(status, slug, detail, headers=exc.headers), request)
+        return problem_response(Problem(status, slug, detail, headers=headers), request)
 
     async def on_core_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, CoreError)

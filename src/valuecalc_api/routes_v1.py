@@ -9,17 +9,27 @@ from valuecalc_api.customer_health.routes import router as health_router
 from valuecalc_api.customer_health.score_routes import router as customer_health_router
 from valuecalc_api.customer_view.routes import router as customer_view_router
 from valuecalc_api.customers.routes import router as customers_router
+from valuecalc_api.engagement.routes import router as engagement_router
 from valuecalc_api.evidence.note_routes import router as notes_router
 from valuecalc_api.evidence.routes import router as evidence_router
+from valuecalc_api.goals.routes import router as goals_router
 from valuecalc_api.imports.csv_routes import router as csv_imports_router
 from valuecalc_api.imports.routes import router as imports_router
 from valuecalc_api.locks.routes import router as locks_router
 from valuecalc_api.measurements.routes import router as measurements_router
+from valuecalc_api.onboarding.routes import router as onboarding_router
 from valuecalc_api.organizations.routes import router as organizations_router
 from valuecalc_api.pulse.routes import router as pulse_router
 from valuecalc_api.reports.routes import router as reports_router
+from valuecalc_api.revenue.csv_routes import router as revenue_csv_router
+from valuecalc_api.revenue.metrics_routes import router as revenue_metrics_router
+from valuecalc_api.revenue.write_routes import router as revenue_ledger_router
+from valuecalc_api.signals.routes import router as signal_settings_router
+from valuecalc_api.surveys.routes import router as surveys_router
+from valuecalc_api.surveys.score_routes import router as survey_scores_router
 from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
+from valuecalc_api.usage.routes import router as usage_router
 
 v1_router = APIRouter(prefix="/v1")
 v1_router.include_router(organizations_router)
@@ -34,6 +44,16 @@ v1_router.include_router(notes_router)
 v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
+v1_router.include_router(revenue_ledger_router)
+v1_router.include_router(revenue_metrics_router)
+v1_router.include_router(revenue_csv_router)
+v1_router.include_router(signal_settings_router)
+v1_router.include_router(surveys_router)
+v1_router.include_router(usage_router)
+v1_router.include_router(engagement_router)
+v1_router.include_router(goals_router)
+v1_router.include_router(onboarding_router)
+v1_router.include_router(survey_scores_router)
 v1_router.include_router(health_router)
 v1_router.include_router(customer_health_router)
 v1_router.include_router(pulse_router)

@@ -10,6 +10,8 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_KEY_PEPPER = "dev-only-pepper-change-me"
+# An HMAC-SHA256 key shorter than the hash's 32 bytes weakens it (RFC 2104 section 3).
+MIN_PRODUCTION_PEPPER_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -32,8 +34,8 @@ class Settings(BaseSettings):
     # own, larger limit.
     upload_path_patterns: tuple[str, ...] = (r"/v1/calculations/[^/]+/months/[^/]+/evidence",)
     upload_max_body_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
-    # Requests per minute per API key (per client address without a valid key), per process
-    # (middleware/rate_limit.py).
+    # Requests per minute per API key (per client address without a valid key), one budget
+    # shared by every worker process and host through PostgreSQL (rate_limits/).
     rate_limit_enabled: bool = True
     rate_limit_per_minute: int = Field(default=600, gt=0)
     list_limit_max: int = 200
@@ -44,14 +46,38 @@ class Settings(BaseSettings):
     report_cache_enabled: bool = True
     report_cache_max_entries: int = Field(default=512, ge=0)
     report_cache_max_bytes: int = Field(default=128 * 1024 * 1024, ge=0)
+    # `valuecalc serve`: worker processes (each with its own pool and report cache; rate
+    # limits and idempotency keys are shared through PostgreSQL), and whether a first
+    # start outside production loads the demo organization.
+    workers: int = Field(default=1, ge=1, le=64)
+    demo: bool = True
+    # `/metrics` (Prometheus text format, metrics.py): answered only with
+    # `Authorization: Bearer <metrics_token>`, or on its own port `metrics_port` (served by
+    # the `valuecalc serve` process, for a scraper on a private network); neither set: 404.
+    metrics_token: SecretStr | None = None
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # Logs (logs.py): one JSON object per line, or a human-readable line; default JSON in
+    # production, human-readable otherwise.
+    log_format: Literal["json", "console"] | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @property
+    def logs_as_json(self) -> bool:
+        return self.log_format == "json" or (
+            self.log_format is None and self.environment == "production"
+        )
 
     @model_validator(mode="after")
     def _refuse_default_secrets_outside_dev(self) -> Settings:
-        if (
-            self.environment == "production"
-            and self.key_pepper.get_secret_value() == DEV_KEY_PEPPER
+        pepper = self.key_pepper.get_secret_value()
+        if self.environment == "production" and (
+            pepper == DEV_KEY_PEPPER or len(pepper.encode()) < MIN_PRODUCTION_PEPPER_BYTES
         ):
-            raise ValueError("Set VALUECALC_KEY_PEPPER to a long random secret in production.")
+            raise ValueError(
+                "Set VALUECALC_KEY_PEPPER to a random secret of at least "
+                f"{MIN_PRODUCTION_PEPPER_BYTES} bytes in production "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
         return self
 
 

@@ -7,12 +7,14 @@ minor unit with ROUND_HALF_EVEN, ratios to 4 decimals. Mixing currencies raises.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from valuecalc_core.errors import CoreError
 
 MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 12
 RATIO_PLACES = 4
 
 
@@ -215,36 +217,71 @@ def quantize_ratio(value: Decimal) -> Decimal:
     return value.quantize(_RATIO_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
-def parse_decimal(value: object, *, field: str = "value") -> Decimal:
-    """Turn a JSON-ish value into a finite Decimal, refusing anything inexact.
+# SPEC 2: decimals are plain ASCII digits with an optional minus and point, at most 15
+# integer digits and 12 decimals; no blanks, exponents, separators or other digits.
+DECIMAL_PATTERN = r"^-?\d{1,15}(\.\d{1,12})?$"
+_DECIMAL_TEXT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,12})?")
 
-    Accepts `str`, `int` and `Decimal`. Refuses floats (they are not exact),
-    NaN and Infinity, and values with more than 15 integer digits (SPEC 2).
+
+def parse_decimal(value: object, *, field: str = "value") -> Decimal:
+    """Turn a JSON value into a finite Decimal, accepting exactly the contract's forms (SPEC 2).
+
+    A string must match DECIMAL_PATTERN (ASCII digits only); a JSON integer (not a
+    boolean) must have at most 15 digits. A Decimal (from our own code) must be
+    finite with at most 15 integer digits and 12 decimals. Everything else (floats,
+    exponents, blanks, `_` or `,` separators, Unicode digits, NaN, Infinity) is refused.
+    Negative zero is read as zero.
     """
     if isinstance(value, (bool, float)):
         raise DecimalValueError(
             f'{field} must be a decimal string such as "109000.00", not a floating-point number.'
         )
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
+    if isinstance(value, str):
+        if _DECIMAL_TEXT.fullmatch(value) is None:
+            raise DecimalValueError(_text_refusal(value, field))
         number = Decimal(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
+    elif isinstance(value, int):
+        if abs(value) >= 10**MAX_INTEGER_DIGITS:
             raise DecimalValueError(
-                f'{field} must be a decimal number such as "109000.00"; got {value!r}.'
-            ) from None
+                f"{field} has more than {MAX_INTEGER_DIGITS} digits before the decimal point."
+            )
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = _checked_decimal(value, field)
     else:
         raise DecimalValueError(f'{field} must be a decimal string such as "109000.00".')
+    return number.copy_abs() if number.is_zero() else number
+
+
+_DIGITS_TEXT = re.compile(r"-?([0-9]+)(?:\.([0-9]+))?")
+
+
+def _text_refusal(text: str, field: str) -> str:
+    """Why `text` is not a decimal of the contract, as precisely as can be said."""
+    digits = _DIGITS_TEXT.fullmatch(text)
+    if digits is not None and len(digits.group(1)) > MAX_INTEGER_DIGITS:
+        return f"{field} has more than {MAX_INTEGER_DIGITS} digits before the decimal point."
+    if digits is not None:
+        return f"{field} has more than {MAX_DECIMAL_PLACES} decimal places."
+    if text.strip().lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
+        return f"{field} must be a finite decimal number, not {text[:20]!r}."
+    return (
+        f'{field} must be a decimal number such as "109000.00": ASCII digits with an '
+        f"optional leading minus and decimal point, no exponent, blanks, plus sign or "
+        f"separators; got {text[:40]!r}."
+    )
+
+
+def _checked_decimal(number: Decimal, field: str) -> Decimal:
     if not number.is_finite():
         raise DecimalValueError(f"{field} must be a finite decimal number, not {number}.")
     if integer_digits(number) > MAX_INTEGER_DIGITS:
         raise DecimalValueError(
             f"{field} has more than {MAX_INTEGER_DIGITS} digits before the decimal point."
         )
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        raise DecimalValueError(f"{field} has more than {MAX_DECIMAL_PLACES} decimal places.")
     return number
 
 

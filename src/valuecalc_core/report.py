@@ -31,7 +31,10 @@ from valuecalc_core.measurement_table import (
 from valuecalc_core.money import CurrencyMismatchError, money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.projection import (
+    FAILED_MONTHS,
+    NO_TARGET,
     Projection,
+    ProjectionGap,
     RealizedVsProjected,
     combine_with_realized,
     compare_filled,
@@ -42,12 +45,15 @@ from valuecalc_core.review import (
     NO_ANNOTATIONS,
     CalculationAnnotations,
     Finding,
+    measured_not_counted,
+    merge_findings,
     review_measured,
+    trend_findings,
 )
 from valuecalc_core.roi import RoiFigure, RoiSummary, cost_schedule, roi_figures, roi_summary
 from valuecalc_core.timeline import Provenance
 from valuecalc_core.tracker_model import TrackerSpec, UseCaseStatus
-from valuecalc_core.trend import Trend, classify_changes, measured_changes
+from valuecalc_core.trend import Trend, TrendReading, measured_changes, read_trend
 from valuecalc_core.valuation import FormulaCache, compile_calculation, exact_context
 
 _ZERO = Decimal(0)
@@ -58,7 +64,7 @@ class CalculationReport:
     table: CalculationTable
     projection: Projection | None
     comparison: RealizedVsProjected
-    trend: Trend
+    trend: TrendReading
     findings: tuple[Finding, ...]
 
 
@@ -88,9 +94,15 @@ class TrackerSummary:
     name: str
     currency: str
     realized: Decimal
-    projected: Decimal
-    projection_incomplete: tuple[str, ...]
+    projected: Decimal | None
+    projection_covered: tuple[str, ...]
+    projection_missing: tuple[ProjectionGap, ...]
+    calculation_count: int
     roi: RoiSummary
+
+    @property
+    def projection_incomplete(self) -> tuple[str, ...]:
+        return tuple(gap.calculation_id for gap in self.projection_missing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +112,10 @@ class CurrencyTotals:
     currency: str
     tracker_ids: tuple[str, ...]
     realized: Decimal
-    projected: Decimal
+    projected: Decimal | None
+    projection_covered: tuple[str, ...]
+    projection_missing: tuple[ProjectionGap, ...]
+    calculation_count: int
     cost: Decimal
     net_roi: RoiFigure
     value_multiple: RoiFigure
@@ -141,7 +156,7 @@ def tracker_report(
                 _calculation_report(
                     calc_table,
                     formulas[calc_table.calculation.id],
-                    use_case.counted,
+                    use_case,
                     annotations,
                     labels,
                     calc_realized,
@@ -177,10 +192,35 @@ def tracker_report(
         )
 
 
+@dataclass(frozen=True, slots=True)
+class NotCounted:
+    """The benefit of the use cases of one status that count in no total (draft, inactive)."""
+
+    status: UseCaseStatus
+    use_case_ids: tuple[str, ...]
+    realized: Decimal
+
+
+def not_counted(table: TrackerTable) -> tuple[NotCounted, ...]:
+    """The benefit kept apart from the tracker's totals, per status that is not active
+    (SPEC 3: only active use cases count), always listing draft and inactive."""
+    result = []
+    for status in (UseCaseStatus.DRAFT, UseCaseStatus.INACTIVE):
+        use_cases = [u for u in table.use_cases if u.use_case.status is status]
+        result.append(
+            NotCounted(
+                status,
+                tuple(u.use_case.id for u in use_cases),
+                sum((u.total_benefit for u in use_cases), _ZERO),
+            )
+        )
+    return tuple(result)
+
+
 def _calculation_report(
     table: CalculationTable,
     formula: Formula,
-    counted: bool,
+    use_case: UseCaseTable,
     annotations: Mapping[str, CalculationAnnotations],
     labels: Sequence[str],
     realized: tuple[Decimal, ...],
@@ -197,8 +237,17 @@ def _calculation_report(
     own = table.timeline.measured_at
     values = _pick(own, table.metric)
     changes = measured_changes(values)
+    # Month indices differ like the months' ordinals: the trend only uses differences.
+    trend = read_trend(spec.metric, values, changes, own)
     findings = (
-        review_measured(
+        measured_not_counted(
+            spec.id,
+            use_case.use_case.name,
+            use_case.use_case.status.value,
+            [table.months[index] for index in own],
+        )
+        if not use_case.counted
+        else review_measured(
             spec.id,
             spec.metric.baseline,
             table.months,
@@ -210,15 +259,17 @@ def _calculation_report(
             labels,
             changes,
         )
-        if counted
-        else ()
     )
+    if use_case.counted and trend.since is not None:
+        measured_months = [table.months[index] for index in own]
+        stalled = trend.headline is Trend.FLAT
+        extra = trend_findings(spec.id, measured_months, trend.since, trend.since_count, stalled)
+        findings = merge_findings(findings, extra)
     return CalculationReport(
         table=table,
         projection=projection,
         comparison=compare_filled(table, projection, realized),
-        # Month indices differ like the months' ordinals: the trend only uses differences.
-        trend=classify_changes(spec.metric, values, changes, own),
+        trend=trend,
         findings=findings,
     )
 
@@ -267,27 +318,35 @@ def _summary(
     # `sum_columns` adds them, from 0, in the same order.
     benefit: Sequence[Decimal] = (_ZERO,) * count
     projected = _ZERO
-    incomplete: list[str] = []
+    covered: list[str] = []
+    missing: list[ProjectionGap] = []
+    calculations = 0
     for use_case in tracker.use_cases:
         if use_case.status is not UseCaseStatus.ACTIVE:
             continue
         for spec in use_case.calculations:
+            calculations += 1
             formula = compile_calculation(spec, cache)
             filled, timeline = benefit_for_totals(spec, formula, tracker, count, quantum)
             benefit = list(map(add, benefit, filled))
             projection = projected_total_in(spec, formula, timeline, quantum)
-            if projection is None or projection[1]:
-                incomplete.append(spec.id)
-            if projection is not None:
-                projected += projection[0]
+            if projection is None:
+                missing.append(ProjectionGap(spec.id, NO_TARGET))
+                continue
+            covered.append(spec.id)
+            projected += projection[0]
+            if projection[1]:
+                missing.append(ProjectionGap(spec.id, FAILED_MONTHS))
     roi = roi_summary(months, benefit, cost_schedule(tracker))
     return TrackerSummary(
         tracker_id=tracker.id,
         name=tracker.name,
         currency=tracker.currency,
         realized=roi.total_benefit,
-        projected=projected,
-        projection_incomplete=tuple(incomplete),
+        projected=projected if covered else None,
+        projection_covered=tuple(covered),
+        projection_missing=tuple(missing),
+        calculation_count=calculations,
         roi=roi,
     )
 
@@ -307,7 +366,8 @@ def portfolio_report(trackers: Iterable[TrackerSpec], as_of: Month) -> Portfolio
 
 def _currency_totals(currency: str, summaries: list[TrackerSummary]) -> CurrencyTotals:
     realized = sum((s.realized for s in summaries), _ZERO)
-    projected = sum((s.projected for s in summaries), _ZERO)
+    projections = [s.projected for s in summaries if s.projected is not None]
+    projected = sum(projections, _ZERO) if projections else None
     cost = sum((s.roi.total_cost for s in summaries), _ZERO)
     net_roi, multiple = roi_figures(realized, cost)
     return CurrencyTotals(
@@ -315,6 +375,9 @@ def _currency_totals(currency: str, summaries: list[TrackerSummary]) -> Currency
         tracker_ids=tuple(s.tracker_id for s in summaries),
         realized=realized,
         projected=projected,
+        projection_covered=tuple(c for s in summaries for c in s.projection_covered),
+        projection_missing=tuple(g for s in summaries for g in s.projection_missing),
+        calculation_count=sum(s.calculation_count for s in summaries),
         cost=cost,
         net_roi=net_roi,
         value_multiple=multiple,

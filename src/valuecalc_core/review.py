@@ -19,6 +19,10 @@ lists what a reviewer must look at:
   20..31 range: between 20 x (1 - tol) and 31 x (1 + tol)).
 - `estimate_without_note`: an estimate with no note in its month.
 - `spike_without_context`: a spike with neither a note nor evidence in its month.
+- `stalled`: after gains, the latest measured months are flat (the trend's headline
+  is a recent `flat`, `trend.read_trend`); its month is the one the improvement stopped.
+- `recent_decline`: after gains, the latest measured months decline; its month is the
+  peak the decline started from.
 
 Which months have notes or evidence is an input (`CalculationAnnotations`).
 """
@@ -55,6 +59,9 @@ class FindingKind(StrEnum):
     SUSPECTED_UNIT_MISTAKE = "suspected_unit_mistake"
     ESTIMATE_WITHOUT_NOTE = "estimate_without_note"
     SPIKE_WITHOUT_CONTEXT = "spike_without_context"
+    STALLED = "stalled"
+    RECENT_DECLINE = "recent_decline"
+    MEASURED_NOT_COUNTED = "measured_not_counted"
 
 
 _KIND_ORDER = {kind: position for position, kind in enumerate(FindingKind)}
@@ -87,6 +94,29 @@ class Finding:
     detail: str
     value: Decimal | None = None
     score: Decimal | None = None
+
+
+def measured_not_counted(
+    calculation_id: str,
+    use_case_name: str,
+    status: str,
+    measured: Sequence[Month],
+) -> tuple[Finding, ...]:
+    """A finding when a use case that is not active (draft, inactive) has measurements:
+    they count in no total (SPEC 3), which a user who measures it may not expect."""
+    if not measured:
+        return ()
+    count = len(measured)
+    return (
+        Finding(
+            FindingKind.MEASURED_NOT_COUNTED,
+            calculation_id,
+            measured[0],
+            f"{count} measurement{'s' * (count != 1)} recorded from {measured[0]} in use case "
+            f"{use_case_name!r}, which is {status}: they count in no total until the use "
+            "case is active.",
+        ),
+    )
 
 
 def review_calculation(
@@ -163,6 +193,42 @@ def review_measured(
         findings += unusual
         findings.sort(key=lambda f: (f.month.ordinal, _KIND_ORDER[f.kind]))
     return tuple(findings)
+
+
+def trend_findings(
+    calculation_id: str,
+    measured_months: Sequence[Month],
+    since: int | None,
+    since_count: int,
+    stalled: bool,
+) -> tuple[Finding, ...]:
+    """The `stalled` or `recent_decline` finding of a trend reading whose headline is recent.
+
+    `measured_months` are the months with their own value; `since` indexes them.
+    """
+    if since is None:
+        return ()
+    month = measured_months[since]
+    if stalled:
+        detail = (
+            f"Stalled since {month}: no improvement over the last {since_count} measured "
+            "months after earlier gains. Adoption may have stalled; check in with the champion."
+        )
+        return (Finding(FindingKind.STALLED, calculation_id, month, detail),)
+    detail = (
+        f"Declining since {month}: the last {since_count} measured months fell from that "
+        "month's peak. Find out what changed before the next review."
+    )
+    return (Finding(FindingKind.RECENT_DECLINE, calculation_id, month, detail),)
+
+
+def merge_findings(
+    findings: tuple[Finding, ...], extra: tuple[Finding, ...]
+) -> tuple[Finding, ...]:
+    """Both sets of findings, ordered by month then kind as `review_measured` orders them."""
+    if not extra:
+        return findings
+    return tuple(sorted(findings + extra, key=lambda f: (f.month.ordinal, _KIND_ORDER[f.kind])))
 
 
 def _median(values: Sequence[Decimal]) -> Decimal:

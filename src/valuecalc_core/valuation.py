@@ -30,6 +30,7 @@ from valuecalc_core.formula import (
     arithmetic_error_code,
     compile_formula,
 )
+from valuecalc_core.formula.undefined import Undefined, undefined_code
 from valuecalc_core.timeline import Timeline
 from valuecalc_core.tracker_model import CalculationSpec, Direction
 
@@ -59,6 +60,51 @@ def exact_context() -> Iterator[decimal.Context]:
 
 
 FormulaCache = dict[tuple[str, frozenset[str]], Formula]
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaWarning:
+    """A formula that is valid but uses a value the calculation does not define.
+
+    `code` is the error code the months will carry when the branch taken uses it.
+    """
+
+    code: str
+    variable: str
+    message: str
+
+
+def formula_warnings(
+    variables: Iterable[str], baseline: Decimal, target: Decimal | None
+) -> tuple[FormulaWarning, ...]:
+    """What a user must know when saving a formula that uses undefined values (SPEC 3).
+
+    `variables` are the names the formula uses (`Formula.variables`).
+    """
+    used = set(variables)
+    warnings: list[FormulaWarning] = []
+    if "target" in used and target is None:
+        warnings.append(
+            FormulaWarning(
+                UNDEFINED_TARGET,
+                "target",
+                "The formula uses 'target', but the metric has no target: every month "
+                f"whose formula needs it will fail with {UNDEFINED_TARGET}. Set a target or "
+                "change the formula.",
+            )
+        )
+    if "improvement" in used and baseline.is_zero():
+        warnings.append(
+            FormulaWarning(
+                UNDEFINED_IMPROVEMENT,
+                "improvement",
+                "The formula uses 'improvement' (delta / |baseline|), but the baseline is 0: "
+                "every month whose formula needs it will fail with "
+                f"{UNDEFINED_IMPROVEMENT}. Use 'delta', or guard it with "
+                "if(baseline == 0, ..., ...).",
+            )
+        )
+    return tuple(warnings)
 
 
 def compile_calculation(calculation: CalculationSpec, cache: FormulaCache | None = None) -> Formula:
@@ -271,11 +317,7 @@ def evaluate_checked(
     if ratios or "improvement" in used:
         # SPEC 3: improvement = delta / |baseline|, undefined when the baseline is 0.
         improvements = list(map(truediv, deltas, repeat(scale))) if scale else [None] * count
-    columns, static_error = _argument_columns(
-        formula, calculation, count, values, deltas, improvements, inputs
-    )
-    if static_error is not None:
-        return deltas, improvements, [None] * count, [static_error] * count, count > 0
+    columns = _argument_columns(formula, calculation, count, values, deltas, improvements, inputs)
     benefits, errors, failed = _evaluate_points(formula, columns, count, quantum)
     return deltas, improvements, benefits, errors, failed
 
@@ -354,7 +396,8 @@ def _evaluate_points(
         else:
             rounded = list(map(Decimal.quantize, raw, repeat(quantum), repeat(ROUND_HALF_EVEN)))
         return rounded, [None] * count, False  # type: ignore[return-value]  # no None
-    except (ArithmeticError, FormulaEvaluationError):
+    except (ArithmeticError, FormulaEvaluationError, TypeError):
+        # TypeError: a result that is an undefined value itself (not a Decimal to round).
         pass
     benefits: list[Decimal | None] = []
     errors: list[str | None] = []
@@ -368,6 +411,11 @@ def _evaluate_points(
         except ArithmeticError as failure:
             benefits.append(None)
             errors.append(arithmetic_error_code(failure))
+            continue
+        code = undefined_code(result)
+        if code is not None:
+            benefits.append(None)
+            errors.append(code)
             continue
         try:
             benefits.append(result.quantize(quantum, rounding=ROUND_HALF_EVEN))
@@ -387,11 +435,13 @@ def _argument_columns(
     delta: Sequence[Decimal],
     improvement: Sequence[Decimal | None],
     inputs: Sequence[Sequence[Decimal]],
-) -> tuple[list[Sequence[Decimal]], str | None]:
+) -> list[Sequence[Decimal]]:
     """One column per formula variable (`count` values each), in `formula.variables` order.
 
-    `inputs[k]` is the k-th input definition's column, aligned with `metric`.
-    Or a code for every value when a variable the formula uses is undefined.
+    `inputs[k]` is the k-th input definition's column, aligned with `metric`. A
+    variable that is undefined for the calculation (`improvement` with a baseline
+    of 0, `target` without one) is an `Undefined` value: like a division by zero,
+    it fails a month only when the branch the formula takes uses it (SPEC 3).
     """
     spec = calculation.metric
     columns: list[Sequence[Decimal]] = []
@@ -404,8 +454,9 @@ def _argument_columns(
             columns.append(inputs[keys.index(name)])
         elif name == "improvement":
             if spec.baseline.is_zero():
-                return [], UNDEFINED_IMPROVEMENT
-            columns.append(improvement)  # type: ignore[arg-type]  # defined: baseline != 0
+                columns.append((Undefined(UNDEFINED_IMPROVEMENT),) * count)  # type: ignore[arg-type]
+            else:
+                columns.append(improvement)  # type: ignore[arg-type]  # defined: baseline != 0
         elif name == "delta":
             columns.append(delta)
         elif name == "metric":
@@ -414,8 +465,9 @@ def _argument_columns(
             columns.append((spec.baseline,) * count)
         elif name == "target":
             if spec.target is None:
-                return [], UNDEFINED_TARGET
-            columns.append((spec.target,) * count)
+                columns.append((Undefined(UNDEFINED_TARGET),) * count)  # type: ignore[arg-type]
+            else:
+                columns.append((spec.target,) * count)
         else:
             raise AssertionError(f"unreachable: a built-in variable without a column ({name!r})")
-    return columns, None
+    return columns

@@ -48,6 +48,7 @@ async def test_create_the_seed_calculation(client: httpx.AsyncClient, tenant: Te
         **SUPPORT_CALCULATION,
         "tracker_id": tracker["id"],
         "use_case_id": use_case["id"],
+        "warnings": [],
         "version": 1,
     }
     assert created["inputs"][1]["initial_value"] == "10000"  # never "1E+4"

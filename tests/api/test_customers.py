@@ -41,7 +41,7 @@ async def test_create_then_get_returns_every_field(
     }
     uuid.UUID(created["id"])
     assert set(created) == {
-        "id", "name", "external_id", "segment", "owner", "created_at", "updated_at"
+        "id", "name", "external_id", "segment", "owner", "currency", "created_at", "updated_at"
     }  # fmt: skip
     fetched = expect(await client.get(f"/v1/customers/{created['id']}", headers=tenant.viewer), 200)
     assert fetched == created

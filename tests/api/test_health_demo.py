@@ -17,9 +17,10 @@ async def test_the_demo_has_a_default_profile_pulses_and_overrides(
     demo = await seed_demo(session, settings)
     await session.commit()
     headers = bearer(demo.admin_key)
-    book = expect(await client.get("/v1/book", headers=headers), 200)
+    book = expect(await client.get("/v1/book", params={"limit": "200"}, headers=headers), 200)
     rows = {row["name"]: row for row in book["items"]}
-    assert book["totals"]["customers"] == 5
+    everyone = book["totals"]["customers"]  # the revenue and signals demos add customers
+    assert len(rows) == everyone
     assert rows["Umbrella Retail"]["pulse"]["status"] == "red"
     assert rows["Umbrella Retail"]["health"]["override_score"] == "25"
     assert rows["Hooli Cloud"]["health"]["override_score"] is None  # expired
@@ -28,15 +29,13 @@ async def test_the_demo_has_a_default_profile_pulses_and_overrides(
     score = expect(
         await client.get(f"/v1/customers/{acme['customer_id']}/health", headers=headers), 200
     )
-    assert [i["kind"] for i in score["indicators"] if i["points"] is not None] == [
-        "value_realization",
-        "pulse",
-    ]
+    valued = {i["kind"] for i in score["indicators"] if i["points"] is not None}
+    assert {"value_realization", "pulse"} <= valued
     pulse_book = expect(await client.get("/v1/pulse-book", headers=headers), 200)
     assert [(s["status"], s["customers"]) for s in pulse_book["statuses"]] == [
         ("red", 1),
         ("yellow", 1),
         ("green", 3),
-        (None, 0),
+        (None, everyone - 5),
     ]
     assert pulse_book["top_success_by_count"][0]["code"] == "champion"

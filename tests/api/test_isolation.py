@@ -12,6 +12,7 @@ fail, so no new route can skip the check.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from fastapi.routing import APIRoute
 
 from tests.api.conftest import Tenant
 from tests.api.health_builders import profile_body
+from tests.api.revenue_builders import create_revenue_records
 from tests.api.value_tracking_builders import (
     create_calculation,
     create_customer,
@@ -32,6 +34,7 @@ from tests.api.value_tracking_builders import (
     expect,
     put_measurement,
 )
+from valuecalc_api.models import Role
 
 # Distinctive text of A's objects: none of it may appear in an answer to B.
 A_SECRETS = (
@@ -61,6 +64,12 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
+    "external_id": lambda a: "acme-rev-1",  # A's movement, renewal, contract line and lead
+    "currency": lambda a: "EUR",  # with `month`: A's FX rate
+    "response_id": lambda a: a.ids["survey_response"],
+    "touch_id": lambda a: a.ids["touch"],
+    "goal_id": lambda a: a.ids["goal"],
+    "milestones_id": lambda a: a.ids["milestones"],
     "profile_id": lambda a: a.ids["health_profile"],
     "version": lambda a: "1",  # the first version of A's health profile
     "override_id": lambda a: a.ids["health_override"],
@@ -113,6 +122,59 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    await create_revenue_records(client, headers, customer_external_id="acme-crm-1")
+    survey_response = expect(
+        await client.post(
+            "/v1/survey-responses",
+            json={
+                "customer_external_id": "acme-crm-1",
+                "external_id": "acme-nps-1",
+                "respondent": "Acme-secret-customer",
+                "answered_on": "2026-03-10",
+                "kind": "nps",
+                "score": 9,
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    customer_ref = {"customer_external_id": "acme-crm-1"}
+    touch = expect(
+        await client.post(
+            "/v1/touches",
+            json={
+                **customer_ref,
+                "external_id": "acme-touch-1",
+                "occurred_at": "2026-03-10T10:00:00Z",
+                "channel": "call",
+                "direction": "inbound",
+                "author": "Acme-secret-customer",
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    goal = expect(
+        await client.post(
+            "/v1/goals",
+            json={
+                **customer_ref,
+                "external_id": "acme-goal-1",
+                "title": "Acme-secret-use-case",
+                "status": "planned",
+            },
+            headers=headers,
+        ),
+        201,
+    )
+    milestones = expect(
+        await client.post(
+            "/v1/onboarding-milestones",
+            json={**customer_ref, "kickoff_on": "2026-01-05"},
+            headers=headers,
+        ),
+        201,
+    )
     profile = expect(
         await client.post("/v1/health-profiles", json=profile_body(), headers=headers), 201
     )
@@ -144,6 +206,10 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "api_key": viewer_key["id"],
             "note": note["id"],
             "evidence": evidence["id"],
+            "survey_response": survey_response["id"],
+            "touch": touch["id"],
+            "goal": goal["id"],
+            "milestones": milestones["id"],
             "health_profile": profile["id"],
             "health_override": override["id"],
             "reason_code": reason_code["id"],
@@ -254,3 +320,238 @@ async def test_another_organization_gets_404_on_every_route(
     assert failures == []
     after = await _snapshot(client, known, a, tenant.admin)
     assert after == before
+
+
+# ---- a key limited to one tracker stays inside it ----------------------------------------
+#
+# Organization A has a second customer with its own tracker (B-side objects below are the
+# limited key's own). A key limited to that second tracker must get 403 or 404 on every
+# route that names one of A's first objects, in the path or in the body, and change
+# nothing there; it may not move its tracker to A's first customer nor hand out a key
+# wider than itself.
+
+_BODY_ID = re.compile(r"\w+_ids?$")
+
+
+def _property_names(schema: Any, components: dict[str, Any], seen: set[str]) -> set[str]:
+    """Every property name anywhere in `schema`, through `$ref`s, arrays and unions."""
+    names: set[str] = set()
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            name = ref.rsplit("/", 1)[-1]
+            if name not in seen:
+                seen.add(name)
+                names |= _property_names(components.get(name, {}), components, seen)
+        for key, value in schema.items():
+            if key == "properties" and isinstance(value, dict):
+                names |= set(value)
+            names |= _property_names(value, components, seen)
+    elif isinstance(schema, list):
+        for item in schema:
+            names |= _property_names(item, components, seen)
+    return names
+
+
+def routes_with_ids_in_the_body(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path template) of every operation whose JSON body has an `…_id(s)` field."""
+    document = app.openapi()
+    components = document.get("components", {}).get("schemas", {})
+    found = set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                names = _property_names(media.get("schema", {}), components, set())
+                if any(_BODY_ID.fullmatch(name) for name in names):
+                    found.add((method.upper(), path))
+    return found
+
+
+def _body_id_calls(a: AObjects, own: dict[str, str]) -> dict[tuple[str, str], list[Any]]:
+    """Per route with an id in the body: (path, body) calls naming A's first objects."""
+    row = {"month": MONTH, "value": "1"}
+    return {
+        # `external_id` is the CRM's id: a limited key may create or change no customer.
+        ("POST", "/v1/customers"): [("/v1/customers", {"name": "x", "external_id": "acme-crm-1"})],
+        ("PATCH", "/v1/customers/{customer_id}"): [
+            (f"/v1/customers/{own['customer']}", {"external_id": "acme-crm-2"})
+        ],
+        ("POST", "/v1/trackers"): [
+            (
+                "/v1/trackers",
+                {
+                    "customer_id": a.ids["customer"],
+                    "name": "x",
+                    "currency": "USD",
+                    "start_month": "2026-01",
+                    "end_month": "2026-12",
+                },
+            )
+        ],
+        ("PATCH", "/v1/trackers/{tracker_id}"): [
+            (f"/v1/trackers/{own['tracker']}", {"customer_id": a.ids["customer"]})
+        ],
+        ("POST", "/v1/measurements/bulk"): [
+            ("/v1/measurements/bulk", {"rows": [{**row, "calculation_id": a.ids["calculation"]}]}),
+            (
+                "/v1/measurements/bulk",
+                {
+                    "rows": [
+                        {
+                            **row,
+                            "customer_external_id": "acme-crm-1",
+                            "calculation_key": "ticket-handling",
+                        }
+                    ]
+                },
+            ),
+            (
+                "/v1/measurements/bulk",
+                {
+                    "rows": [
+                        {
+                            **row,
+                            "customer_external_id": "acme-crm-1",
+                            "calculation_key": "ticket-handling",
+                            "tracker_id": a.ids["tracker"],
+                        }
+                    ]
+                },
+            ),
+        ],
+        ("POST", "/v1/trackers/{tracker_id}/measurements/bulk"): [
+            (
+                f"/v1/trackers/{own['tracker']}/measurements/bulk",
+                {"rows": [{**row, "calculation_id": a.ids["calculation"]}]},
+            )
+        ],
+        ("POST", "/v1/trackers/{tracker_id}/input-changes/bulk"): [
+            (
+                f"/v1/trackers/{own['tracker']}/input-changes/bulk",
+                {"rows": [{**row, "calculation_id": a.ids["calculation"], "input_key": "reps"}]},
+            )
+        ],
+        ("POST", "/v1/api-keys"): [
+            ("/v1/api-keys", {"name": "wider", "role": "admin", "tracker_ids": None}),
+            (
+                "/v1/api-keys",
+                {"name": "other", "role": "viewer", "tracker_ids": [a.ids["tracker"]]},
+            ),
+        ],
+    }
+
+
+def _customer_row_calls(
+    app: FastAPI, a: AObjects, own: dict[str, str]
+) -> dict[tuple[str, str], list[Any]]:
+    """Routes whose rows address a customer (revenue ledger, signals): each documented request
+    example, every customer reference in it pointed at A's customer (by id and by CRM id)."""
+
+    def aimed(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {key: aimed(value) for key, value in node.items()}
+            if "customer_id" in out:
+                out["customer_id"] = a.ids["customer"]
+            if "customer_external_id" in out:
+                out["customer_external_id"] = "acme-crm-1"
+            return out
+        if isinstance(node, list):
+            return [aimed(item) for item in node]
+        return node
+
+    calls: dict[tuple[str, str], list[Any]] = {}
+    document = app.openapi()
+    for template, operations in document["paths"].items():
+        if template.startswith(("/v1/customers", "/v1/trackers", "/v1/api-keys")):
+            continue
+        for method, operation in operations.items():
+            media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if media is None:
+                continue
+            examples = [e["value"] for e in media.get("examples", {}).values() if "value" in e]
+            if "example" in media:
+                examples.append(media["example"])
+            ref = media.get("schema", {}).get("$ref", "")
+            if not examples and ref:
+                component = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+                examples = list(component.get("examples", []))
+            path = template.replace("{external_id}", "iso-1")
+            path = path.replace("{customer_id}", own["customer"])
+            bodies = [aimed(example) for example in examples]
+            if any("acme-crm-1" in str(b) or a.ids["customer"] in str(b) for b in bodies):
+                calls[(method.upper(), template)] = [(path, body) for body in bodies]
+    return calls
+
+
+def test_every_route_with_an_id_in_the_body_is_walked(app: FastAPI) -> None:
+    dummy = AObjects(ids=dict.fromkeys(("customer", "tracker", "calculation"), "x"))
+    walked = set(_body_id_calls(dummy, {"customer": "x", "tracker": "x"}))
+    walked |= set(_customer_row_calls(app, dummy, {"customer": "x", "tracker": "x"}))
+    missing = routes_with_ids_in_the_body(app) - walked
+    assert not missing, (
+        "Routes with an id in the body that the limited-key walk does not call; add them to "
+        f"_body_id_calls: {sorted(missing)}"
+    )
+
+
+async def test_a_tracker_limited_key_stays_inside_its_tracker(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    a = await _create_a(client, tenant)
+    own_customer = await create_customer(client, tenant.admin, name="Own", external_id="own-1")
+    own_tracker = await create_tracker(client, tenant.admin, own_customer["id"], name="Own")
+    own = {"customer": own_customer["id"], "tracker": own_tracker["id"]}
+    limited_admin = await tenant.key(Role.admin, tracker_ids=[uuid.UUID(own["tracker"])])
+    limited_editor = await tenant.key(Role.editor, tracker_ids=[uuid.UUID(own["tracker"])])
+
+    calls = [
+        c
+        for c in _calls_with_path_parameters(app)
+        if all(n in PATH_VALUES for n in _PARAMETER.findall(c.template))
+        and _PARAMETER.findall(c.template) != ["key_id"]
+        # FX rates are the organization's reference data, no customer's revenue: every key
+        # of the organization reads them (the other-organization walk still covers them).
+        and not (c.template.startswith("/v1/revenue/fx-rates") and c.method == "GET")
+        # Health profiles are the organization's scoring setup, no customer's data: every
+        # key reads them (changing one needs a key for the whole organization).
+        and not (c.template.startswith("/v1/health-profiles") and c.method == "GET")
+    ]
+    before = await _snapshot(client, calls, a, tenant.admin)
+    own_before = expect(
+        await client.get(f"/v1/trackers/{own['tracker']}", headers=tenant.admin), 200
+    )
+    failures = []
+    order = {"GET": 0, "POST": 1, "PUT": 1, "PATCH": 1, "DELETE": 2}
+    for call in sorted(calls, key=lambda c: (order.get(c.method, 1), c.template)):
+        path = _fill(call.template, a)
+        body = _example_body(call.route)
+        kwargs: dict[str, Any] = {}
+        if call.method not in ("GET", "DELETE"):
+            kwargs["json"] = body if body is not None else {}
+        for headers in (limited_admin, limited_editor):
+            response = await client.request(call.method, path, headers=headers, **kwargs)
+            allowed = (
+                {403, 404}
+                if body is not None or call.method in ("GET", "DELETE")
+                else {403, 404, 405, 415, 422}
+            )
+            leaked = [s for s in A_SECRETS if s in response.text]
+            if response.status_code not in allowed or leaked:
+                failures.append((call.method, path, response.status_code, response.text[:300]))
+    body_calls = {**_body_id_calls(a, own), **_customer_row_calls(app, a, own)}
+    for (method, _), requests in body_calls.items():
+        for path, body in requests:
+            for headers in (limited_admin, limited_editor):
+                response = await client.request(method, path, json=body, headers=headers)
+                leaked = [s for s in A_SECRETS if s in response.text]
+                if not 400 <= response.status_code < 500 or leaked:
+                    failures.append((method, path, response.status_code, response.text[:300]))
+    assert failures == []
+    assert await _snapshot(client, calls, a, tenant.admin) == before
+    own_after = expect(
+        await client.get(f"/v1/trackers/{own['tracker']}", headers=tenant.admin), 200
+    )
+    assert own_after == own_before
+    keys = expect(await client.get("/v1/api-keys", headers=tenant.admin), 200)["items"]
+    assert not [k for k in keys if k["name"] in {"wider", "other"}]

@@ -31,20 +31,35 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests.api.conftest import Tenant
 from tests.api.value_tracking_builders import create_graph
 from valuecalc_api.app import create_app
+from valuecalc_api.engagement.schemas import TouchRow
 from valuecalc_api.evidence.file_types import detect_file_type
 from valuecalc_api.evidence.schemas import JSON_EVIDENCE, MAX_CAPTION_CHARS
 from valuecalc_api.fields import MONTH_PATTERN, InputModel
+from valuecalc_api.goals.schemas import GoalRow
 from valuecalc_api.imports.csv_format import measurement_rows, missing_columns, read_csv
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import InputChangeRow, MeasurementRow
-from valuecalc_api.middleware.rate_limit import RateDecision, RateLimiter
+from valuecalc_api.onboarding.schemas import MilestoneRow
 from valuecalc_api.problem_examples import EXAMPLES
 from valuecalc_api.problem_schemas import (
     ProblemError,
     ProblemOut,
     problem_component_schemas,
 )
+from valuecalc_api.rate_limits.buckets import RateDecision
+from valuecalc_api.rate_limits.shared import SharedRateLimiter
+from valuecalc_api.revenue.row_schemas import (
+    ContractLineRow,
+    FxRateRow,
+    LeadRow,
+    LedgerRow,
+    MovementRow,
+    RenewalRow,
+)
+from valuecalc_api.revenue.write_service import parse_rows
 from valuecalc_api.settings import Settings
+from valuecalc_api.surveys.schemas import SurveyResponseRow
+from valuecalc_api.usage.schemas import SeatRow, UsageDayRow, UsageMonthRow
 
 # Properties that hold a calendar month; each must be a `YYYY-MM` string in the contract.
 MONTH_PROPERTIES = frozenset(
@@ -116,7 +131,7 @@ def _media_examples(spec: dict[str, Any], media: dict[str, Any]) -> list[Any]:
 # --- routes that read their body themselves (so FastAPI has no body model to validate) ------
 
 
-def _bulk_rows(row: type[MeasurementRow] | type[InputChangeRow]) -> Callable[[Any], None]:
+def _bulk_rows(row: type[InputModel]) -> Callable[[Any], None]:
     def check(example: Any) -> None:
         rows, problems = validate_rows(rows_of_body(json.dumps(example).encode()), row)
         assert problems == []
@@ -155,6 +170,33 @@ def _csv_upload(example: Any) -> None:
     _measurement_csv(example["file"])
 
 
+def _ledger_rows(row: type[LedgerRow]) -> Callable[[Any], None]:
+    def check(example: Any) -> None:
+        rows, errors = parse_rows(json.dumps(example).encode(), row)
+        assert errors == []
+        assert all(parsed is not None for parsed in rows)
+
+    return check
+
+
+def _csv_lines(example: Any) -> None:
+    header, lines = read_csv(example.encode())
+    assert "external_id" in header
+    assert lines
+
+
+def _csv_upload_lines(example: Any) -> None:
+    _csv_lines(example["file"])
+
+
+REVENUE_BULK_ROWS: tuple[tuple[str, type[LedgerRow]], ...] = (
+    ("movements", MovementRow),
+    ("renewals", RenewalRow),
+    ("contract-lines", ContractLineRow),
+    ("leads", LeadRow),
+    ("fx-rates", FxRateRow),
+)
+
 HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
     ("POST", "/v1/trackers/{tracker_id}/measurements/bulk"): {
         "application/json": _bulk_rows(MeasurementRow)
@@ -167,9 +209,27 @@ HAND_READ_BODIES: dict[tuple[str, str], dict[str, Callable[[Any], None]]] = {
         "application/json": _evidence_json,
         "multipart/form-data": _evidence_upload,
     },
+    ("POST", "/v1/survey-responses/bulk"): {"application/json": _bulk_rows(SurveyResponseRow)},
+    ("POST", "/v1/usage-days/bulk"): {"application/json": _bulk_rows(UsageDayRow)},
+    ("POST", "/v1/usage-months/bulk"): {"application/json": _bulk_rows(UsageMonthRow)},
+    ("POST", "/v1/seat-counts/bulk"): {"application/json": _bulk_rows(SeatRow)},
+    ("POST", "/v1/touches/bulk"): {"application/json": _bulk_rows(TouchRow)},
+    ("POST", "/v1/goals/bulk"): {"application/json": _bulk_rows(GoalRow)},
+    ("POST", "/v1/onboarding-milestones/bulk"): {"application/json": _bulk_rows(MilestoneRow)},
     ("POST", "/v1/trackers/{tracker_id}/measurements/import"): {
         "text/csv": _measurement_csv,
         "multipart/form-data": _csv_upload,
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/bulk"): {"application/json": _ledger_rows(row)}
+        for resource, row in REVENUE_BULK_ROWS
+    },
+    **{
+        ("POST", f"/v1/revenue/{resource}/import"): {
+            "text/csv": _csv_lines,
+            "multipart/form-data": _csv_upload_lines,
+        }
+        for resource in ("movements", "contract-lines")
     },
 }
 
@@ -296,7 +356,7 @@ def test_the_model_walk_reaches_nested_and_paged_models(contract_app: FastAPI) -
     from valuecalc_api.trackers.schemas import OneTimeFeeIn, TrackerOut
 
     models = set(_route_models(contract_app).values())
-    paged = [model for model in models if model.__name__ == "Page[TrackerOut]"]
+    paged = [model for model in models if model.__name__ == "TrackerPage"]
     assert {BulkCounts, MetricIn, OneTimeFeeIn, TrackerOut} <= models
     assert len(paged) == 1
     assert _examples_of(paged[0])[0]["items"] == _examples_of(TrackerOut)[:1]
@@ -343,7 +403,7 @@ def test_months_are_yyyy_mm_strings_in_the_contract(spec: dict[str, Any]) -> Non
         for path, operations in spec["paths"].items()
         for method, operation in operations.items()
         for parameter in operation.get("parameters", [])
-        if parameter["name"] in MONTH_PROPERTIES
+        if parameter.get("name") in MONTH_PROPERTIES
         and parameter["schema"].get("type") != "string"
         and not any(v.get("type") == "string" for v in parameter["schema"].get("anyOf", []))
     ]
@@ -533,6 +593,27 @@ ETAG_RESPONSES = [
     ("GET", "/v1/use-cases/{use_case_id}/table", "304"),
     ("GET", "/v1/trackers/{tracker_id}/report", "200"),
     ("GET", "/v1/trackers/{tracker_id}/report", "304"),
+    ("GET", "/v1/trackers/{tracker_id}/table.csv", "200"),
+    ("GET", "/v1/trackers/{tracker_id}/table.csv", "304"),
+    ("GET", "/v1/use-cases/{use_case_id}/table.csv", "200"),
+    ("GET", "/v1/use-cases/{use_case_id}/table.csv", "304"),
+    ("GET", "/v1/trackers/{tracker_id}/report.csv", "200"),
+    ("GET", "/v1/trackers/{tracker_id}/report.csv", "304"),
+    *(
+        (method, f"/v1/revenue/{path}", status)
+        for collection, item in (
+            ("movements", "movements/{external_id}"),
+            ("renewals", "renewals/{external_id}"),
+            ("contract-lines", "contract-lines/{external_id}"),
+            ("leads", "leads/{external_id}"),
+            ("fx-rates", "fx-rates/{currency}/{month}"),
+        )
+        for method, path, status in (
+            ("POST", collection, "201"),
+            ("GET", item, "200"),
+            ("PUT", item, "200"),
+        )
+    ),
 ]
 
 
@@ -547,7 +628,7 @@ def test_etag_is_documented_where_it_is_set(spec: dict[str, Any]) -> None:
 
 def test_posts_document_the_idempotency_key(spec: dict[str, Any]) -> None:
     for method, path, operation in _operations(spec):
-        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        names = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"]
         assert ("Idempotency-Key" in names) == (method == "POST"), f"{method} {path}"
 
 
@@ -706,7 +787,7 @@ async def test_rate_limited_answers_are_documented_problems_with_their_headers(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, spec: dict[str, Any]
 ) -> None:
     previous = app.state.rate_limiter
-    app.state.rate_limiter = RateLimiter(1)
+    app.state.rate_limiter = SharedRateLimiter(app.state.engine, 1)
     try:
         first = await client.get("/v1/trackers", headers=tenant.viewer)
         refused = await client.get("/v1/trackers", headers=tenant.viewer)
@@ -765,7 +846,7 @@ def test_cache_location_and_attachment_headers_are_declared(spec: dict[str, Any]
         for status in ("200", "304"):
             headers = read["responses"][status]["headers"]
             assert {"ETag", "Cache-Control", "Vary"} <= set(headers), (path, status)
-        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p["in"] == "header"]
+        assert "If-None-Match" in [p["name"] for p in read["parameters"] if p.get("in") == "header"]
     created = paths["/v1/api-keys"]["post"]["responses"]["201"]["headers"]
     assert {"Location", "Cache-Control"} <= set(created)
     download = paths["/v1/evidence/{evidence_id}/content"]["get"]["responses"]["200"]["headers"]

@@ -1,15 +1,20 @@
-"""Rate limits per API key (per client address without one), per process (SPEC 6)."""
+"""Rate limits per API key (per client address without one), shared through PostgreSQL
+(SPEC 6); unknown keys limited before any database lookup."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.api.conftest import Tenant
-from valuecalc_api.middleware.rate_limit import RateLimiter
+from valuecalc_api.rate_limits.buckets import RateLimiter
+from valuecalc_api.rate_limits.shared import SharedRateLimiter
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -28,10 +33,10 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def limited(app: FastAPI, clock: FakeClock) -> Iterator[RateLimiter]:
+def limited(app: FastAPI, clock: FakeClock) -> Iterator[SharedRateLimiter]:
     """The app limited to 3 requests per minute per caller, on a hand-moved clock."""
     previous = app.state.rate_limiter
-    app.state.rate_limiter = RateLimiter(3, clock=clock)
+    app.state.rate_limiter = SharedRateLimiter(app.state.engine, 3, clock=clock)
     yield app.state.rate_limiter
     app.state.rate_limiter = previous
 
@@ -126,3 +131,47 @@ async def test_probes_are_not_limited(client: httpx.AsyncClient) -> None:
         answer = await client.get("/healthz")
         assert answer.status_code == 200
         assert "ratelimit" not in answer.headers
+
+
+@contextmanager
+def _statements(app: FastAPI) -> Iterator[list[str]]:
+    """Every SQL statement the app's engine sends while the block runs."""
+    sent: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        sent.append(statement)
+
+    event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(app.state.engine.sync_engine, "before_cursor_execute", record)
+
+
+@pytest.mark.usefixtures("limited")
+async def test_an_unknown_key_past_the_address_budget_costs_no_database_lookup(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    for n in range(3):
+        answer = await client.get(
+            "/v1/organization", headers={"Authorization": f"Bearer vc_live_{n}"}
+        )
+        assert answer.status_code == 401
+    with _statements(app) as sent:
+        refused = await client.get(
+            "/v1/organization", headers={"Authorization": "Bearer vc_live_random-fake"}
+        )
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "20"
+    assert sent == []  # no key lookup, and no other statement either
+
+
+@pytest.mark.usefixtures("limited")
+async def test_the_budget_is_kept_in_the_database(
+    client: httpx.AsyncClient, tenant: Tenant, session: AsyncSession
+) -> None:
+    """The budget is a row every process and host shares, not this process's memory."""
+    for _ in range(2):
+        assert (await client.get("/v1/organization", headers=tenant.admin)).status_code == 200
+    rows = (await session.execute(text("SELECT identity FROM rate_limit_buckets"))).all()
+    assert [row[0][:4] for row in rows] == ["key:"]

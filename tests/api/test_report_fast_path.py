@@ -20,8 +20,8 @@ from fastapi import FastAPI, Request, Response
 from tests.api.conftest import Tenant
 from tests.api.test_value_examples_http import v1_graph
 from tests.api.value_tracking_builders import create_graph, expect, problem
-from valuecalc_api.middleware.rate_limit import RateLimiter
 from valuecalc_api.models import Role
+from valuecalc_api.rate_limits.shared import SharedRateLimiter
 from valuecalc_api.reports import serving
 
 
@@ -42,7 +42,7 @@ def route_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def rate_limited(app: FastAPI) -> Iterator[None]:
     previous = app.state.rate_limiter
-    app.state.rate_limiter = RateLimiter(1000)
+    app.state.rate_limiter = SharedRateLimiter(app.state.engine, 1000)
     yield
     app.state.rate_limiter = previous
 

@@ -43,8 +43,13 @@ async def test_demo_tracker_tells_the_seed_sentence(
     )
     assert view["month"] == "2026-07"
     assert len(view["metrics"]) == 3  # the inactive use case is not on the Measurements tab
+    # The tracker's customer, beside the revenue book's customers (demo_revenue).
+    customers = expect(
+        await client.get("/v1/customers", params={"external_id": "acme"}, headers=headers), 200
+    )["items"]
+    assert [(c["name"], c["external_id"]) for c in customers] == [("Acme Support Co", "acme")]
     customers = expect(await client.get("/v1/customers", headers=headers), 200)["items"]
-    # The tracker's customer, and the customers of the health demo (`demo_health`).
+    # The signals demo (demo_signals) adds customers of its own beside the tracker's.
     assert ("Acme Support Co", "acme") in [(c["name"], c["external_id"]) for c in customers]
 
 

@@ -80,7 +80,7 @@ async def test_v1_benefits_total_and_improvement(client: httpx.AsyncClient, tena
 
     assert report["months"] == ["2026-01", "2026-02", "2026-03"]
     calculation = only_calculation(report)
-    assert calculation["realized"] == ["21000.00", "30000.00", "58000.00"]
+    assert calculation["benefit"] == ["21000.00", "30000.00", "58000.00"]
     assert calculation["metric_values"] == ["121", "130", "158"]
     assert calculation["provenance"] == ["measured", "measured", "measured"]
     assert calculation["totals"]["realized"] == "109000.00"
@@ -116,7 +116,7 @@ async def test_v2_carry_forward_and_a_corrected_past_month(
 
     report = await get_report(client, tenant.viewer, graph.tracker["id"], "2026-08")
     table = only_calculation(report)
-    assert table["realized"] == [
+    assert table["benefit"] == [
         "21000.00",
         "30000.00",
         "58000.00",
@@ -138,7 +138,7 @@ async def test_v2_carry_forward_and_a_corrected_past_month(
     after = only_calculation(
         await get_report(client, tenant.viewer, graph.tracker["id"], "2026-08")
     )
-    assert after["realized"] == [
+    assert after["benefit"] == [
         "21000.00",
         "30000.00",
         "58000.00",
@@ -150,7 +150,7 @@ async def test_v2_carry_forward_and_a_corrected_past_month(
     ]
     assert after["provenance"][3:5] == ["measured", "carried"]
     assert after["totals"]["realized"] == "454000.00"
-    assert after["cumulative_realized"][2] == "109000.00"
+    assert after["cumulative_benefit"][2] == "109000.00"
 
 
 async def test_v3_lower_is_better_rounds_half_even(

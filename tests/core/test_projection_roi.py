@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from tests.strategies import single_calculation_tracker, v1_calculation
 from valuecalc_core.money import quantize_ratio
 from valuecalc_core.months import Month
+from valuecalc_core.projection import ProjectionGap
 from valuecalc_core.report import tracker_report
 from valuecalc_core.roi import NO_COST, NOT_REACHED, cost_schedule
 from valuecalc_core.tracker_model import FeeInterval, Fees, OneTimeFee, RampStep
@@ -79,8 +81,33 @@ def test_without_a_target_there_is_no_projection_and_the_comparison_says_so() ->
     assert calc.projection is None
     assert calc.comparison.projected == (None, None, None)
     assert calc.comparison.variance == (None, None, None)
+    assert calc.comparison.cumulative_variance == (None, None, None)
+    assert calc.comparison.total_projected is None
+    assert calc.comparison.total_variance is None  # never "beat the plan by 100 %"
     assert report.comparison.incomplete == ("v1",)
+    assert report.comparison.missing == (ProjectionGap("v1", "no_target"),)
+    assert report.comparison.covered == ()
+    assert report.comparison.total_projected is None
+    assert report.comparison.total_variance is None
     assert report.comparison.total_realized == D("109000.00")
+
+
+def test_a_sum_projects_and_compares_only_the_calculations_with_a_target() -> None:
+    planned = v1_calculation(target=D(150))
+    unplanned = dataclasses.replace(v1_calculation(), id="v1b")
+    tracker = single_calculation_tracker(planned)
+    use_case = dataclasses.replace(tracker.use_cases[0], calculations=(planned, unplanned))
+    tracker = dataclasses.replace(tracker, use_cases=(use_case,))
+    report = tracker_report(tracker, M("2026-03"))
+    comparison = report.comparison
+    # Realized counts both; projected (50 % of 50 tickets, V1 rates) only the planned one,
+    # and the variance compares it with the planned one's realized benefit alone.
+    assert comparison.total_realized == D("218000.00")
+    assert comparison.total_projected == D("150000.00")
+    assert comparison.total_variance == D("109000.00") - D("150000.00")
+    assert comparison.covered == ("v1",)
+    assert comparison.missing == (ProjectionGap("v1b", "no_target"),)
+    assert comparison.calculation_count == 2
 
 
 def test_yearly_fee_is_spread_so_each_contract_year_sums_exactly_to_the_fee() -> None:

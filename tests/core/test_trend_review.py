@@ -63,7 +63,7 @@ def test_trend_ignores_carried_months() -> None:
     calculation = v1_calculation(measurements={"2026-01": "121", "2026-02": "130"})
     report = tracker_report(single_calculation_tracker(calculation), M("2026-12"))
     # Ten carried months of 130 do not make a third measurement.
-    assert report.use_cases[0].calculations[0].trend is Trend.INSUFFICIENT_DATA
+    assert report.use_cases[0].calculations[0].trend.headline is Trend.INSUFFICIENT_DATA
 
 
 def _review(

@@ -21,13 +21,14 @@ from valuecalc_core.formula import (
     BUILTIN_VARIABLES,
     Formula,
     FormulaEvaluationError,
+    Undefined,
     compile_formula,
 )
 from valuecalc_core.measurement_table import CalculationTable, tracker_table
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month
 from valuecalc_core.report import portfolio_report, tracker_report
-from valuecalc_core.review import CalculationAnnotations, review_calculation
+from valuecalc_core.review import CalculationAnnotations, FindingKind, review_calculation
 from valuecalc_core.roi import cost_schedule
 from valuecalc_core.timeline import Provenance
 from valuecalc_core.tracker_model import (
@@ -40,7 +41,7 @@ from valuecalc_core.tracker_model import (
     TrackerSpec,
     UseCaseStatus,
 )
-from valuecalc_core.trend import classify_trend
+from valuecalc_core.trend import read_measured
 from valuecalc_core.valuation import compile_calculation, exact_context
 
 ZERO = Decimal(0)
@@ -130,9 +131,19 @@ def test_totals_equal_the_sum_of_the_displayed_months(tracker: TrackerSpec, shif
     assert report.roi.total_benefit == table.total_benefit
     assert report.roi.total_cost == sum(report.roi.cost, ZERO)
     assert report.comparison.total_realized == table.total_benefit
-    assert report.comparison.total_variance == (
-        report.comparison.total_realized - report.comparison.total_projected
-    )
+    comparison = report.comparison
+    if not comparison.covered:
+        # No business case anywhere: nothing projected, no variance (never realized - 0).
+        assert comparison.total_projected is None
+        assert comparison.total_variance is None
+        assert set(comparison.variance) <= {None}
+    else:
+        assert comparison.total_projected is not None
+        assert comparison.total_variance == sum((v or ZERO for v in comparison.variance), ZERO)
+        if not comparison.missing:
+            assert comparison.total_variance == (
+                comparison.total_realized - comparison.total_projected
+            )
 
 
 @given(trackers(), st.randoms(use_true_random=False))
@@ -255,7 +266,7 @@ def test_rounding_moves_a_monthly_benefit_by_at_most_half_a_minor_unit(
                     shown |= {"delta": calc.delta[index], "improvement": calc.improvement[index]}
                     shown["target"] = metric.target
                     values = {name: v for name, v in shown.items() if v is not None}
-                    exact = formula.evaluate(values)
+                    exact = formula.evaluate(values)  # type: ignore[arg-type]
                     assert abs(benefit - exact) <= half
                     assert benefit == benefit.quantize(money_quantum(tracker.currency))
 
@@ -321,17 +332,16 @@ def _reference_benefit(
     higher = spec.direction is Direction.HIGHER_IS_BETTER
     delta = metric - spec.baseline if higher else spec.baseline - metric
     improvement = None if spec.baseline == 0 else delta / abs(spec.baseline)
-    if "improvement" in formula.variables and improvement is None:
-        return None, "undefined_improvement", delta, improvement
-    if "target" in formula.variables and spec.target is None:
-        return None, "undefined_target", delta, improvement
-    values = dict(inputs, metric=metric, baseline=spec.baseline, delta=delta)
-    if improvement is not None:
-        values["improvement"] = improvement
-    if spec.target is not None:
-        values["target"] = spec.target
+    # An undefined value fails the month only if the formula's taken branch uses it.
+    values: dict[str, Decimal | Undefined] = dict(
+        inputs, metric=metric, baseline=spec.baseline, delta=delta
+    )
+    values["improvement"] = (
+        Undefined("undefined_improvement") if improvement is None else improvement
+    )
+    values["target"] = Undefined("undefined_target") if spec.target is None else spec.target
     try:
-        exact = formula.evaluate(values)
+        exact = formula.evaluate(values)  # type: ignore[arg-type]
     except FormulaEvaluationError as failure:
         return None, failure.code, delta, improvement
     try:
@@ -446,8 +456,10 @@ def test_report_agrees_with_a_month_by_month_reference(
     months = tuple(START + i for i in range(month_count))
     assert report.table.months == months
     tracker_benefit = [ZERO] * month_count
-    tracker_projected = [ZERO] * month_count
+    tracker_projected: list[Decimal | None] = [None] * month_count
+    tracker_covered_realized: list[Decimal | None] = [None] * month_count
     incomplete: list[str] = []
+    covered: list[str] = []
     with exact_context():
         for use_case, use_case_report in zip(tracker.use_cases, report.use_cases, strict=True):
             counted = use_case.status is UseCaseStatus.ACTIVE
@@ -488,10 +500,20 @@ def test_report_agrees_with_a_month_by_month_reference(
                 assert comparison.variance == tuple(
                     None if p is None else r - p for r, p in zip(realized, projected, strict=True)
                 )
-                assert comparison.total_projected == sum((p or ZERO for p in projected), ZERO)
+                if calculation.metric.target is None:
+                    assert comparison.total_projected is None
+                    assert comparison.total_variance is None
+                    assert set(comparison.cumulative_variance) <= {None}
+                else:
+                    assert comparison.total_projected == sum((p or ZERO for p in projected), ZERO)
+                    assert comparison.total_variance == sum(
+                        (r - p for r, p in zip(realized, projected, strict=True) if p is not None),
+                        ZERO,
+                    )
                 own = [r.provenance in (Provenance.MEASURED, Provenance.ESTIMATE) for r in rows]
                 measured = [(months[i], r.metric) for i, r in enumerate(rows) if own[i]]
-                assert calc_report.trend == classify_trend(calculation.metric, measured)  # type: ignore[arg-type]
+                reading = read_measured(calculation.metric, measured)  # type: ignore[arg-type]
+                assert calc_report.trend == reading
                 expected_findings = review_calculation(
                     calculation.id,
                     calculation.metric.baseline,
@@ -500,10 +522,30 @@ def test_report_agrees_with_a_month_by_month_reference(
                     [r.provenance for r in rows],
                     annotations[calculation.id],
                 )
-                assert calc_report.findings == (expected_findings if counted else ())
+                # The review's findings, plus the trend's stalled / recent-decline finding.
+                trend_kinds = (FindingKind.STALLED, FindingKind.RECENT_DECLINE)
+                review_only = tuple(f for f in calc_report.findings if f.kind not in trend_kinds)
+                trend_found = [f for f in calc_report.findings if f.kind in trend_kinds]
+                assert len(trend_found) == (1 if counted and reading.since is not None else 0)
+                if counted:
+                    assert review_only == expected_findings
+                else:
+                    # Measured months of a use case that is not active count nowhere: flagged.
+                    kinds = [f.kind for f in review_only]
+                    assert kinds == [FindingKind.MEASURED_NOT_COUNTED] * (len(measured) > 0)
+                    if measured:
+                        assert review_only[0].month == measured[0][0]
                 if counted:
                     for index in range(month_count):
-                        tracker_projected[index] += projected[index] or ZERO
+                        amount = projected[index]
+                        if amount is None:
+                            continue  # neither projected nor compared in that month
+                        so_far = tracker_projected[index]
+                        tracker_projected[index] = amount + (so_far or ZERO)
+                        base = tracker_covered_realized[index] or ZERO
+                        tracker_covered_realized[index] = base + realized[index]
+                    if calculation.metric.target is not None:
+                        covered.append(calculation.id)
                     # Missing (no target) or failed in some month (SPEC 3, `projection`).
                     if calculation.metric.target is None or None in projected:
                         incomplete.append(calculation.id)
@@ -517,7 +559,13 @@ def test_report_agrees_with_a_month_by_month_reference(
     assert report.table.benefit == tuple(tracker_benefit)
     assert report.table.total_benefit == sum(tracker_benefit, ZERO)
     assert report.comparison.projected == tuple(tracker_projected)
-    assert report.comparison.total_projected == sum(tracker_projected, ZERO)
+    assert report.comparison.variance == tuple(
+        None if p is None else r - p  # type: ignore[operator]  # r is set where p is
+        for r, p in zip(tracker_covered_realized, tracker_projected, strict=True)
+    )
+    expected_projected = sum((p or ZERO for p in tracker_projected), ZERO) if covered else None
+    assert report.comparison.total_projected == expected_projected
+    assert report.comparison.covered == tuple(covered)
     assert report.comparison.incomplete == tuple(incomplete)
     cost = _reference_cost(tracker, month_count)
     assert report.roi.cost == tuple(cost)
@@ -525,6 +573,7 @@ def test_report_agrees_with_a_month_by_month_reference(
     assert report.roi.total_benefit == sum(tracker_benefit, ZERO)
     summary = portfolio_report([tracker], as_of).trackers[0]
     assert summary.realized == sum(tracker_benefit, ZERO)
-    assert summary.projected == sum(tracker_projected, ZERO)
+    assert summary.projected == expected_projected
+    assert summary.projection_covered == tuple(covered)
     assert summary.projection_incomplete == tuple(incomplete)
     assert summary.roi == report.roi

@@ -11,7 +11,8 @@ from tests.strategies import single_calculation_tracker, v1_calculation
 from valuecalc_core.measurement_table import tracker_table, use_case_table
 from valuecalc_core.money import CurrencyMismatchError
 from valuecalc_core.months import Month
-from valuecalc_core.report import portfolio_report, tracker_report
+from valuecalc_core.report import not_counted, portfolio_report, tracker_report
+from valuecalc_core.review import FindingKind
 from valuecalc_core.tracker_model import (
     BenefitKind,
     Fees,
@@ -74,7 +75,24 @@ def test_inactive_and_draft_use_cases_are_shown_but_not_counted() -> None:
     assert report.comparison.total_realized == D("139000.00")
     assert report.roi.total_cost == D("30000.00")
     assert report.roi.value_multiple.value == D("4.633333333333333333333333333333333")
-    assert {f.calculation_id for f in report.findings} <= {"v1", "v1b"}
+    counted_findings = {
+        f for f in report.findings if f.kind is not FindingKind.MEASURED_NOT_COUNTED
+    }
+    assert {f.calculation_id for f in counted_findings} <= {"v1", "v1b"}
+    # The not-active use cases' measurements are flagged, once per calculation.
+    flagged = [
+        (f.calculation_id, str(f.month))
+        for f in report.findings
+        if f.kind is FindingKind.MEASURED_NOT_COUNTED
+    ]
+    assert flagged == [("old", "2026-01"), ("new", "2026-01")]
+    apart = {
+        part.status.value: (part.use_case_ids, part.realized) for part in not_counted(report.table)
+    }
+    assert apart == {
+        "draft": (("draft",), D("109000.00")),
+        "inactive": (("inactive",), D("109000.00")),
+    }
 
 
 def _currency_tracker(ident: str, currency: str, fee: str) -> TrackerSpec:

@@ -15,17 +15,33 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from valuecalc_api.actors.header import MAX_ACTOR_CHARS, actor_id
 from valuecalc_api.audit import repository
 from valuecalc_api.audit.repository import HistoryFilter
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.models.audit import AuditAction, AuditEntity, AuditEvent
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problems import invalid, not_found
 
 router = APIRouter(tags=["history"])
+
+ActorQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_ACTOR_CHARS,
+        description="Only the changes made for this person: the id their calls sent in "
+        "`Valuecalc-Actor`.",
+        examples=["u_123"],
+    ),
+]
+
+
+def _actor_filter(actor: str | None) -> str | None:
+    return None if actor is None else actor_id(actor, field="query.actor")
 
 
 def _encode_cursor(event: AuditEvent) -> str:
@@ -80,10 +96,16 @@ async def tracker_history(
     calculation_id: uuid.UUID | None = None,
     action: AuditAction | None = None,
     month: Annotated[
-        str | None, Query(description="Only changes to this month, YYYY-MM.", examples=["2026-03"])
+        str | None,
+        Query(
+            json_schema_extra=MONTH_PARAMETER,
+            description="Only changes to this month, YYYY-MM.",
+            examples=["2026-03"],
+        ),
     ] = None,
     since: Annotated[datetime | None, Query(description="From this time (inclusive).")] = None,
     until: Annotated[datetime | None, Query(description="Before this time (exclusive).")] = None,
+    actor: ActorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[AuditEventOut]:
@@ -101,6 +123,7 @@ async def tracker_history(
         month=month_param(month) if month is not None else None,
         since=since,
         until=until,
+        actor_id=_actor_filter(actor),
     )
     events = await repository.list_events(
         session, principal.organization_id, tracker_id, where, limit=limit + 1, before=before
@@ -114,9 +137,13 @@ async def tracker_history(
 )
 async def measurement_history(
     calculation_id: uuid.UUID,
-    month: Annotated[str, Path(description="The measurement's month, YYYY-MM.")],
+    month: Annotated[
+        str,
+        Path(json_schema_extra=MONTH_PARAMETER, description="The measurement's month, YYYY-MM."),
+    ],
     principal: PrincipalDep,
     session: SessionDep,
+    actor: ActorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> Page[AuditEventOut]:
@@ -131,6 +158,7 @@ async def measurement_history(
         entity_type=AuditEntity.measurement,
         calculation_id=calculation_id,
         month=month_param(month),
+        actor_id=_actor_filter(actor),
     )
     events = await repository.list_events(
         session, principal.organization_id, tracker_id, where, limit=limit + 1, before=before

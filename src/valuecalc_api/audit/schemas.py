@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
+from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
 from valuecalc_api.fields import MonthStr, OutputModel
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 
@@ -22,6 +23,7 @@ class AuditEventOut(OutputModel):
                     "id": "c4d5e6f7-0819-4a2b-9c3d-4e5f60718293",
                     "occurred_at": "2026-04-02T11:15:00Z",
                     "actor_key_id": "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4",
+                    "actor": AUTHOR_EXAMPLE,
                     "entity_type": "measurement",
                     "entity_id": "9b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
                     "tracker_id": "6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
@@ -55,6 +57,10 @@ class AuditEventOut(OutputModel):
     id: uuid.UUID
     occurred_at: datetime = Field(description="Database time of the transaction that made it.")
     actor_key_id: uuid.UUID = Field(description="The API key that made the change.")
+    actor: AuthorOut = Field(
+        description="Who made the change: the person the call named (`Valuecalc-Actor`) "
+        "and its API key."
+    )
     entity_type: AuditEntity
     entity_id: uuid.UUID
     tracker_id: uuid.UUID | None

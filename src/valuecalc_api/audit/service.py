@@ -4,6 +4,11 @@
 10,000 rows), so an event commits or rolls back with the change it describes.
 `occurred_at` is the database clock (`now()`: the transaction's start), the same for
 every event of one request.
+
+Who made a change is stamped in one place, `who_made_it`: the organization, the API key,
+the person the call acts for (`Valuecalc-Actor`, null if none) and the request id. Every
+statement that inserts audit events (here and the bulk writes in `imports/`) lists
+`AUDIT_WHO_COLUMNS` with `AUDIT_WHO_VALUES` and takes those parameters.
 """
 
 from __future__ import annotations
@@ -46,16 +51,35 @@ class AuditChange:
     calculation_id: uuid.UUID | None = None
 
 
+AUDIT_WHO_COLUMNS = "organization_id, actor_key_id, actor_id, actor_name, request_id"
+"""The audit columns that say who made the changes: the same for every event of a request."""
+AUDIT_WHO_VALUES = (
+    "CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid), "
+    "CAST(:actor_id AS varchar), CAST(:actor_name AS varchar), CAST(:request_id AS varchar)"
+)
+"""`AUDIT_WHO_COLUMNS`' values, as bound parameters (`who_made_it`)."""
+
+
+def who_made_it(principal: Principal) -> dict[str, Any]:
+    """The parameters of `AUDIT_WHO_VALUES` for the changes of this request."""
+    return {
+        "organization_id": principal.organization_id,
+        "actor_key_id": principal.key_id,
+        "actor_id": principal.actor_id,
+        "actor_name": principal.actor_name,
+        "request_id": current_request_id.get(),
+    }
+
+
 # One statement whatever the number of events: each column travels as one array parameter
 # (a multi-row VALUES list would hit PostgreSQL's 32,767-parameter limit at ~3,000 rows).
 _INSERT_EVENTS = text(
-    """
+    f"""
     INSERT INTO audit_events (
-        id, organization_id, actor_key_id, request_id, tracker_id, calculation_id,
+        id, {AUDIT_WHO_COLUMNS}, tracker_id, calculation_id,
         entity_type, entity_id, month, action, before, after
     )
-    SELECT gen_random_uuid(), CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid),
-           CAST(:request_id AS varchar), e.tracker_id, e.calculation_id,
+    SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, e.tracker_id, e.calculation_id,
            e.entity_type, e.entity_id, e.month, e.action,
            CAST(e.before AS jsonb), CAST(e.after AS jsonb)
     FROM unnest(
@@ -66,7 +90,7 @@ _INSERT_EVENTS = text(
         tracker_id, calculation_id, entity_type, entity_id, month, action, before, after, n
     )
     ORDER BY e.n
-    """
+    """  # noqa: S608 - the only interpolations are the constant column and value lists above
 )
 
 
@@ -102,9 +126,7 @@ async def record_many(
     await session.execute(
         _INSERT_EVENTS,
         {
-            "organization_id": principal.organization_id,
-            "actor_key_id": principal.key_id,
-            "request_id": current_request_id.get(),
+            **who_made_it(principal),
             "tracker_ids": tracker_ids,
             "calculation_ids": calculation_ids,
             "entity_types": entity_types,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import Column, inspect
 
 from valuecalc_core.months import Month
 
@@ -47,7 +47,8 @@ def snapshot(
     exclude: Collection[str] = DEFAULT_EXCLUDED,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, JsonValue]:
-    """The column values of ORM object `row` (loaded columns only), for `before` / `after`.
+    """The column values of ORM object `row` (loaded table columns only: not values read
+    with it from elsewhere, such as its key's prefix), for `before` / `after`.
 
     Take the `before` snapshot before changing the row, the `after` one after `flush()`,
     so server-side defaults are in it. `extra` adds values that are not columns.
@@ -57,7 +58,9 @@ def snapshot(
     values: dict[str, JsonValue] = {
         attribute.key: jsonable(getattr(row, attribute.key))
         for attribute in state.mapper.column_attrs
-        if attribute.key not in exclude and attribute.key not in unloaded
+        if attribute.key not in exclude
+        and attribute.key not in unloaded
+        and isinstance(attribute.expression, Column)
     }
     if extra:
         values.update({key: jsonable(value) for key, value in extra.items()})

@@ -8,7 +8,8 @@ so a 403 never reveals whether an object exists.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -17,6 +18,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import Executable
 
+from valuecalc_api.actors.header import (
+    ACTOR_HEADER,
+    ACTOR_NAME_HEADER,
+    Actor,
+    actor_from_headers,
+    actor_required,
+)
 from valuecalc_api.auth.keys import KEY_PREFIX, hash_key
 from valuecalc_api.db import SessionDep
 from valuecalc_api.models.data_version import TrackerDataVersion
@@ -33,6 +41,18 @@ class Principal:
     key_id: uuid.UUID
     role: Role
     tracker_ids: frozenset[uuid.UUID] | None  # None: all trackers of the organization
+    requires_actor: bool = False  # the key's setting: every call must name its actor
+    # The person the call acts for (`Valuecalc-Actor`): recorded, never a permission.
+    actor: Actor | None = None
+
+    @property
+    def actor_id(self) -> str | None:
+        """The id of the person the call acts for, None if it named nobody."""
+        return None if self.actor is None else self.actor.id
+
+    @property
+    def actor_name(self) -> str | None:
+        return None if self.actor is None else self.actor.name
 
     @property
     def can_write(self) -> bool:
@@ -77,7 +97,9 @@ _PRINCIPAL_STATE = "principal"  # request.state attribute: (secret, Principal | 
 # The statements are built once, with bound parameters: building a select per request
 # costs more CPU than a cached report's whole database round trip.
 _KEY_BY_HASH = (
-    select(ApiKey.id, ApiKey.organization_id, ApiKey.role, ApiKey.tracker_ids)
+    select(
+        ApiKey.id, ApiKey.organization_id, ApiKey.role, ApiKey.tracker_ids, ApiKey.requires_actor
+    )
     .where(ApiKey.key_hash == bindparam("key_hash"), ApiKey.revoked_at.is_(None))
     .subquery("api_key")
 )
@@ -114,6 +136,7 @@ def _principal(row: Any) -> Principal:
         key_id=row[0],
         role=Role(row[2]),
         tracker_ids=frozenset(row[3]) if row[3] is not None else None,
+        requires_actor=row[4],
     )
 
 
@@ -180,7 +203,7 @@ async def principal_and_tracker(
     if row is None:
         return None
     principal = _principal(row)
-    state = None if row[4] is None else TrackerDataState(row[4], row[5], row[6])
+    state = None if row[5] is None else TrackerDataState(row[5], row[6], row[7])
     session.info[PREFETCHED_TRACKER] = (principal.organization_id, tracker_id, state)
     return principal
 
@@ -214,9 +237,20 @@ async def authenticate(request: Request, session: SessionDep) -> Principal:
     known, principal = remembered_principal(request.state, secret)
     if not known:
         principal = await principal_and_tracker(request, session, settings, secret)
+        remember_principal(request.state, secret, principal)  # for the request's log line
     if principal is None:
         raise _unauthorized("This API key is unknown or has been revoked.")
-    return principal
+    return with_actor(principal, request.headers.getlist)
+
+
+def with_actor(principal: Principal, header_values: Callable[[str], Sequence[str]]) -> Principal:
+    """`principal` acting for the person named by the request's actor headers (read by
+    `header_values(name)`): 422 for a bad header, or for none where the key requires an
+    actor. Only the label changes: role and tracker limits stay the key's."""
+    actor = actor_from_headers(header_values(ACTOR_HEADER), header_values(ACTOR_NAME_HEADER))
+    if actor is None and principal.requires_actor:
+        raise actor_required()
+    return principal if actor is None else replace(principal, actor=actor)
 
 
 async def require_editor(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:

@@ -79,6 +79,8 @@ async def _value_realization(request: SourceRequest) -> SourceAnswer:
         if month < spec.period.first:
             continue
         summary = tracker_summary(spec, min(month, spec.period.last))
+        if summary.projected is None:
+            continue  # no calculation projects anything: nothing to realize against
         sums = totals.setdefault(uuid.UUID(loaded.customer_id), {}).setdefault(
             spec.currency, [Decimal(0), Decimal(0)]
         )

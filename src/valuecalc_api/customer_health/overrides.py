@@ -46,8 +46,8 @@ def override_out(row: HealthOverride) -> OverrideOut:
             "expires_on": row.expires_on,
             "ended_on": row.ended_on,
             "status": core_override(row).status(today()),
-            "author": {"key_id": row.author_key_id},
-            "ended_by": None if row.ended_by_key_id is None else {"key_id": row.ended_by_key_id},
+            "author": row.author,
+            "ended_by": row.ended_by,
             "created_at": row.created_at,
         }
     )
@@ -105,9 +105,12 @@ async def create_override(
         starts_on=starts_on,
         expires_on=body.expires_on,
         author_key_id=principal.key_id,
+        actor_id=principal.actor_id,
+        actor_name=principal.actor_name,
     )
     session.add(row)
     await session.flush()
+    await session.refresh(row)
     await _audit(session, principal, row, AuditAction.create, None)
     return row
 
@@ -130,7 +133,10 @@ async def end_override(
     before = _state(row)
     row.ended_on = today()
     row.ended_by_key_id = principal.key_id
+    row.ended_by_actor_id = principal.actor_id
+    row.ended_by_actor_name = principal.actor_name
     await session.flush()
+    await session.refresh(row)
     await _audit(session, principal, row, AuditAction.update, before)
     return row
 

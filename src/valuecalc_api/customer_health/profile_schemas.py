@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StringConstraints
 
+from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
 from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
 from valuecalc_core.health.profile import MAX_INDICATORS, IndicatorKind
 
@@ -15,7 +16,6 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Segment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 PROFILE_ID = "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e"
-AUTHOR_KEY_ID = "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4"
 INDICATORS_EXAMPLE: list[dict[str, Any]] = [
     {"kind": "value_realization", "weight": "40", "zero_at": "50", "full_at": "100"},
     {"kind": "pulse", "weight": "30", "zero_at": "0", "full_at": "100"},
@@ -100,14 +100,6 @@ class BandCutoffsOut(OutputModel):
     green_from: DecimalStr
 
 
-class AuthorOut(OutputModel):
-    """Who wrote it: the API key (a person acting through it may be named later)."""
-
-    model_config = ConfigDict(json_schema_extra={"examples": [{"key_id": AUTHOR_KEY_ID}]})
-
-    key_id: uuid.UUID
-
-
 class HealthProfileOut(OutputModel):
     """A profile and the definition of its current `version`."""
 
@@ -155,7 +147,7 @@ class HealthProfileVersionOut(OutputModel):
                         for i in INDICATORS_EXAMPLE
                     ],
                     "bands": BANDS_EXAMPLE,
-                    "author": {"key_id": AUTHOR_KEY_ID},
+                    "author": AUTHOR_EXAMPLE,
                     "created_at": "2026-02-01T10:00:00Z",
                 }
             ]

@@ -100,7 +100,7 @@ def version_out(version: HealthProfileVersion) -> HealthProfileVersionOut:
             "version": version.version,
             "indicators": version.indicators,
             "bands": {"yellow_from": version.yellow_from, "green_from": version.green_from},
-            "author": {"key_id": version.author_key_id},
+            "author": version.author,
             "created_at": version.created_at,
         }
     )
@@ -187,9 +187,12 @@ async def _add_version(
         yellow_from=body.bands.yellow_from,
         green_from=body.bands.green_from,
         author_key_id=principal.key_id,
+        actor_id=principal.actor_id,
+        actor_name=principal.actor_name,
     )
     session.add(version)
     await session.flush()
+    await session.refresh(version)
     return version
 
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from valuecalc_api.customer_health.profile_schemas import AUTHOR_KEY_ID, PROFILE_ID, AuthorOut
+from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
+from valuecalc_api.customer_health.profile_schemas import PROFILE_ID
 from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
 from valuecalc_core.health.history import Every, TrendDirection
 from valuecalc_core.health.overrides import OverrideStatus
@@ -91,7 +92,7 @@ _OVERRIDE_EXAMPLE: dict[str, Any] = {
     "expires_on": "2026-04-30",
     "ended_on": None,
     "status": "in_force",
-    "author": {"key_id": AUTHOR_KEY_ID},
+    "author": AUTHOR_EXAMPLE,
     "ended_by": None,
     "created_at": "2026-03-01T09:00:00Z",
 }

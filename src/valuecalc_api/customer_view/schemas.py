@@ -108,7 +108,9 @@ class ValueOut(OutputModel):
 
     currency: str
     realized: DecimalStr
-    projected: DecimalStr
+    projected: DecimalStr | None = Field(
+        description="Null when a tracker has no projection (no calculation projects)."
+    )
     cost: DecimalStr
     net_roi: DecimalStr | None
     as_of_month: str

@@ -48,25 +48,34 @@ async def _value(
     except Problem:
         return []
     month = Month.of(as_of.year, as_of.month)
-    sums: dict[str, list[Decimal]] = {}
+    realized: dict[str, Decimal] = {}
+    projected: dict[str, Decimal | None] = {}
+    cost: dict[str, Decimal] = {}
     for tracker in trackers:
         spec = tracker.spec
         if month < spec.period.first:
             continue
         summary = tracker_summary(spec, min(month, spec.period.last))
-        found = sums.setdefault(spec.currency, [Decimal(0)] * 3)
-        found[0] += summary.realized
-        found[1] += summary.projected
-        found[2] += summary.roi.total_cost
+        currency = spec.currency
+        realized[currency] = realized.get(currency, Decimal(0)) + summary.realized
+        cost[currency] = cost.get(currency, Decimal(0)) + summary.roi.total_cost
+        so_far = projected.get(currency, Decimal(0))
+        # A tracker without a projection leaves its currency's projected total unknown.
+        projected[currency] = (
+            None if so_far is None or summary.projected is None else so_far + summary.projected
+        )
     figures = []
-    for currency, (realized, projected, cost) in sorted(sums.items()):
-        net_roi = roi_figures(realized, cost)[0].value
+    for currency in sorted(realized):
+        net_roi = roi_figures(realized[currency], cost[currency])[0].value
+        total_projected = projected[currency]
         figures.append(
             {
                 "currency": currency,
-                "realized": quantize_money(realized, currency),
-                "projected": quantize_money(projected, currency),
-                "cost": quantize_money(cost, currency),
+                "realized": quantize_money(realized[currency], currency),
+                "projected": None
+                if total_projected is None
+                else quantize_money(total_projected, currency),
+                "cost": quantize_money(cost[currency], currency),
                 "net_roi": None if net_roi is None else quantize_ratio(net_roi),
                 "as_of_month": str(month),
             }

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import Exists
 
 from valuecalc_api.models.customer import Customer
+from valuecalc_api.models.revenue import ArrMovement, ContractLine, CsLead, Renewal
 from valuecalc_api.models.tracker import Tracker
 
 
@@ -73,3 +74,16 @@ async def delete_customer(
             Customer.organization_id == organization_id, Customer.id == customer_id
         )
     )
+
+
+async def count_revenue_records(
+    session: AsyncSession, organization_id: uuid.UUID, customer_id: uuid.UUID
+) -> int:
+    """The customer's ARR movements, renewals, contract lines and CS-qualified leads."""
+    total = 0
+    for model in (ArrMovement, Renewal, ContractLine, CsLead):
+        query = select(func.count()).where(
+            model.organization_id == organization_id, model.customer_id == customer_id
+        )
+        total += (await session.scalar(query)) or 0
+    return total

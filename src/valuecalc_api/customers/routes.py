@@ -28,7 +28,10 @@ _WHOLE_ORGANIZATION = problem_doc(
     "tracker-limited-key",
 )
 _EXTERNAL_ID_TAKEN = problem_doc(
-    "`external-id-taken`: another customer has this `external_id`.", "external-id-taken"
+    "`external-id-taken`: another customer has this `external_id`; `customer-has-revenue`: "
+    "its currency cannot change while it has revenue records.",
+    "external-id-taken",
+    "customer-has-revenue",
 )
 
 
@@ -72,6 +75,7 @@ async def create_customer(
 async def get_customer(
     customer_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
 ) -> CustomerOut:
+    """One customer of the organization."""
     customer = await service.get_customer(session, principal, customer_id)
     return CustomerOut.model_validate(customer)
 
@@ -84,6 +88,7 @@ async def get_customer(
 async def update_customer(
     customer_id: uuid.UUID, body: CustomerPatch, principal: EditorDep, session: SessionDep
 ) -> CustomerOut:
+    """Change a customer's name, segment, owner or external id (`If-Match` honoured)."""
     customer = await service.update_customer(session, principal, customer_id, body)
     return CustomerOut.model_validate(customer)
 
@@ -94,7 +99,10 @@ async def update_customer(
     responses={
         403: _WHOLE_ORGANIZATION,
         409: problem_doc(
-            "`customer-has-trackers`: delete its trackers first.", "customer-has-trackers"
+            "`customer-has-trackers`: delete its trackers first; `customer-has-revenue`: "
+            "remove its revenue records first.",
+            "customer-has-trackers",
+            "customer-has-revenue",
         ),
     },
 )

@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from valuecalc_api.fields import InputModel, OutputModel
+from valuecalc_api.fields import CurrencyCode, InputModel, OutputModel, PatchModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -19,6 +19,7 @@ _EXAMPLE: dict[str, Any] = {
     "external_id": "crm-0042",
     "segment": "mid-market",
     "owner": "jane.doe@vendor.example",
+    "currency": "USD",
 }
 
 
@@ -31,17 +32,20 @@ class CustomerCreate(InputModel):
     external_id: ExternalId | None = None
     segment: Segment | None = None
     owner: Name | None = None
+    currency: CurrencyCode | None = None
 
 
-class CustomerPatch(InputModel):
+class CustomerPatch(PatchModel):
     """Fields to change; omitted fields keep their value, `null` clears an optional one."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"segment": "enterprise"}]})
+    NULLABLE = frozenset({"external_id", "segment", "owner", "currency"})
 
     name: Name | None = None
     external_id: ExternalId | None = None
     segment: Segment | None = None
     owner: Name | None = None
+    currency: CurrencyCode | None = None
 
 
 class CustomerOut(OutputModel):
@@ -63,5 +67,8 @@ class CustomerOut(OutputModel):
     external_id: str | None
     segment: str | None
     owner: str | None
+    currency: str | None = Field(
+        default=None, description="ISO 4217 code of the customer's ARR (revenue ledger)."
+    )
     created_at: datetime
     updated_at: datetime

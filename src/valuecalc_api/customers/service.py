@@ -13,7 +13,7 @@ from valuecalc_api.models.customer import Customer
 from valuecalc_api.problems import Problem, conflict, not_found
 from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_api.trackers.constraints import flush_or_conflict
-from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.trackers.patching import changes_nothing, patch_values
 
 
 def _external_id_taken(external_id: str | None) -> Problem:
@@ -54,7 +54,11 @@ async def update_customer(
 ) -> Customer:
     require_whole_organization(principal, "changing a customer")
     customer = await get_customer(session, principal, customer_id)
-    changes = patch_values(body, nullable={"external_id", "segment", "owner"})
+    changes = patch_values(body)
+    if changes_nothing(customer, changes):
+        return customer  # no write: the reports that show the customer stay cached
+    if "currency" in changes and changes["currency"] != customer.currency:
+        await _refuse_if_revenue(session, principal, customer_id, "change its currency")
     for field, value in changes.items():
         setattr(customer, field, value)
     await flush_or_conflict(
@@ -75,4 +79,21 @@ async def delete_customer(
             f"This customer still has {trackers} tracker(s); delete them first.",
             tracker_count=trackers,
         )
+    await _refuse_if_revenue(session, principal, customer_id, "delete it")
     await repository.delete_customer(session, principal.organization_id, customer_id)
+
+
+async def _refuse_if_revenue(
+    session: AsyncSession, principal: Principal, customer_id: uuid.UUID, action: str
+) -> None:
+    """A customer's ledger is in its currency, and its removal would need audit events:
+    409 while it has revenue records (remove them through the revenue API first)."""
+    records = await repository.count_revenue_records(
+        session, principal.organization_id, customer_id
+    )
+    if records:
+        raise conflict(
+            "customer-has-revenue",
+            f"This customer has {records} revenue record(s); remove them before you {action}.",
+            revenue_record_count=records,
+        )

@@ -36,6 +36,9 @@ CSV = FileType("csv", "text/csv; charset=utf-8", (".csv",))
 TEXT = FileType("text", "text/plain; charset=utf-8", (".txt", ".tsv", ".log", ".md"))
 
 ACCEPTED_DESCRIPTION = "PNG, JPEG, GIF, WebP, PDF, XLSX, CSV or plain UTF-8 text"
+ACCEPTED = (PNG, JPEG, GIF, WEBP, PDF, XLSX, CSV, TEXT)
+# The media types a file's content is served as (a pasted text's too: plain text).
+SERVED_MEDIA_TYPES = tuple(file_type.media_type for file_type in ACCEPTED)
 
 _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"\x89PNG\r\n\x1a\n", PNG),

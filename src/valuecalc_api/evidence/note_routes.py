@@ -15,7 +15,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.evidence import notes, repository, service
 from valuecalc_api.evidence.schemas import NoteIn, NoteOut
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -30,7 +30,12 @@ router = APIRouter(tags=["notes"])
 _LOCKED = problem_doc("`month-locked`: the note's month is locked.", "month-locked")
 
 MonthPath = Annotated[
-    str, Path(description="The calculation-month, YYYY-MM.", examples=["2026-03"])
+    str,
+    Path(
+        json_schema_extra=MONTH_PARAMETER,
+        description="The calculation-month, YYYY-MM.",
+        examples=["2026-03"],
+    ),
 ]
 
 
@@ -79,6 +84,7 @@ async def list_notes(
 
 @router.get("/notes/{note_id}", response_model=NoteOut)
 async def get_note(note_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> NoteOut:
+    """One note on a calculation-month."""
     return NoteOut.model_validate(await notes.visible_note(session, principal, note_id))
 
 
@@ -92,5 +98,6 @@ async def edit_note(
 
 @router.delete("/notes/{note_id}", status_code=status.HTTP_204_NO_CONTENT, responses={423: _LOCKED})
 async def delete_note(note_id: uuid.UUID, principal: EditorDep, session: SessionDep) -> Response:
+    """Delete a note (refused in a locked month)."""
     await notes.delete_note(session, principal, note_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

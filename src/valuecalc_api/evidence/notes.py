@@ -64,6 +64,8 @@ async def add_note(
         month=month,
         text=text,
         author_key_id=principal.key_id,
+        actor_id=principal.actor_id,
+        actor_name=principal.actor_name,
     )
     session.add(note)
     await session.flush()
@@ -82,6 +84,8 @@ async def edit_note(
     before = snapshot(note)
     note.text = text
     note.updated_by_key_id = principal.key_id
+    note.updated_by_actor_id = principal.actor_id
+    note.updated_by_actor_name = principal.actor_name
     await session.flush()
     await session.refresh(note)
     await _record(session, principal, note, AuditAction.update, before, snapshot(note))

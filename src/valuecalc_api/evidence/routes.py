@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 
 from valuecalc_api.auth.dependencies import EditorDep, Principal, PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.evidence import repository, service
+from valuecalc_api.evidence import file_types, repository, service
 from valuecalc_api.evidence.filenames import content_disposition
 from valuecalc_api.evidence.repository import CalculationScope
 from valuecalc_api.evidence.schemas import (
@@ -32,7 +32,7 @@ from valuecalc_api.evidence.schemas import (
     PastedEvidenceIn,
 )
 from valuecalc_api.evidence.storage import EvidenceStore, evidence_store
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.models.evidence import Evidence, EvidenceKind
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
@@ -50,7 +50,12 @@ router = APIRouter(tags=["evidence"])
 
 StoreDep = Annotated[EvidenceStore, Depends(evidence_store)]
 MonthPath = Annotated[
-    str, Path(description="The calculation-month, YYYY-MM.", examples=["2026-03"])
+    str,
+    Path(
+        json_schema_extra=MONTH_PARAMETER,
+        description="The calculation-month, YYYY-MM.",
+        examples=["2026-03"],
+    ),
 ]
 
 _LOCKED = problem_doc("`month-locked`: the month is locked.", "month-locked")
@@ -88,6 +93,16 @@ _REQUEST_BODY: dict[str, Any] = {
                     },
                     "caption": {"type": "string", "maxLength": MAX_CAPTION_CHARS},
                 },
+            },
+            "encoding": {
+                "file": {
+                    "contentType": ", ".join(
+                        sorted(
+                            {t.media_type.split(";")[0] for t in file_types.ACCEPTED}
+                            | {"application/octet-stream"}
+                        )
+                    )
+                }
             },
             "examples": {"file": {"summary": "A CSV export", "value": UPLOAD_EXAMPLE}},
         },
@@ -294,8 +309,12 @@ async def get_evidence(
     response_class=Response,
     responses={
         200: {
-            "content": {"application/octet-stream": {}},
-            "description": "The content, as an attachment; a file's has an `ETag` (its SHA-256).",
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in file_types.SERVED_MEDIA_TYPES
+            },
+            "description": "The content, as an attachment, served as the type its bytes were "
+            "recognized as; a file's has an `ETag` (its SHA-256).",
             "headers": header_refs("ETag", "Content-Disposition", "Cache-Control"),
         },
         409: problem_doc(

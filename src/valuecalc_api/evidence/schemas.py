@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 
-from valuecalc_api.fields import InputModel, MonthStr, OutputModel
+from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
+from valuecalc_api.fields import LONG_TEXT, InputModel, MonthStr, OutputModel
 from valuecalc_api.models.evidence import EvidenceKind
 
 MAX_PASTED_CHARS = 100_000
@@ -59,7 +60,7 @@ class PastedEvidenceIn(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [PASTED_EXAMPLE]})
 
     kind: Literal["pasted"]
-    text: str = Field(min_length=1, max_length=MAX_PASTED_CHARS)
+    text: Annotated[str, LONG_TEXT] = Field(min_length=1, max_length=MAX_PASTED_CHARS)
     caption: Caption = None
 
 
@@ -72,6 +73,7 @@ _EVIDENCE_BASE: dict[str, Any] = {
     "calculation_id": _CALCULATION_ID,
     "month": "2026-03",
     "author_key_id": _KEY_ID,
+    "author": AUTHOR_EXAMPLE,
     "created_at": "2026-04-02T11:20:00Z",
 }
 
@@ -119,6 +121,7 @@ class EvidenceOut(OutputModel):
     kind: EvidenceKind
     caption: str | None
     author_key_id: uuid.UUID = Field(description="The API key that attached it.")
+    author: AuthorOut = Field(description="Who attached it: the person and the API key.")
     created_at: datetime
     filename: str | None = Field(description="file: the cleaned name it downloads as.")
     content_type: str | None = Field(description="file: the type detected from its content.")
@@ -150,7 +153,7 @@ class NoteIn(InputModel):
         }
     )
 
-    text: str = Field(min_length=1, max_length=MAX_NOTE_CHARS)
+    text: Annotated[str, LONG_TEXT] = Field(min_length=1, max_length=MAX_NOTE_CHARS)
 
     @field_validator("text")
     @classmethod
@@ -171,9 +174,11 @@ class NoteOut(OutputModel):
                     "month": "2026-03",
                     "text": "Confirmed with the support lead on the April data call (Zendesk).",
                     "author_key_id": _KEY_ID,
+                    "author": AUTHOR_EXAMPLE,
                     "created_at": "2026-04-02T11:25:00Z",
                     "updated_at": "2026-04-02T11:25:00Z",
                     "updated_by_key_id": None,
+                    "updated_by": None,
                 }
             ]
         }
@@ -188,3 +193,7 @@ class NoteOut(OutputModel):
     created_at: datetime
     updated_at: datetime
     updated_by_key_id: uuid.UUID | None = Field(description="The key of the last edit, if any.")
+    author: AuthorOut = Field(description="Who wrote it: the person and the API key.")
+    updated_by: AuthorOut | None = Field(
+        description="Who made the last edit (person and key), null if never edited."
+    )

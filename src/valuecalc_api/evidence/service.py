@@ -133,6 +133,8 @@ def _new(
         month=month,
         kind=kind.value,
         author_key_id=principal.key_id,
+        actor_id=principal.actor_id,
+        actor_name=principal.actor_name,
         **fields,
     )
 

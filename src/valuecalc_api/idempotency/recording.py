@@ -1,4 +1,4 @@
-"""Keeping a copy of a response while it streams to the client, and replaying it later."""
+"""Holding a response until its transaction commits, and replaying it later."""
 
 from __future__ import annotations
 
@@ -10,15 +10,13 @@ from valuecalc_api.idempotency.repository import StoredResponse
 REPLAYED_HEADERS = frozenset({b"content-type", b"location", b"etag"})
 
 
-class ResponseRecorder:
-    """A `send` that forwards every message and records status, headers and body bytes.
+class HeldResponse:
+    """A `send` that holds every message back and records status, headers and body bytes;
+    `forward` sends them on once the request's transaction has committed, so a client
+    never sees a success that was not kept."""
 
-    A message is recorded before it is forwarded, so a response the app finished is
-    known in full even if the client went away while it was being sent.
-    """
-
-    def __init__(self, send: Send) -> None:
-        self._send = send
+    def __init__(self) -> None:
+        self._messages: list[Message] = []
         self.status: int | None = None
         self.complete = False
         self._headers: list[tuple[str, str]] = []
@@ -42,7 +40,11 @@ class ResponseRecorder:
             self._chunks.append(bytes(message.get("body", b"")))
             if not message.get("more_body", False):
                 self.complete = True
-        await self._send(message)
+        self._messages.append(message)
+
+    async def forward(self, send: Send) -> None:
+        for message in self._messages:
+            await send(message)
 
     def response(self) -> StoredResponse:
         """What to store. A `Cache-Control: no-store` response (one that shows a secret,

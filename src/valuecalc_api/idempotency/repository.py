@@ -1,8 +1,8 @@
 """Every query on `idempotency_keys`. Times come from the database clock (`now()`), so
 expiry is decided in one place whatever the clocks of the API processes say.
 
-Functions take a session and never commit: the middleware runs each step in its own
-short transaction (`async with sessionmaker.begin()`), the CLI commits its purge.
+Functions take a session and never commit: the middleware claims the key and stores the
+response in the request's own transaction, the CLI commits its purge.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,17 @@ class ExistingKey:
     api_key_id: uuid.UUID
     fingerprint: str
     response: StoredResponse | None  # None while the first request is in flight
+
+
+async def set_lock_timeout(session: AsyncSession, wait: timedelta | None) -> None:
+    """Bound how long this transaction waits for a lock; None: back to the server's default."""
+    if wait is None:
+        await session.execute(text("SET LOCAL lock_timeout TO DEFAULT"))
+        return
+    setting = f"{int(wait.total_seconds() * 1000)}ms"
+    await session.execute(
+        text("SELECT set_config('lock_timeout', :setting, true)"), {"setting": setting}
+    )
 
 
 async def claim(
@@ -109,15 +120,6 @@ async def complete(session: AsyncSession, claim_id: uuid.UUID, response: StoredR
             response_status=response.status,
             response_headers=[list(pair) for pair in response.headers],
             response_body=response.body,
-        )
-    )
-
-
-async def release(session: AsyncSession, claim_id: uuid.UUID) -> None:
-    """Give up a claim (the request failed with a 5xx or an error): a retry runs again."""
-    await session.execute(
-        delete(IdempotencyKey).where(
-            IdempotencyKey.id == claim_id, IdempotencyKey.state == IN_FLIGHT
         )
     )
 

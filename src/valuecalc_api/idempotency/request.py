@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from starlette.types import Scope
+
 from valuecalc_api.problems import Problem, invalid
 
 MAX_KEY_LENGTH = 255
@@ -34,11 +36,27 @@ def _invalid_key(message: str) -> Problem:
     )
 
 
-def request_fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
-    """SHA-256 (hex) of method, path with query, and body bytes; each part length-prefixed
-    so no two different requests can concatenate to the same input."""
+def request_fingerprint(
+    method: str, path: str, query: bytes, body: bytes, actor: bytes = b""
+) -> str:
+    """SHA-256 (hex) of method, path with query, body bytes and the actor headers as sent
+    (`acting_for`); each part length-prefixed so no two different requests can
+    concatenate to the same input. Without an actor the actor part is left out, so such
+    a request keeps the fingerprint it always had."""
     digest = hashlib.sha256()
-    for part in (method.encode(), path.encode(), query, body):
+    for part in (method.encode(), path.encode(), query, body, actor)[: 5 if actor else 4]:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+_ACTOR_HEADERS = (b"valuecalc-actor", b"valuecalc-actor-name")
+
+
+def acting_for(scope: Scope) -> bytes:
+    """The request's `Valuecalc-Actor` and `Valuecalc-Actor-Name` headers as sent (empty
+    without them): a retry that names another person is another request (SPEC 6)."""
+    headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
+    return b"".join(
+        name + b":" + value + b"\n" for name, value in headers if name in _ACTOR_HEADERS
+    )

@@ -148,7 +148,9 @@ def measurement_rows(lines: Sequence[CsvLine]) -> tuple[list[dict[str, Any]], li
             name: _text_cell(cells[name]) for name in ADDRESS_COLUMNS if cells.get(name)
         }
         index = len(rows)
-        value = cells["value"]
+        # The value cell is taken as written: a decimal is exactly the contract's form
+        # (SPEC 2), with no blanks around it, in a CSV cell as in JSON.
+        value = line.cells["value"]
         if _DECIMAL_COMMA.fullmatch(value):
             errors.append(
                 RowError(

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.audit.service import current_request_id
+from valuecalc_api.audit.service import AUDIT_WHO_VALUES, who_made_it
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.imports.measurement_writes import AUDIT_EVENT_COLUMNS
 
@@ -112,8 +112,7 @@ _UPSERT = text(
     ),
     audited AS (
         INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
-        SELECT gen_random_uuid(), CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid),
-               CAST(:request_id AS varchar), i.tracker_id, i.calculation_id,
+        SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
                'input_change', i.id, i.month,
                CASE WHEN i.before_version IS NULL THEN 'create' ELSE 'update' END,
                CASE WHEN i.before_version IS NULL THEN NULL ELSE jsonb_build_object(
@@ -130,7 +129,7 @@ _UPSERT = text(
         ORDER BY i.n
     )
     SELECT count(*), coalesce(sum(w.version), 0) FROM written AS w
-    """  # noqa: S608 - the only interpolation is the constant column list
+    """  # noqa: S608 - the only interpolations are the constant lists above
 )
 
 
@@ -144,9 +143,7 @@ async def upsert_input_changes(
     result = await session.execute(
         _UPSERT,
         {
-            "organization_id": principal.organization_id,
-            "actor_key_id": principal.key_id,
-            "request_id": current_request_id.get(),
+            **who_made_it(principal),
             "ids": [row.id for row in rows],
             "tracker_ids": [row.tracker_id for row in rows],
             "calculation_ids": [row.calculation_id for row in rows],
@@ -181,8 +178,7 @@ _DELETE = text(
     ),
     audited AS (
         INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
-        SELECT gen_random_uuid(), CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid),
-               CAST(:request_id AS varchar), i.tracker_id, i.calculation_id,
+        SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
                'input_change', i.id, i.month, 'delete',
                jsonb_build_object(
                    'id', i.id::text, 'input_id', i.input_id::text,
@@ -194,7 +190,7 @@ _DELETE = text(
         ORDER BY i.n
     )
     SELECT count(*) FROM gone
-    """  # noqa: S608 - the only interpolation is the constant column list
+    """  # noqa: S608 - the only interpolations are the constant lists above
 )
 
 
@@ -210,9 +206,7 @@ async def delete_input_changes(
     removed = await session.scalar(
         _DELETE,
         {
-            "organization_id": principal.organization_id,
-            "actor_key_id": principal.key_id,
-            "request_id": current_request_id.get(),
+            **who_made_it(principal),
             "ids": [row[3].id for row in rows],
             "tracker_ids": [row[0] for row in rows],
             "calculation_ids": [row[1] for row in rows],

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.audit.service import current_request_id
+from valuecalc_api.audit.service import AUDIT_WHO_COLUMNS, AUDIT_WHO_VALUES, who_made_it
 from valuecalc_api.auth.dependencies import Principal
 
 
@@ -97,8 +97,8 @@ def planned_versions(befores: Sequence[int | None]) -> tuple[int, int]:
     return len(befores), sum(1 if before is None else before + 1 for before in befores)
 
 
-AUDIT_EVENT_COLUMNS = """
-    id, organization_id, actor_key_id, request_id, tracker_id, calculation_id,
+AUDIT_EVENT_COLUMNS = f"""
+    id, {AUDIT_WHO_COLUMNS}, tracker_id, calculation_id,
     entity_type, entity_id, month, action, before, after
 """
 
@@ -139,8 +139,7 @@ _UPSERT = text(
     ),
     audited AS (
         INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
-        SELECT gen_random_uuid(), CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid),
-               CAST(:request_id AS varchar), i.tracker_id, i.calculation_id,
+        SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
                'measurement', i.id, i.month,
                CASE WHEN i.before_version IS NULL THEN 'create' ELSE 'update' END,
                CASE WHEN i.before_version IS NULL THEN NULL ELSE jsonb_build_object(
@@ -159,7 +158,7 @@ _UPSERT = text(
         ORDER BY i.n
     )
     SELECT count(*), coalesce(sum(w.version), 0) FROM written AS w
-    """  # noqa: S608 - the only interpolation is the constant column list above
+    """  # noqa: S608 - the only interpolations are the constant lists above
 )
 
 
@@ -192,9 +191,7 @@ async def upsert_measurements(
     result = await session.execute(
         _UPSERT,
         {
-            "organization_id": principal.organization_id,
-            "actor_key_id": principal.key_id,
-            "request_id": current_request_id.get(),
+            **who_made_it(principal),
             "ids": [row.id for row in rows],
             "tracker_ids": [row.tracker_id for row in rows],
             "calculation_ids": [row.calculation_id for row in rows],
@@ -232,8 +229,7 @@ _DELETE = text(
     ),
     audited AS (
         INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
-        SELECT gen_random_uuid(), CAST(:organization_id AS uuid), CAST(:actor_key_id AS uuid),
-               CAST(:request_id AS varchar), i.tracker_id, i.calculation_id,
+        SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
                'measurement', i.id, i.month, 'delete',
                jsonb_build_object(
                    'id', i.id::text, 'calculation_id', i.calculation_id::text,
@@ -245,7 +241,7 @@ _DELETE = text(
         ORDER BY i.n
     )
     SELECT count(*) FROM gone
-    """  # noqa: S608 - the only interpolation is the constant column list above
+    """  # noqa: S608 - the only interpolations are the constant lists above
 )
 
 
@@ -262,9 +258,7 @@ async def delete_measurements(
     removed = await session.scalar(
         _DELETE,
         {
-            "organization_id": principal.organization_id,
-            "actor_key_id": principal.key_id,
-            "request_id": current_request_id.get(),
+            **who_made_it(principal),
             "ids": [stored.id for _, stored in rows],
             "tracker_ids": [tracker_id for tracker_id, _ in rows],
             "calculation_ids": [stored.calculation_id for _, stored in rows],

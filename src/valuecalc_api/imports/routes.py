@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from valuecalc_api import metrics
 from valuecalc_api.auth.dependencies import EditorDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.imports import input_service, service
@@ -79,6 +80,7 @@ async def _applied(write: Awaitable[BulkOutcome]) -> Response:
             outcome = await write
     except RowsRefused as error:
         raise refused(error) from None
+    metrics.bulk_rows_written(outcome.counts())
     return outcome.response()
 
 

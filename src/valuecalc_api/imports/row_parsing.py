@@ -10,16 +10,22 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from valuecalc_api.fields import InputModel
 from valuecalc_api.imports.row_errors import RowError, schema_errors
-from valuecalc_api.imports.schemas import MAX_ROWS, InputChangeRow, MeasurementRow, RowAddress
+from valuecalc_api.imports.schemas import MAX_ROWS
 from valuecalc_api.problems import Problem, invalid
 
-R = TypeVar("R", bound=RowAddress)
+R = TypeVar("R", bound=InputModel)
 
-_LIST_ADAPTERS: dict[type[RowAddress], TypeAdapter[Any]] = {
-    MeasurementRow: TypeAdapter(list[MeasurementRow]),
-    InputChangeRow: TypeAdapter(list[InputChangeRow]),
-}
+_LIST_ADAPTERS: dict[type[InputModel], TypeAdapter[Any]] = {}
+
+
+def _list_adapter(model: type[InputModel]) -> TypeAdapter[Any]:
+    """`list[model]`'s validator, built once per row model."""
+    adapter = _LIST_ADAPTERS.get(model)
+    if adapter is None:
+        adapter = _LIST_ADAPTERS[model] = TypeAdapter(list[model])  # type: ignore[valid-type]
+    return adapter
 
 
 def _rows_problem(code: str, message: str) -> Problem:
@@ -70,7 +76,7 @@ def validate_rows(raw_rows: Sequence[Any], model: type[R]) -> tuple[list[R | Non
     is each row validated on its own, so every valid row still gets its later checks.
     """
     try:
-        rows: list[R] = _LIST_ADAPTERS[model].validate_python(raw_rows)
+        rows: list[R] = _list_adapter(model).validate_python(raw_rows)
     except ValidationError:
         pass
     else:

@@ -259,12 +259,15 @@ _BULK_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def bulk_body_schema(row: type[RowAddress]) -> dict[str, Any]:
+def bulk_body_schema(
+    row: type[InputModel], example: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The OpenAPI request body `{"rows": [...]}`: the routes read the body themselves so
-    each bad row can be reported by index (FastAPI's own validation would not)."""
+    each bad row can be reported by index (FastAPI's own validation would not). `example`
+    (`{"summary": …, "value": {"rows": […]}}`) for row models other than this module's."""
     row_schema = row.model_json_schema()
     definitions = row_schema.pop("$defs", {})
-    example = _BULK_EXAMPLES[row.__name__]
+    example = example or _BULK_EXAMPLES[row.__name__]
     return {
         "required": True,
         "content": {

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.measurements import service
 from valuecalc_api.measurements.schemas import (
     InputChangeOut,
@@ -27,15 +28,17 @@ from valuecalc_api.measurements.schemas import (
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problem_schemas import ETAG, problem_doc
-from valuecalc_api.problems import invalid
-from valuecalc_api.trackers.terms import field_error
-from valuecalc_core.errors import CoreError
 from valuecalc_core.months import Month
 
 router = APIRouter(tags=["measurements"])
 
 MonthPath = Annotated[
-    str, Path(description="A month of the contract, YYYY-MM.", examples=["2026-03"])
+    str,
+    Path(
+        json_schema_extra=MONTH_PARAMETER,
+        description="A month of the contract, YYYY-MM.",
+        examples=["2026-03"],
+    ),
 ]
 InputKeyPath = Annotated[str, Path(max_length=63, description="The input's key, e.g. `reps`.")]
 _LOCKED = problem_doc(
@@ -64,10 +67,7 @@ def _created_or_replaced(model: type[BaseModel]) -> dict[int | str, dict[str, An
 
 def month_in_path(text: str) -> Month:
     """The `{month}` path parameter as a Month; 422 naming `month` if it is not YYYY-MM."""
-    try:
-        return Month.parse(text)
-    except CoreError as error:
-        raise invalid([field_error("month", error.code, str(error))]) from None
+    return month_param(text)
 
 
 def _status(response: Response, created: bool) -> None:

@@ -5,9 +5,13 @@ idempotency keys.
 
 1. `RequestIdMiddleware`: the request's id (`X-Request-ID`), on every answer and on every
    audit event the request writes.
-2. `RateLimitMiddleware`: cheap refusals first, and its headers land on every answer.
-3. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
-4. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
-5. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
+2. `ObserveMiddleware`: the request's log line and metrics, for every answer as sent.
+3. `DatabaseErrorGuard` (`database_errors`): a transient database error anywhere inside
+   answers 503 `database-interrupted` with `Retry-After`, never an escaped exception.
+4. `RateLimitMiddleware`: cheap refusals first, and its headers land on every answer.
+5. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
+6. `InputRulesMiddleware`: no control characters in path and query, JSON depth limit.
+7. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
+8. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
    with the route's own checks (`report_fast_path`).
 """

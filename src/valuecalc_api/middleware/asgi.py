@@ -36,3 +36,29 @@ def with_headers(message: Message, extra: list[tuple[bytes, bytes]]) -> Message:
     headers = list(message.get("headers", []))
     headers.extend(extra)
     return {**message, "headers": headers}
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None if the client went away before sending it."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(bytes(message.get("body", b"")))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the buffered body, then waits on the client as usual."""
+    delivered = False
+
+    async def receive_buffered() -> Message:
+        nonlocal delivered
+        if delivered:
+            return await receive()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive_buffered

@@ -6,7 +6,8 @@ innermost of the middleware (so rate limits and their headers still apply), answ
 request itself when it can, with the functions the route uses, in the route's order:
 
 - the bearer key and the tracker in one query (`auth.dependencies`), an unrevoked key of
-  the tracker's organization only (revoked or unknown: the route answers 401);
+  the tracker's organization only (revoked or unknown: the route answers 401), and the
+  actor headers (bad, or missing where the key requires them: the route answers 422);
 - `reports.serving.tracker_state`: a tracker-limited key, another organization's tracker
   (the route answers 404);
 - the representation from `Accept` and the default as-of month (`formats`, `service`);
@@ -28,9 +29,14 @@ from fastapi import Request, Response
 from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valuecalc_api.auth.dependencies import principal_and_tracker, remembered_principal
+from valuecalc_api.auth.dependencies import (
+    principal_and_tracker,
+    remembered_principal,
+    with_actor,
+)
 from valuecalc_api.middleware.asgi import header
 from valuecalc_api.middleware.caller import bearer_of
+from valuecalc_api.middleware.observe import ROUTE_KEY, note_organization
 from valuecalc_api.reports import service, serving
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import representation
@@ -63,6 +69,7 @@ class CachedReportFastPath:
                     logger.debug("report fast path: passing on", exc_info=True)
                     answer = None
                 if answer is not None:
+                    scope[ROUTE_KEY] = "/v1/trackers/{tracker_id}/report"
                     await answer(scope, receive, send)
                     return
         await self.app(scope, receive, send)
@@ -84,6 +91,9 @@ async def _cached_report(scope: Scope, raw_tracker_id: str) -> Response | None:
         principal = await principal_and_tracker(request, session, app.state.settings, secret)
         if principal is None:
             return None
+        # A bad actor header, or none where the key requires one: the route answers 422.
+        principal = with_actor(principal, request.headers.getlist)
+        note_organization(scope, principal.organization_id)
         state = await serving.tracker_state(session, principal, tracker_id)
         wanted = representation(None, header(scope, b"accept"))
         asked = service.report_as_of(None, state.period)

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from valuecalc_api.database_errors import DatabaseErrorGuard
 from valuecalc_api.idempotency.middleware import IdempotencyMiddleware
 from valuecalc_api.middleware.body_limit import BodySizeLimitMiddleware
-from valuecalc_api.middleware.rate_limit import RateLimiter, RateLimitMiddleware
+from valuecalc_api.middleware.input_rules import InputRulesMiddleware
+from valuecalc_api.middleware.observe import ObserveMiddleware
+from valuecalc_api.middleware.rate_limit import RateLimitMiddleware
 from valuecalc_api.middleware.report_fast_path import CachedReportFastPath
 from valuecalc_api.middleware.request_id import RequestIdMiddleware
 from valuecalc_api.settings import Settings
 
 
 def install_request_handling(app: FastAPI, settings: Settings) -> None:
-    """Add the middleware; `app.state.rate_limiter` is None when limits are switched off."""
-    app.state.rate_limiter = (
-        RateLimiter(settings.rate_limit_per_minute) if settings.rate_limit_enabled else None
-    )
+    """Add the middleware. `app.state.rate_limiter` is set by the app's lifespan once the
+    engine exists (None when limits are switched off)."""
+    app.state.rate_limiter = None
     # Starlette runs the middleware added last first.
     app.add_middleware(CachedReportFastPath)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(InputRulesMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -27,4 +30,6 @@ def install_request_handling(app: FastAPI, settings: Settings) -> None:
         upload_path_patterns=settings.upload_path_patterns,
     )
     app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(DatabaseErrorGuard)
+    app.add_middleware(ObserveMiddleware)  # every answer as sent, with the request's id
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries the id

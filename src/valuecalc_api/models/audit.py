@@ -15,8 +15,14 @@ from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, String, Uuid, func
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
+from valuecalc_api.models.authorship import (
+    Authorship,
+    actor_id_column,
+    actor_name_column,
+    key_prefix_of,
+)
 from valuecalc_api.models.base import Base
 from valuecalc_api.models.types import MonthType
 from valuecalc_core.months import Month
@@ -31,6 +37,19 @@ class AuditEntity(StrEnum):
     evidence = "evidence"
     note = "note"
     lock = "lock"
+    arr_movement = "arr_movement"
+    renewal = "renewal"
+    contract_line = "contract_line"
+    cs_lead = "cs_lead"
+    fx_rate = "fx_rate"
+    survey_response = "survey_response"
+    touch = "touch"
+    goal = "goal"
+    onboarding = "onboarding"
+    usage_day = "usage_day"
+    usage_month = "usage_month"
+    seat_count = "seat_count"
+    signal_settings = "signal_settings"
     health_profile = "health_profile"
     health_override = "health_override"
     pulse = "pulse"
@@ -50,7 +69,8 @@ def _in(values: type[StrEnum]) -> str:
 
 
 class AuditEvent(Base):
-    """One change: who (`actor_key_id`), when (`occurred_at`, the database clock), before, after.
+    """One change: who (`actor_key_id`, and the person `actor_id` / `actor_name` when the
+    call named one), when (`occurred_at`, the database clock), before, after.
 
     `seq` orders events that share a transaction's timestamp (a bulk write of 10,000 rows)
     and is the primary key.
@@ -91,3 +111,10 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB, default=None)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB, default=None)
     request_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    actor_id: Mapped[str | None] = actor_id_column()
+    actor_name: Mapped[str | None] = actor_name_column()
+    actor_key_prefix: Mapped[str | None] = column_property(key_prefix_of(actor_key_id))
+
+    @property
+    def actor(self) -> Authorship:
+        return Authorship(self.actor_key_id, self.actor_key_prefix, self.actor_id, self.actor_name)

@@ -34,3 +34,5 @@ class Customer(IdMixin, TimestampMixin, Base):
     external_id: Mapped[str | None] = mapped_column(String(200), default=None)
     segment: Mapped[str | None] = mapped_column(String(100), default=None)
     owner: Mapped[str | None] = mapped_column(String(200), default=None)
+    # ISO 4217 code of the customer's ARR (SPEC 4); set by the first movement if left out.
+    currency: Mapped[str | None] = mapped_column(String(3), default=None)

@@ -24,8 +24,14 @@ from sqlalchemy import (
     Uuid,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
+from valuecalc_api.models.authorship import (
+    Authorship,
+    actor_id_column,
+    actor_name_column,
+    key_prefix_of,
+)
 from valuecalc_api.models.base import Base, IdMixin
 from valuecalc_api.models.types import MonthType
 from valuecalc_core.months import Month
@@ -74,6 +80,15 @@ class Evidence(IdMixin, Base):
     text: Mapped[str | None] = mapped_column(Text, default=None)
     author_key_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    actor_id: Mapped[str | None] = actor_id_column()
+    actor_name: Mapped[str | None] = actor_name_column()
+    author_key_prefix: Mapped[str | None] = column_property(key_prefix_of(author_key_id))
+
+    @property
+    def author(self) -> Authorship:
+        return Authorship(
+            self.author_key_id, self.author_key_prefix, self.actor_id, self.actor_name
+        )
 
 
 class EvidenceBlob(Base):
@@ -112,3 +127,26 @@ class Note(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
     updated_by_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    actor_id: Mapped[str | None] = actor_id_column()
+    actor_name: Mapped[str | None] = actor_name_column()
+    updated_by_actor_id: Mapped[str | None] = actor_id_column()
+    updated_by_actor_name: Mapped[str | None] = actor_name_column()
+    author_key_prefix: Mapped[str | None] = column_property(key_prefix_of(author_key_id))
+    updated_by_key_prefix: Mapped[str | None] = column_property(key_prefix_of(updated_by_key_id))
+
+    @property
+    def author(self) -> Authorship:
+        return Authorship(
+            self.author_key_id, self.author_key_prefix, self.actor_id, self.actor_name
+        )
+
+    @property
+    def updated_by(self) -> Authorship | None:
+        if self.updated_by_key_id is None:
+            return None
+        return Authorship(
+            self.updated_by_key_id,
+            self.updated_by_key_prefix,
+            self.updated_by_actor_id,
+            self.updated_by_actor_name,
+        )

@@ -1,7 +1,7 @@
 """Customer health: versioned score profiles, CSM overrides, pulses and their reason codes.
 
-Authors are recorded as the API key's id (`author_key_id`); a person (the actor) can be
-recorded beside it in a nullable column without changing these.
+Authors are the API key (`author_key_id`) and, beside it, the person the call named
+(`actor_id` / `actor_name`, null when it named nobody; `models.authorship`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,14 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
+from valuecalc_api.models.authorship import (
+    Authorship,
+    actor_id_column,
+    actor_name_column,
+    key_prefix_of,
+)
 from valuecalc_api.models.base import Base, IdMixin, TimestampMixin
 
 
@@ -90,7 +96,16 @@ class HealthProfileVersion(IdMixin, Base):
     yellow_from: Mapped[Decimal]
     green_from: Mapped[Decimal]
     author_key_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    actor_id: Mapped[str | None] = actor_id_column()
+    actor_name: Mapped[str | None] = actor_name_column()
+    author_key_prefix: Mapped[str | None] = column_property(key_prefix_of(author_key_id))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    @property
+    def author(self) -> Authorship:
+        return Authorship(
+            self.author_key_id, self.author_key_prefix, self.actor_id, self.actor_name
+        )
 
 
 class HealthOverride(IdMixin, Base):
@@ -113,8 +128,31 @@ class HealthOverride(IdMixin, Base):
     expires_on: Mapped[date]
     ended_on: Mapped[date | None] = mapped_column(default=None)
     author_key_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    actor_id: Mapped[str | None] = actor_id_column()
+    actor_name: Mapped[str | None] = actor_name_column()
+    author_key_prefix: Mapped[str | None] = column_property(key_prefix_of(author_key_id))
     ended_by_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    ended_by_actor_id: Mapped[str | None] = actor_id_column()
+    ended_by_actor_name: Mapped[str | None] = actor_name_column()
+    ended_by_key_prefix: Mapped[str | None] = column_property(key_prefix_of(ended_by_key_id))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    @property
+    def author(self) -> Authorship:
+        return Authorship(
+            self.author_key_id, self.author_key_prefix, self.actor_id, self.actor_name
+        )
+
+    @property
+    def ended_by(self) -> Authorship | None:
+        if self.ended_by_key_id is None:
+            return None
+        return Authorship(
+            self.ended_by_key_id,
+            self.ended_by_key_prefix,
+            self.ended_by_actor_id,
+            self.ended_by_actor_name,
+        )
 
 
 class PulseReasonCode(IdMixin, TimestampMixin, Base):
@@ -158,4 +196,13 @@ class Pulse(IdMixin, Base):
     reason_codes: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list)
     comment: Mapped[str | None] = mapped_column(Text, default=None)
     author_key_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    actor_id: Mapped[str | None] = actor_id_column()
+    actor_name: Mapped[str | None] = actor_name_column()
+    author_key_prefix: Mapped[str | None] = column_property(key_prefix_of(author_key_id))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    @property
+    def author(self) -> Authorship:
+        return Authorship(
+            self.author_key_id, self.author_key_prefix, self.actor_id, self.actor_name
+        )

@@ -24,6 +24,12 @@ class Organization(IdMixin, TimestampMixin, Base):
     __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - server defaults via RETURNING
 
     name: Mapped[str] = mapped_column(String(200))
+    # The currency revenue reports convert to with the FX table (SPEC 4); None: not set.
+    reporting_currency: Mapped[str | None] = mapped_column(String(3), default=None)
+    # Signals (SPEC 5): usage days are cut at midnight in this IANA time zone, and the
+    # value features whose use makes adoption breadth.
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
+    value_features: Mapped[list[str]] = mapped_column(ARRAY(String(64)), server_default="{}")
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):
@@ -43,3 +49,5 @@ class ApiKey(IdMixin, TimestampMixin, Base):
     # None: every tracker of the organization; otherwise only these trackers.
     tracker_ids: Mapped[list[uuid.UUID] | None] = mapped_column(ARRAY(Uuid), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Every call with this key must name the person it acts for (`Valuecalc-Actor`).
+    requires_actor: Mapped[bool] = mapped_column(default=False, server_default="false")

@@ -17,6 +17,7 @@ from valuecalc_api.organizations.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyOut,
+    ApiKeyPatch,
     OrganizationOut,
 )
 from valuecalc_api.pagination import (
@@ -30,6 +31,7 @@ from valuecalc_api.pagination import (
 from valuecalc_api.problem_schemas import header_refs, problem_doc
 from valuecalc_api.problems import not_found
 from valuecalc_api.settings import Settings
+from valuecalc_api.trackers.access import require_within_trackers
 
 router = APIRouter(tags=["organization"])
 
@@ -68,6 +70,7 @@ async def create_api_key(
     # Neither caches nor the idempotency store may keep this response (RFC 9111 no-store).
     response.headers["Cache-Control"] = "no-store"
     settings: Settings = request.app.state.settings
+    require_within_trackers(principal, body.tracker_ids)
     key, secret = await service.create_api_key(
         session,
         settings,
@@ -75,6 +78,7 @@ async def create_api_key(
         body.name,
         body.role,
         tracker_ids=body.tracker_ids,
+        requires_actor=body.requires_actor,
     )
     response.headers["Location"] = str(request.url_for("get_api_key", key_id=key.id).path)
     return ApiKeyCreated.model_validate(
@@ -103,14 +107,34 @@ async def list_api_keys(
 
 @router.get("/api-keys/{key_id}", response_model=ApiKeyOut)
 async def get_api_key(key_id: uuid.UUID, principal: AdminDep, session: SessionDep) -> ApiKeyOut:
+    """One API key of the organization: prefix, role, tracker limits, revoked or not (never the secret)."""
     key = await repository.get_api_key(session, principal.organization_id, key_id)
     if key is None:
         raise not_found("API key")
     return ApiKeyOut.model_validate(key)
 
 
+@router.patch("/api-keys/{key_id}", response_model=ApiKeyOut)
+async def update_api_key(
+    key_id: uuid.UUID, body: ApiKeyPatch, principal: AdminDep, session: SessionDep
+) -> ApiKeyOut:
+    """Change a key's settings: `requires_actor`. Its role and trackers never change."""
+    if body.requires_actor is None:
+        key = await repository.get_api_key(session, principal.organization_id, key_id)
+        if key is None:
+            raise not_found("API key")
+    else:
+        key = await service.set_requires_actor(
+            session, principal.organization_id, key_id, body.requires_actor
+        )
+    return ApiKeyOut.model_validate(key)
+
+
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyOut)
 async def revoke_api_key(key_id: uuid.UUID, principal: AdminDep, session: SessionDep) -> ApiKeyOut:
     """Revoke a key: from now on it gets 401. The row stays, with `revoked_at`, for the record."""
+    existing = await repository.get_api_key(session, principal.organization_id, key_id)
+    if existing is not None:
+        require_within_trackers(principal, existing.tracker_ids)
     key = await service.revoke_api_key(session, principal.organization_id, key_id)
     return ApiKeyOut.model_validate(key)

@@ -16,10 +16,17 @@ _KEY_REQUEST: dict[str, Any] = {"name": "CRM sync", "role": "editor", "tracker_i
 _KEY_LISTED: dict[str, Any] = {
     "id": "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4",
     **_KEY_REQUEST,
+    "requires_actor": False,
     "prefix": "vc_live_Q2xhcm",
     "created_at": "2026-01-05T09:45:00Z",
     "revoked_at": None,
 }
+
+
+_REQUIRES_ACTOR = (
+    "Every call with this key must name the person it acts for in `Valuecalc-Actor` "
+    "(else 422 `actor-required`): for a frontend that serves many people."
+)
 
 
 class OrganizationOut(OutputModel):
@@ -45,7 +52,11 @@ class ApiKeyCreate(InputModel):
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [_KEY_REQUEST, {"name": "QBR dashboard (read only)", "role": "viewer"}]
+            "examples": [
+                _KEY_REQUEST,
+                {"name": "QBR dashboard (read only)", "role": "viewer"},
+                {"name": "CS team frontend", "role": "editor", "requires_actor": True},
+            ]
         }
     )
 
@@ -56,6 +67,15 @@ class ApiKeyCreate(InputModel):
         max_length=1000,
         description="Limit the key to these trackers of your organization; null: every tracker.",
     )
+    requires_actor: bool = Field(default=False, description=_REQUIRES_ACTOR)
+
+
+class ApiKeyPatch(InputModel):
+    """Change a key's settings; a field left out keeps its value."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"requires_actor": True}]})
+
+    requires_actor: bool | None = Field(default=None, description=_REQUIRES_ACTOR)
 
 
 class ApiKeyOut(OutputModel):
@@ -68,6 +88,7 @@ class ApiKeyOut(OutputModel):
     role: Role
     prefix: str = Field(description="The first characters of the secret, to recognise the key.")
     tracker_ids: list[uuid.UUID] | None
+    requires_actor: bool = Field(description=_REQUIRES_ACTOR)
     created_at: datetime
     revoked_at: datetime | None
 

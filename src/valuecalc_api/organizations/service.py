@@ -32,6 +32,8 @@ async def create_api_key(
     name: str,
     role: Role,
     tracker_ids: list[uuid.UUID] | None = None,
+    *,
+    requires_actor: bool = False,
 ) -> tuple[ApiKey, str]:
     """A new key of `role`, limited to `tracker_ids` if given. Returns the row and the secret."""
     if tracker_ids is not None:
@@ -46,6 +48,7 @@ async def create_api_key(
         prefix=material.prefix,
         key_hash=material.key_hash,
         tracker_ids=tracker_ids,
+        requires_actor=requires_actor,
     )
     session.add(key)
     await session.flush()
@@ -79,5 +82,19 @@ async def revoke_api_key(
         raise not_found("API key")
     if key.revoked_at is None:
         key.revoked_at = datetime.now(UTC)
+        await session.flush()
+    return key
+
+
+async def set_requires_actor(
+    session: AsyncSession, organization_id: uuid.UUID, key_id: uuid.UUID, requires_actor: bool
+) -> ApiKey:
+    """Make every call with the key name its actor (or stop requiring it); from the next
+    request on, in every process (keys are looked up per request)."""
+    key = await repository.get_api_key(session, organization_id, key_id)
+    if key is None:
+        raise not_found("API key")
+    if key.requires_actor != requires_actor:
+        key.requires_actor = requires_actor
         await session.flush()
     return key

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from valuecalc_api.customer_health.profile_schemas import AUTHOR_KEY_ID, AuthorOut
-from valuecalc_api.fields import InputModel, OutputModel
+from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
+from valuecalc_api.fields import InputModel, OutputModel, PatchModel
 from valuecalc_api.models.health import PulseStatus, ReasonKind
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
@@ -45,11 +45,12 @@ class ReasonCodeCreate(InputModel):
     subcategory: Category | None = None
 
 
-class ReasonCodePatch(InputModel):
+class ReasonCodePatch(PatchModel):
     """Fields to change; a retired code (`active: false`) stays on old pulses but cannot be
     chosen for new ones. The code itself and its kind never change."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"active": False}]})
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"subcategory"})
 
     label: Label | None = None
     category: Category | None = None
@@ -100,7 +101,7 @@ class PulseOut(OutputModel):
                     "id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
                     "customer_id": CUSTOMER_ID,
                     **_PULSE_EXAMPLE,
-                    "author": {"key_id": AUTHOR_KEY_ID},
+                    "author": AUTHOR_EXAMPLE,
                     "created_at": "2026-03-12T15:04:00Z",
                 }
             ]

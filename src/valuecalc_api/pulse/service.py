@@ -67,7 +67,7 @@ async def change_reason_code(
     if code is None:
         raise not_found("reason code")
     before = ReasonCodeOut.model_validate(code).model_dump(mode="json")
-    for field, value in patch_values(body, nullable={"subcategory"}).items():
+    for field, value in patch_values(body).items():
         setattr(code, field, value)
     await session.flush()
     await session.refresh(code, ["updated_at"])
@@ -95,7 +95,7 @@ def pulse_out(pulse: Pulse) -> PulseOut:
             "reason_codes": list(pulse.reason_codes),
             "comment": pulse.comment,
             "recorded_on": pulse.recorded_on,
-            "author": {"key_id": pulse.author_key_id},
+            "author": pulse.author,
             "created_at": pulse.created_at,
         }
     )
@@ -139,9 +139,12 @@ async def record_pulse(
         reason_codes=list(dict.fromkeys(body.reason_codes)),
         comment=body.comment,
         author_key_id=principal.key_id,
+        actor_id=principal.actor_id,
+        actor_name=principal.actor_name,
     )
     session.add(pulse)
     await session.flush()
+    await session.refresh(pulse)
     await audit.record(
         session,
         principal,

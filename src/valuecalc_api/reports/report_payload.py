@@ -16,15 +16,17 @@ from typing import Any
 from valuecalc_api.reports.formats import MoneyWriter, plain, plain_column, ratio
 from valuecalc_api.reports.service import LoadedTracker
 from valuecalc_api.reports.tables import Payload, calculation_header
+from valuecalc_api.reports.trend_payload import trend_detail
 from valuecalc_core.measurement_table import CalculationTable
 from valuecalc_core.months import Month
-from valuecalc_core.projection import Projection, RealizedVsProjected
+from valuecalc_core.projection import Projection, ProjectionGap, RealizedVsProjected
 from valuecalc_core.report import (
     CalculationReport,
     CurrencyTotals,
     PortfolioReport,
     TrackerReport,
     TrackerSummary,
+    not_counted,
 )
 from valuecalc_core.review import Finding
 from valuecalc_core.roi import RoiFigure, RoiSummary, roi_summary
@@ -36,13 +38,17 @@ DEFINITIONS: dict[str, str] = {
     "active use cases, from the contract's first month to as_of.",
     "projected_benefit": "The business case: the same formula applied to the projected metric "
     "(baseline toward target by the ramp), over the same months.",
-    "variance": "realized benefit - projected benefit.",
+    "variance": "realized benefit - projected benefit, over the calculations and months the "
+    "projection covers (`projection_covers`): a calculation without a target has no "
+    "projected benefit and no variance (null), never a variance equal to its benefit.",
     "cost": "The recurring fee spread over the months (a yearly fee / 12, the 12th month of "
     "each contract year takes the remainder) plus one-time fees in their month, from the "
     "contract's first month to as_of.",
     "net_roi": "(realized benefit - cost) / cost.",
     "value_multiple": "realized benefit / cost (the '2x' figure); not the same as net_roi.",
     "payback_month": "The first month whose cumulative realized benefit >= cumulative cost.",
+    "not_counted": "The realized benefit of draft and inactive use cases, by status: "
+    "reported apart and counted in no total until the use case is active.",
     "use_case_roi": "A use case's ROI figures compare its benefit alone with the whole "
     "contract's cost.",
 }
@@ -60,12 +66,29 @@ def roi_figure(name: str, figure: RoiFigure, money: MoneyWriter) -> Payload:
     }
 
 
+def projection_covers(
+    covered: Sequence[str], missing: Sequence[ProjectionGap], calculation_count: int
+) -> Payload:
+    """Which calculations a projected sum covers, so no sum pretends to be complete."""
+    return {
+        "calculation_ids": list(covered),
+        "count": len(covered),
+        "calculation_count": calculation_count,
+        "complete": not missing,
+        "missing": [{"calculation_id": g.calculation_id, "reason": g.reason} for g in missing],
+    }
+
+
+def _covers(comparison: RealizedVsProjected) -> Payload:
+    return projection_covers(comparison.covered, comparison.missing, comparison.calculation_count)
+
+
 def _totals(comparison: RealizedVsProjected, roi: RoiSummary, money: MoneyWriter) -> Payload:
     return {
         "realized": money.required(comparison.total_realized),
-        "projected": money.required(comparison.total_projected),
-        "variance": money.required(comparison.total_variance),
-        "projection_incomplete": list(comparison.incomplete),
+        "projected": money.one(comparison.total_projected),
+        "variance": money.one(comparison.total_variance),
+        "projection_covers": _covers(comparison),
         "cost": money.required(roi.total_cost),
         "net_roi": roi_figure("net_roi", roi.net_roi, money),
         "value_multiple": roi_figure("value_multiple", roi.value_multiple, money),
@@ -131,20 +154,24 @@ def _calculation(
             {"key": c.key, "name": c.name, "unit": c.unit, "values": plain_column(c.values)}
             for c in table.inputs
         ],
-        "realized": money.column(table.benefit),
-        "benefit_note": [e or r for e, r in zip(table.error, table.no_benefit_reason, strict=True)],
-        "cumulative_realized": money.column(table.cumulative_benefit),
+        "benefit": money.column(table.benefit),
+        "error": list(table.error),
+        "no_benefit_reason": list(table.no_benefit_reason),
+        "cumulative_benefit": money.column(table.cumulative_benefit),
         "projection": _projection(report.projection, money),
         "variance": money.column(comparison.variance),
         "cumulative_projected": money.column(comparison.cumulative_projected),
         "cumulative_variance": money.column(comparison.cumulative_variance),
         "totals": {
             "realized": money.required(comparison.total_realized),
-            "projected": money.required(comparison.total_projected),
-            "variance": money.required(comparison.total_variance),
-            "projection_incomplete": bool(comparison.incomplete),
+            "projected": money.one(comparison.total_projected),
+            "variance": money.one(comparison.total_variance),
+            "projection_covers": _covers(comparison),
         },
-        "trend": report.trend.value,
+        "trend": report.trend.headline.value,
+        "trend_detail": trend_detail(
+            report.trend, [table.months[index] for index in table.timeline.measured_at]
+        ),
         "findings": [finding_payload(f, use_case_id, spec.name) for f in report.findings],
     }
 
@@ -177,18 +204,17 @@ def tracker_header(loaded: LoadedTracker, money: MoneyWriter) -> Payload:
         "currency": spec.currency,
         "period": {"start_month": str(spec.period.first), "end_month": str(spec.period.last)},
         "missing_months": spec.missing_months.value,
-        "fees": {
-            "recurring_amount": money.required(fees.recurring_amount),
-            "recurring_interval": fees.recurring_interval.value,
-            "one_time": [
-                {
-                    "month": str(fee.month),
-                    "amount": money.required(fee.amount),
-                    "description": fee.description,
-                }
-                for fee in fees.one_time
-            ],
-        },
+        # The tracker resource's names (POST/PATCH /v1/trackers), money at the minor unit.
+        "recurring_fee_amount": money.required(fees.recurring_amount),
+        "recurring_fee_interval": fees.recurring_interval.value,
+        "one_time_fees": [
+            {
+                "month": str(fee.month),
+                "amount": money.required(fee.amount),
+                "description": fee.description,
+            }
+            for fee in fees.one_time
+        ],
     }
 
 
@@ -226,6 +252,14 @@ def tracker_report_payload(report: TrackerReport, loaded: LoadedTracker) -> Payl
         "months": [str(m) for m in months],
         "definitions": DEFINITIONS,
         "totals": _totals(report.comparison, roi, money),
+        "not_counted": {
+            part.status.value: {
+                "use_case_ids": list(part.use_case_ids),
+                "use_case_count": len(part.use_case_ids),
+                "realized": money.required(part.realized),
+            }
+            for part in not_counted(report.table)
+        },
         "monthly": _monthly(report.comparison, roi, money),
         "use_cases": use_cases,
         "findings": findings,
@@ -247,8 +281,10 @@ def _summary(summary: TrackerSummary, loaded: LoadedTracker) -> Payload:
         "currency": summary.currency,
         "period": {"start_month": str(period.first), "end_month": str(period.last)},
         "realized": money.required(summary.realized),
-        "projected": money.required(summary.projected),
-        "projection_incomplete": list(summary.projection_incomplete),
+        "projected": money.one(summary.projected),
+        "projection_covers": projection_covers(
+            summary.projection_covered, summary.projection_missing, summary.calculation_count
+        ),
         "cost": money.required(roi.total_cost),
         "net_roi": roi_figure("net_roi", roi.net_roi, money),
         "value_multiple": roi_figure("value_multiple", roi.value_multiple, money),
@@ -264,7 +300,10 @@ def _currency(totals: CurrencyTotals) -> Payload:
         "tracker_count": len(totals.tracker_ids),
         "tracker_ids": list(totals.tracker_ids),
         "realized": money.required(totals.realized),
-        "projected": money.required(totals.projected),
+        "projected": money.one(totals.projected),
+        "projection_covers": projection_covers(
+            totals.projection_covered, totals.projection_missing, totals.calculation_count
+        ),
         "cost": money.required(totals.cost),
         "net_roi": roi_figure("net_roi", totals.net_roi, money),
         "value_multiple": roi_figure("value_multiple", totals.value_multiple, money),

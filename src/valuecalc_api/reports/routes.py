@@ -24,11 +24,11 @@ from pydantic_core import to_json
 
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
 from valuecalc_api.reports import csv_export, service, serving
 from valuecalc_api.reports.cache import ReportKey
-from valuecalc_api.reports.formats import FormatQuery, Representation, representation
+from valuecalc_api.reports.formats import Representation, representation
 from valuecalc_api.reports.report_payload import (
     DEFINITIONS,
     default_portfolio_as_of,
@@ -53,6 +53,7 @@ router = APIRouter(tags=["reports"])
 AsOfQuery = Annotated[
     str | None,
     Query(
+        json_schema_extra=MONTH_PARAMETER,
         description="Last month of the report, YYYY-MM (default: the contract's last month; "
         "a later month is clipped to it).",
         examples=["2026-03"],
@@ -63,13 +64,24 @@ _CACHED: dict[int | str, dict[str, Any]] = {
     200: CACHED_READ,
     304: {"description": "Not modified: `If-None-Match` names the current `ETag`.", **CACHED_READ},
 }
-_CSV: dict[int | str, dict[str, Any]] = {
+# The JSON operations: `?format=csv` and `Accept: text/csv` still answer CSV there (an
+# alias kept for existing scripts, not documented); clients use the `.csv` operation.
+_JSON: dict[int | str, dict[str, Any]] = {
     **_CACHED,
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, **CACHED_READ},
     406: problem_doc(
         "`not-acceptable`: the Accept header allows neither JSON nor CSV.", "not-acceptable"
     ),
 }
+_CSV: dict[int | str, dict[str, Any]] = {
+    **_CACHED,
+    200: {
+        "description": "The figures as CSV (UTF-8, one row per month and figure).",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        **CACHED_READ,
+    },
+}
+# The JSON route's alias, hidden from the contract (one success media type per operation).
+HiddenFormatQuery = Annotated[Representation | None, Query(alias="format", include_in_schema=False)]
 
 
 def json_response(payload: dict[str, Any]) -> Response:
@@ -96,6 +108,7 @@ async def get_measurements_view(
     month: Annotated[
         str | None,
         Query(
+            json_schema_extra=MONTH_PARAMETER,
             description="The month shown, YYYY-MM, inside the contract (default: the latest "
             "month with any measurement of an active use case, else the contract's first).",
             examples=["2026-03"],
@@ -123,18 +136,43 @@ async def get_measurements_view(
     return await serving.respond(request, session, key, state.version, build)
 
 
-@router.get("/trackers/{tracker_id}/table", response_model=TrackerTableOut, responses=_CSV)
+@router.get("/trackers/{tracker_id}/table", response_model=TrackerTableOut, responses=_JSON)
 async def get_tracker_table(
     tracker_id: uuid.UUID,
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
-    format_: FormatQuery = None,
+    format_: HiddenFormatQuery = None,
 ) -> Response:
     """Every use case's measurement table (months as columns); the totals count the active
     use cases only, draft and inactive ones are listed with `counted: false`."""
     wanted = representation(format_, request.headers.get("accept"))
+    return await _tracker_table(tracker_id, request, principal, session, as_of, wanted)
+
+
+@router.get("/trackers/{tracker_id}/table.csv", response_class=Response, responses=_CSV)
+async def get_tracker_table_csv(
+    tracker_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: AsOfQuery = None,
+) -> Response:
+    """The tracker table as CSV: one row per use case, calculation and figure, months as
+    columns."""
+    csv = Representation.CSV
+    return await _tracker_table(tracker_id, request, principal, session, as_of, csv)
+
+
+async def _tracker_table(
+    tracker_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: str | None,
+    wanted: Representation,
+) -> Response:
     state = await serving.tracker_state(session, principal, tracker_id)
     asked = service.report_as_of(as_of, state.period)
 
@@ -162,17 +200,41 @@ async def get_tracker_table(
     return await serving.respond(request, session, key, state.version, build)
 
 
-@router.get("/use-cases/{use_case_id}/table", response_model=UseCaseTableResponse, responses=_CSV)
+@router.get("/use-cases/{use_case_id}/table", response_model=UseCaseTableResponse, responses=_JSON)
 async def get_use_case_table(
     use_case_id: uuid.UUID,
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
-    format_: FormatQuery = None,
+    format_: HiddenFormatQuery = None,
 ) -> Response:
     """One use case's measurement table: its calculations stacked, and their sum."""
     wanted = representation(format_, request.headers.get("accept"))
+    return await _use_case_table(use_case_id, request, principal, session, as_of, wanted)
+
+
+@router.get("/use-cases/{use_case_id}/table.csv", response_class=Response, responses=_CSV)
+async def get_use_case_table_csv(
+    use_case_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: AsOfQuery = None,
+) -> Response:
+    """One use case's measurement table as CSV."""
+    csv = Representation.CSV
+    return await _use_case_table(use_case_id, request, principal, session, as_of, csv)
+
+
+async def _use_case_table(
+    use_case_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: str | None,
+    wanted: Representation,
+) -> Response:
     tracker_id = await service.use_case_tracker_id(session, principal, use_case_id)
     state = await serving.tracker_state(session, principal, tracker_id)
     asked = service.report_as_of(as_of, state.period)
@@ -210,18 +272,43 @@ async def get_use_case_table(
     return await serving.respond(request, session, key, state.version, build)
 
 
-@router.get("/trackers/{tracker_id}/report", response_model=TrackerReportOut, responses=_CSV)
+@router.get("/trackers/{tracker_id}/report", response_model=TrackerReportOut, responses=_JSON)
 async def get_tracker_report(
     tracker_id: uuid.UUID,
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
-    format_: FormatQuery = None,
+    format_: HiddenFormatQuery = None,
 ) -> Response:
     """The QBR / renewal report: realized vs projected, cost, net ROI and value multiple,
-    payback, trends, and the findings to review; as CSV, the monthly figures."""
+    payback, trends, and the findings to review."""
     wanted = representation(format_, request.headers.get("accept"))
+    return await _tracker_report(tracker_id, request, principal, session, as_of, wanted)
+
+
+@router.get("/trackers/{tracker_id}/report.csv", response_class=Response, responses=_CSV)
+async def get_tracker_report_csv(
+    tracker_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: AsOfQuery = None,
+) -> Response:
+    """The report's monthly figures as CSV (realized, projected, variance, cost, per
+    calculation and in total)."""
+    csv = Representation.CSV
+    return await _tracker_report(tracker_id, request, principal, session, as_of, csv)
+
+
+async def _tracker_report(
+    tracker_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    as_of: str | None,
+    wanted: Representation,
+) -> Response:
     state = await serving.tracker_state(session, principal, tracker_id)
     asked = service.report_as_of(as_of, state.period)
 
@@ -265,6 +352,7 @@ async def get_portfolio(
     as_of: Annotated[
         str | None,
         Query(
+            json_schema_extra=MONTH_PARAMETER,
             description="Last month counted, YYYY-MM (default: the latest contract end among "
             "the trackers); each tracker is clipped to its own period.",
             examples=["2026-03"],

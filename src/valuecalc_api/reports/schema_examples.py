@@ -83,6 +83,15 @@ SERIES: list[dict[str, Any]] = [
     {"month": month, "value": value, "provenance": "measured"}
     for month, value in zip(MONTHS, ["121", "130", "158"], strict=True)
 ]
+TREND_DETAIL: dict[str, Any] = {
+    "headline": "accelerating",
+    "whole_series": "accelerating",
+    "recent": "accelerating",
+    "recent_months": 3,
+    "since": None,
+    "since_months": None,
+    "summary": "accelerated",
+}
 VIEW_METRIC: dict[str, Any] = {
     "use_case_id": _USE_CASE_ID,
     "use_case_name": "Faster ticket handling",
@@ -103,6 +112,7 @@ VIEW_METRIC: dict[str, Any] = {
     "has_note": True,
     "has_evidence": False,
     "trend": "accelerating",
+    "trend_detail": TREND_DETAIL,
     "series": SERIES,
 }
 TIMELINE: list[dict[str, Any]] = [
@@ -135,17 +145,27 @@ DEFINITIONS: dict[str, str] = {
     "net_roi": NET_ROI["definition"],
     "value_multiple": VALUE_MULTIPLE["definition"],
 }
+PROJECTION_GAP: dict[str, Any] = {"calculation_id": _CALCULATION_ID, "reason": "no_target"}
+PROJECTION_COVERS: dict[str, Any] = {
+    "calculation_ids": [_CALCULATION_ID],
+    "count": 1,
+    "calculation_count": 1,
+    "complete": True,
+    "missing": [],
+}
 TOTALS: dict[str, Any] = {
     "realized": "109000.00",
     "projected": "75000.00",
     "variance": "34000.00",
-    "projection_incomplete": [],
+    "projection_covers": PROJECTION_COVERS,
     "cost": "17000.00",
     "net_roi": NET_ROI,
     "value_multiple": VALUE_MULTIPLE,
     "payback_month": "2026-01",
     "payback_reason": None,
 }
+NOT_COUNTED_PART: dict[str, Any] = {"use_case_ids": [], "use_case_count": 0, "realized": "0.00"}
+NOT_COUNTED: dict[str, Any] = {"draft": NOT_COUNTED_PART, "inactive": NOT_COUNTED_PART}
 _PROJECTED = ["25000.00", "25000.00", "25000.00"]
 _VARIANCE = ["-4000.00", "5000.00", "33000.00"]
 _CUMULATIVE_PROJECTED = ["25000.00", "50000.00", "75000.00"]
@@ -208,7 +228,7 @@ CALCULATION_TOTALS: dict[str, Any] = {
     "realized": "109000.00",
     "projected": "75000.00",
     "variance": "34000.00",
-    "projection_incomplete": False,
+    "projection_covers": PROJECTION_COVERS,
 }
 REPORT_CALCULATION: dict[str, Any] = {
     **_CALCULATION_HEADER,
@@ -217,15 +237,17 @@ REPORT_CALCULATION: dict[str, Any] = {
     "metric_values": ["121", "130", "158"],
     "provenance": ["measured", "measured", "measured"],
     "inputs": _INPUT_ROWS,
-    "realized": BENEFIT,
-    "benefit_note": [None, None, None],
-    "cumulative_realized": CUMULATIVE,
+    "benefit": BENEFIT,
+    "error": [None, None, None],
+    "no_benefit_reason": [None, None, None],
+    "cumulative_benefit": CUMULATIVE,
     "projection": PROJECTION,
     "variance": _VARIANCE,
     "cumulative_projected": _CUMULATIVE_PROJECTED,
     "cumulative_variance": _CUMULATIVE_VARIANCE,
     "totals": CALCULATION_TOTALS,
     "trend": "accelerating",
+    "trend_detail": TREND_DETAIL,
     "findings": [],
 }
 USE_CASE_MONTHLY: dict[str, Any] = {
@@ -247,11 +269,6 @@ ONE_TIME_FEE: dict[str, Any] = {
     "amount": "5000.00",
     "description": "Onboarding",
 }
-FEES: dict[str, Any] = {
-    "recurring_amount": "4000.00",
-    "recurring_interval": "month",
-    "one_time": [ONE_TIME_FEE],
-}
 REPORT_TRACKER: dict[str, Any] = {
     "id": TRACKER_ID,
     "name": "Northwind support automation 2026",
@@ -260,7 +277,9 @@ REPORT_TRACKER: dict[str, Any] = {
     "currency": "USD",
     "period": PERIOD,
     "missing_months": "carry_forward",
-    "fees": FEES,
+    "recurring_fee_amount": "4000.00",
+    "recurring_fee_interval": "month",
+    "one_time_fees": [ONE_TIME_FEE],
 }
 PORTFOLIO_TRACKER: dict[str, Any] = {
     "tracker_id": TRACKER_ID,
@@ -271,7 +290,7 @@ PORTFOLIO_TRACKER: dict[str, Any] = {
     "period": PERIOD,
     "realized": "109000.00",
     "projected": "75000.00",
-    "projection_incomplete": [],
+    "projection_covers": PROJECTION_COVERS,
     "cost": "17000.00",
     "net_roi": NET_ROI,
     "value_multiple": VALUE_MULTIPLE,
@@ -284,6 +303,7 @@ CURRENCY_TOTALS: dict[str, Any] = {
     "tracker_ids": [TRACKER_ID],
     "realized": "109000.00",
     "projected": "75000.00",
+    "projection_covers": PROJECTION_COVERS,
     "cost": "17000.00",
     "net_roi": NET_ROI,
     "value_multiple": VALUE_MULTIPLE,

@@ -9,9 +9,9 @@ Money strings are rounded to the currency's minor unit, ratios to 4 decimals. Co
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
 from valuecalc_api.fields import MonthText
 from valuecalc_api.reports.schema_examples import (
@@ -21,17 +21,20 @@ from valuecalc_api.reports.schema_examples import (
     CUMULATIVE,
     CURRENCY_TOTALS,
     DEFINITIONS,
-    FEES,
     FINDINGS,
     INPUT_ROW,
     METRIC,
     MONTHLY,
     MONTHS,
     NET_ROI,
+    NOT_COUNTED,
+    NOT_COUNTED_PART,
     ONE_TIME_FEE,
     PERIOD,
     PORTFOLIO_TRACKER,
     PROJECTION,
+    PROJECTION_COVERS,
+    PROJECTION_GAP,
     RAMP,
     REPORT_CALCULATION,
     REPORT_TRACKER,
@@ -42,16 +45,44 @@ from valuecalc_api.reports.schema_examples import (
     TIMELINE,
     TOTALS,
     TRACKER_ID,
+    TREND_DETAIL,
     USE_CASE_MONTHLY,
     USE_CASE_TABLE,
     VALUE_MULTIPLE,
     VIEW_METRIC,
 )
+from valuecalc_core.review import FindingKind
+from valuecalc_core.tracker_model import BenefitKind
 
-Money = str
-Ratio = str
-Exact = str  # a measured value, input or delta, exactly as recorded
+_DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+
+
+def _decimal_schema(description: str, example: str) -> WithJsonSchema:
+    """A decimal written as a string, declared so generated clients can tell it from a name."""
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": _DECIMAL_PATTERN,
+            "description": description,
+            "examples": [example],
+        }
+    )
+
+
+Money = Annotated[
+    str, _decimal_schema("Money: an exact decimal at the currency's minor unit.", "109000.00")
+]
+Ratio = Annotated[
+    str,
+    _decimal_schema("A ratio as an exact decimal fraction, 4 places (0.5800 = 58 %).", "0.5800"),
+]
+# A measured value, input or delta, exactly as recorded.
+Exact = Annotated[str, _decimal_schema("An exact decimal, as recorded.", "158")]
 Provenance = Literal["measured", "estimate", "carried", "none"]
+TrendClass = Literal[
+    "steady_climb", "accelerating", "flat", "declining", "volatile", "insufficient_data"
+]
 
 
 class ReportModel(BaseModel):
@@ -69,7 +100,7 @@ class PeriodOut(ReportModel):
     end_month: MonthText
 
 
-class MetricOut(ReportModel):
+class ReportMetricOut(ReportModel):
     model_config = _examples(METRIC)
 
     name: str
@@ -114,8 +145,8 @@ class CalculationTableOut(CalculationRows):
     calculation_id: str
     key: str
     name: str
-    kind: str
-    metric: MetricOut
+    kind: BenefitKind
+    metric: ReportMetricOut
     formula: str
 
 
@@ -179,6 +210,27 @@ class SeriesPoint(ReportModel):
     provenance: Provenance
 
 
+class TrendDetailOut(ReportModel):
+    """A metric's trend over its measured months (SPEC 3; rule in README "Trend").
+
+    `whole_series` classifies every measured month, `recent` the latest `recent_months`
+    of them (4, or all when fewer). `headline` (also the parent's `trend`) is the one to
+    act on: a recent `flat` or `declining` after gains wins over the whole-series climb,
+    and then `since` is the month the improvement stopped (flat) or the peak the decline
+    started from, `since_months` the measured months from there to the latest.
+    """
+
+    model_config = _examples(TREND_DETAIL)
+
+    headline: TrendClass
+    whole_series: TrendClass
+    recent: TrendClass
+    recent_months: int
+    since: MonthText | None
+    since_months: int | None
+    summary: str
+
+
 class ViewMetricOut(ReportModel):
     model_config = _examples(VIEW_METRIC)
 
@@ -187,8 +239,8 @@ class ViewMetricOut(ReportModel):
     calculation_id: str
     calculation_key: str
     calculation_name: str
-    kind: str
-    metric: MetricOut
+    kind: BenefitKind
+    metric: ReportMetricOut
     value: Exact | None
     provenance: Provenance
     measured_in: MonthText | None
@@ -200,7 +252,8 @@ class ViewMetricOut(ReportModel):
     no_benefit_reason: str | None
     has_note: bool
     has_evidence: bool
-    trend: str
+    trend: TrendClass
+    trend_detail: TrendDetailOut
     series: list[SeriesPoint]
 
 
@@ -256,18 +309,62 @@ class RoiFigureOut(ReportModel):
     reason: str | None
 
 
+class ProjectionGapOut(ReportModel):
+    """A calculation the projection does not fully cover: `no_target` (no business case)
+    or `failed_months` (its formula failed in some projected month)."""
+
+    model_config = _examples(PROJECTION_GAP)
+
+    calculation_id: str
+    reason: Literal["no_target", "failed_months"]
+
+
+class ProjectionCoversOut(ReportModel):
+    """Which calculations `projected` and `variance` cover: `calculation_ids` (`count` of
+    the `calculation_count` compared); `complete` is false when any is `missing`."""
+
+    model_config = _examples(PROJECTION_COVERS)
+
+    calculation_ids: list[str]
+    count: int
+    calculation_count: int
+    complete: bool
+    missing: list[ProjectionGapOut]
+
+
 class TotalsOut(ReportModel):
+    """`projected` and `variance` are null when no calculation has a projection (a target)."""
+
     model_config = _examples(TOTALS)
 
     realized: Money
-    projected: Money
-    variance: Money
-    projection_incomplete: list[str]
+    projected: Money | None
+    variance: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
     payback_month: MonthText | None
     payback_reason: str | None
+
+
+class NotCountedOut(ReportModel):
+    """Use cases of one status that count in no total, and their realized benefit."""
+
+    model_config = _examples(NOT_COUNTED_PART)
+
+    use_case_ids: list[str]
+    use_case_count: int
+    realized: Money
+
+
+class NotCountedByStatusOut(ReportModel):
+    """Draft and inactive use cases' benefit, kept apart from the tracker's totals."""
+
+    model_config = _examples(NOT_COUNTED)
+
+    draft: NotCountedOut
+    inactive: NotCountedOut
 
 
 class MonthlyOut(ReportModel):
@@ -277,8 +374,8 @@ class MonthlyOut(ReportModel):
     projected: list[Money | None]
     variance: list[Money | None]
     cumulative_realized: list[Money]
-    cumulative_projected: list[Money]
-    cumulative_variance: list[Money]
+    cumulative_projected: list[Money | None]
+    cumulative_variance: list[Money | None]
     cost: list[Money]
     cumulative_cost: list[Money]
 
@@ -288,17 +385,17 @@ class FindingOut(ReportModel):
 
     model_config = _examples(*FINDINGS)
 
-    kind: str
+    kind: FindingKind
     use_case_id: str
     calculation_id: str
     calculation_name: str
     month: MonthText
     detail: str
     value: Exact | None
-    score: str | None
+    score: Ratio | None
 
 
-class RampStepOut(ReportModel):
+class ReportRampStepOut(ReportModel):
     model_config = _examples(RAMP[0])
 
     from_month: int
@@ -331,42 +428,47 @@ class ProjectionOut(ReportModel):
 
 
 class CalculationTotalsOut(ReportModel):
+    """`projected` and `variance` are null without a target (no business case)."""
+
     model_config = _examples(CALCULATION_TOTALS)
 
     realized: Money
-    projected: Money
-    variance: Money
-    projection_incomplete: bool
+    projected: Money | None
+    variance: Money | None
+    projection_covers: ProjectionCoversOut
 
 
 class ReportCalculationOut(ReportModel):
     """One calculation of the report. Per month: the metric in effect and its provenance,
-    the inputs in effect, the realized benefit (`benefit_note`: the error code or the
-    reason when there is none), the projection and the variance, each with cumulative
-    sums. `projection` is null without a target."""
+    the inputs in effect, the realized `benefit` with, when a month has none, its `error`
+    code or its `no_benefit_reason` (the same rows as the measurement table), the
+    projection and the variance, each with cumulative sums. `projection` is null without
+    a target."""
 
     model_config = _examples(REPORT_CALCULATION)
 
     calculation_id: str
     key: str
     name: str
-    kind: str
-    metric: MetricOut
+    kind: BenefitKind
+    metric: ReportMetricOut
     formula: str
-    ramp: list[RampStepOut]
+    ramp: list[ReportRampStepOut]
     summary: TableSummaryOut
     metric_values: list[Exact | None]
     provenance: list[Provenance]
     inputs: list[InputRowOut]
-    realized: list[Money | None]
-    benefit_note: list[str | None]
-    cumulative_realized: list[Money]
+    benefit: list[Money | None]
+    error: list[str | None]
+    no_benefit_reason: list[str | None]
+    cumulative_benefit: list[Money]
     projection: ProjectionOut | None
     variance: list[Money | None]
-    cumulative_projected: list[Money]
-    cumulative_variance: list[Money]
+    cumulative_projected: list[Money | None]
+    cumulative_variance: list[Money | None]
     totals: CalculationTotalsOut
-    trend: str
+    trend: TrendClass
+    trend_detail: TrendDetailOut
     findings: list[FindingOut]
 
 
@@ -392,20 +494,12 @@ class ReportUseCaseOut(ReportModel):
     calculations: list[ReportCalculationOut]
 
 
-class OneTimeFeeOut(ReportModel):
+class ReportOneTimeFeeOut(ReportModel):
     model_config = _examples(ONE_TIME_FEE)
 
     month: MonthText
     amount: Money
     description: str
-
-
-class FeesOut(ReportModel):
-    model_config = _examples(FEES)
-
-    recurring_amount: Money
-    recurring_interval: Literal["month", "year"]
-    one_time: list[OneTimeFeeOut]
 
 
 class ReportTrackerOut(ReportModel):
@@ -418,7 +512,9 @@ class ReportTrackerOut(ReportModel):
     currency: str
     period: PeriodOut
     missing_months: Literal["carry_forward", "no_benefit"]
-    fees: FeesOut
+    recurring_fee_amount: Money
+    recurring_fee_interval: Literal["month", "year"]
+    one_time_fees: list[ReportOneTimeFeeOut]
 
 
 class TrackerReportOut(ReportModel):
@@ -432,6 +528,7 @@ class TrackerReportOut(ReportModel):
             "months": MONTHS,
             "definitions": DEFINITIONS,
             "totals": TOTALS,
+            "not_counted": NOT_COUNTED,
             "monthly": MONTHLY,
             "use_cases": [REPORT_USE_CASE],
             "findings": [],
@@ -443,6 +540,7 @@ class TrackerReportOut(ReportModel):
     months: list[MonthText]
     definitions: dict[str, str]
     totals: TotalsOut
+    not_counted: NotCountedByStatusOut
     monthly: MonthlyOut
     use_cases: list[ReportUseCaseOut]
     findings: list[FindingOut]
@@ -461,8 +559,8 @@ class PortfolioTrackerOut(ReportModel):
     currency: str
     period: PeriodOut
     realized: Money
-    projected: Money
-    projection_incomplete: list[str]
+    projected: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut
@@ -479,7 +577,8 @@ class CurrencyTotalsOut(ReportModel):
     tracker_count: int
     tracker_ids: list[str]
     realized: Money
-    projected: Money
+    projected: Money | None
+    projection_covers: ProjectionCoversOut
     cost: Money
     net_roi: RoiFigureOut
     value_multiple: RoiFigureOut

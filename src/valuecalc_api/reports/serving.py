@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from valuecalc_api import metrics
 from valuecalc_api.auth.dependencies import PREFETCHED_TRACKER, Principal
 from valuecalc_api.problems import not_found
 from valuecalc_api.reports import repository
@@ -100,6 +101,7 @@ def cached_answer(
     if matches_if_none_match(if_none_match, etag):
         return not_modified(etag)
     entry = cache.get(key, version)
+    metrics.report_cache_lookup(hit=entry is not None)
     return None if entry is None else entry.response(etag)
 
 

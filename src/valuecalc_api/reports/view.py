@@ -19,12 +19,13 @@ from decimal import Decimal
 from valuecalc_api.reports.formats import MoneyWriter, plain, ratio
 from valuecalc_api.reports.service import LoadedTracker
 from valuecalc_api.reports.tables import Payload, metric_payload
+from valuecalc_api.reports.trend_payload import trend_detail
 from valuecalc_core.measurement_table import CalculationTable, tracker_table
 from valuecalc_core.months import Month
 from valuecalc_core.report import measured_values
 from valuecalc_core.review import NO_ANNOTATIONS, CalculationAnnotations
 from valuecalc_core.tracker_model import MeasurementEntry, TrackerSpec, UseCaseStatus
-from valuecalc_core.trend import classify_trend
+from valuecalc_core.trend import read_measured
 
 
 def active_only(spec: TrackerSpec) -> TrackerSpec:
@@ -66,6 +67,8 @@ def _metric(
     spec = table.calculation
     month = table.months[-1]
     entry = _entry_in_effect(spec.measurements, month)
+    measured = measured_values(table)
+    reading = read_measured(spec.metric, measured)
     return {
         "use_case_id": use_case_id,
         "use_case_name": use_case_name,
@@ -85,7 +88,8 @@ def _metric(
         "no_benefit_reason": table.no_benefit_reason[-1],
         "has_note": month in annotations.note_months,
         "has_evidence": month in annotations.evidence_months,
-        "trend": classify_trend(spec.metric, measured_values(table)).value,
+        "trend": reading.headline.value,
+        "trend_detail": trend_detail(reading, [m for m, _ in measured]),
         "series": [
             {"month": str(m), "value": plain(v), "provenance": p.value}
             for m, v, p in zip(table.months, table.metric, table.provenance, strict=True)

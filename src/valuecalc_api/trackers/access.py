@@ -7,8 +7,22 @@ other trackers as nonexistent (404) and cannot act on organization-wide objects
 
 from __future__ import annotations
 
+import uuid
+
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.problems import forbidden
+
+
+def require_within_trackers(principal: Principal, tracker_ids: list[uuid.UUID] | None) -> None:
+    """403 unless every tracker of `tracker_ids` (None: every tracker of the organization)
+    is one the key may act on: a key cannot hand out more than it holds."""
+    if principal.tracker_ids is None:
+        return
+    if tracker_ids is None or not set(tracker_ids) <= principal.tracker_ids:
+        raise forbidden(
+            "This API key is limited to some trackers; it can only create or revoke keys "
+            "limited to those trackers."
+        )
 
 
 def require_whole_organization(principal: Principal, action: str) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
-from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
+from valuecalc_api.fields import LONG_TEXT, DecimalStr, InputModel, OutputModel, PatchModel
 from valuecalc_core.formula import BUILTIN_VARIABLES
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -88,10 +88,11 @@ class MetricIn(InputModel):
     target: DecimalStr | None = None
 
 
-class MetricPatch(InputModel):
+class MetricPatch(PatchModel):
     """Metric fields to change; `target: null` removes the target."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"target": "160"}]})
+    NULLABLE = frozenset({"target"})
 
     name: Name | None = None
     unit: Unit | None = None
@@ -148,6 +149,7 @@ class RampStepIn(InputModel):
 Formula = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_FORMULA_BODY),
+    LONG_TEXT,
     Field(
         description="The monthly benefit in the tracker's currency. Variables: the input keys, "
         "`metric`, `baseline`, `target`, `improvement`, `delta`; operators `+ - * / ( )`; "
@@ -170,7 +172,7 @@ class CalculationCreate(InputModel):
     ramp: list[RampStepIn] = Field(default_factory=list, max_length=MAX_RAMP_STEPS)
 
 
-class CalculationPatch(InputModel):
+class CalculationPatch(PatchModel):
     """Fields to change. `inputs` is the full new list (inputs left out are removed with
     their changes); `ramp` replaces the ramp. The formula is re-checked either way."""
 
@@ -220,6 +222,28 @@ class RampStepOut(OutputModel):
     share: DecimalStr
 
 
+class FormulaWarningOut(OutputModel):
+    """A valid formula that uses a value this calculation does not define."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "undefined_target",
+                    "variable": "target",
+                    "message": "The formula uses 'target', but the metric has no target: ...",
+                }
+            ]
+        }
+    )
+
+    code: Literal["undefined_target", "undefined_improvement"] = Field(
+        description="The error code months get when the branch their formula takes uses it."
+    )
+    variable: str
+    message: str
+
+
 class CalculationOut(OutputModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -229,6 +253,7 @@ class CalculationOut(OutputModel):
                     "tracker_id": "6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6",
                     "use_case_id": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
                     **_CALCULATION_EXAMPLE,
+                    "warnings": [],
                     "version": 1,
                     "created_at": "2026-01-05T09:30:00Z",
                     "updated_at": "2026-01-05T09:30:00Z",
@@ -247,6 +272,10 @@ class CalculationOut(OutputModel):
     inputs: list[InputOut]
     formula: str
     ramp: list[RampStepOut]
+    warnings: list[FormulaWarningOut] = Field(
+        description="What will make months fail although the formula is valid: `target` "
+        "without a target, `improvement` with a baseline of 0. Empty when none."
+    )
     version: int = Field(description="Incremented on every change of the calculation.")
     created_at: datetime
     updated_at: datetime

@@ -34,6 +34,7 @@ from valuecalc_api.trackers.calculation_schemas import (
     CalculationCreate,
     CalculationOut,
     CalculationPatch,
+    FormulaWarningOut,
     InputOut,
     InputPatchItem,
     MetricOut,
@@ -41,11 +42,12 @@ from valuecalc_api.trackers.calculation_schemas import (
     RampStepOut,
 )
 from valuecalc_api.trackers.constraints import flush_or_conflict
-from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.trackers.patching import changes_nothing, patch_values
 from valuecalc_api.trackers.service import get_use_case, refuse_if_measured
 from valuecalc_api.trackers.terms import FieldError, field_error
 from valuecalc_core.formula import BUILTIN_VARIABLES, FormulaError, compile_formula
 from valuecalc_core.months import Period
+from valuecalc_core.valuation import FormulaWarning, formula_warnings
 
 
 def calculation_out(calculation: Calculation) -> CalculationOut:
@@ -71,10 +73,22 @@ def calculation_out(calculation: Calculation) -> CalculationOut:
         ],
         formula=calculation.formula,
         ramp=[RampStepOut(from_month=s.from_month, share=s.share) for s in calculation.ramp_steps],
+        warnings=[
+            FormulaWarningOut(code=w.code, variable=w.variable, message=w.message)
+            for w in _warnings(calculation)
+        ],
         version=calculation.version,
         created_at=calculation.created_at,
         updated_at=calculation.updated_at,
     )
+
+
+def _warnings(calculation: Calculation) -> tuple[FormulaWarning, ...]:
+    """The saved formula's warnings (a stored formula always compiles)."""
+    formula = compile_formula(
+        calculation.formula, [*(i.key for i in calculation.inputs), *BUILTIN_VARIABLES]
+    )
+    return formula_warnings(formula.variables, calculation.baseline, calculation.target)
 
 
 async def get_calculation(
@@ -302,6 +316,26 @@ def _changes_numbers(
     )
 
 
+def _changes_anything(
+    calculation: Calculation,
+    values: Mapping[str, object],
+    metric: Mapping[str, object],
+    items: Sequence[InputPatchItem] | None,
+) -> bool:
+    """Whether the patch changes any stored field, label or number."""
+    if _changes_numbers(calculation, values, metric, items):
+        return True
+    labels = {name: value for name, value in values.items() if name in ("key", "name", "kind")}
+    if not changes_nothing(calculation, labels):
+        return True
+    if not changes_nothing(calculation, metric, {"name": "metric_name", "unit": "metric_unit"}):
+        return True
+    if items is None:
+        return False
+    stored = sorted(calculation.inputs, key=lambda i: i.position)
+    return [(i.key, i.name, i.unit) for i in stored] != [(i.key, i.name, i.unit) for i in items]
+
+
 async def update_calculation(
     session: AsyncSession,
     principal: Principal,
@@ -311,12 +345,10 @@ async def update_calculation(
 ) -> Calculation:
     calculation, tracker = await _lock_current_version(session, principal, calculation_id, if_match)
     values = patch_values(body)
-    metric = (
-        patch_values(body.metric, nullable={"target"}, prefix="metric.")
-        if body.metric is not None
-        else {}
-    )
+    metric = patch_values(body.metric, prefix="metric.") if body.metric is not None else {}
     items: list[InputPatchItem] | None = values.get("inputs")
+    if not _changes_anything(calculation, values, metric, items):
+        return calculation  # no new version, no audit event, no write (issue 12)
     errors: list[FieldError] = []
     if items is None:
         keys = [i.key for i in calculation.inputs]

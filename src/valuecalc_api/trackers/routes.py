@@ -162,6 +162,7 @@ async def list_use_cases(
 async def create_use_case(
     tracker_id: uuid.UUID, body: UseCaseCreate, principal: EditorDep, session: SessionDep
 ) -> UseCaseOut:
+    """Add a use case to a tracker (created as `draft`: it counts in reports once `active`)."""
     use_case = await service.create_use_case(session, principal, tracker_id, body)
     return UseCaseOut.model_validate(use_case)
 
@@ -170,6 +171,7 @@ async def create_use_case(
 async def get_use_case(
     use_case_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
 ) -> UseCaseOut:
+    """One use case with its status and description."""
     use_case = await service.get_use_case(session, principal, use_case_id)
     return UseCaseOut.model_validate(use_case)
 

@@ -7,9 +7,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr, OutputModel
+from valuecalc_api.fields import (
+    LONG_TEXT,
+    CurrencyCode,
+    DecimalStr,
+    InputModel,
+    MonthStr,
+    OutputModel,
+    PatchModel,
+)
+from valuecalc_core.money import quantize_money
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 FeeInterval = Literal["month", "year"]
@@ -73,7 +82,7 @@ class TrackerCreate(InputModel):
     )
 
 
-class TrackerPatch(InputModel):
+class TrackerPatch(PatchModel):
     """Fields to change; omitted ones keep their value. `one_time_fees` replaces the list.
 
     The period cannot shrink past recorded data, and the currency cannot change once
@@ -124,6 +133,15 @@ class TrackerOut(OutputModel):
     created_at: datetime
     updated_at: datetime
 
+    @model_validator(mode="after")
+    def _money_at_the_minor_unit(self) -> TrackerOut:
+        """Money out is always written at the currency's minor unit ("120000.00", JPY "5000"),
+        as in the reports; the stored amounts have no more decimals than that."""
+        self.recurring_fee_amount = quantize_money(self.recurring_fee_amount, self.currency)
+        for fee in self.one_time_fees:
+            fee.amount = quantize_money(fee.amount, self.currency)
+        return self
+
 
 _USE_CASE_EXAMPLE: dict[str, Any] = {
     "name": "Faster ticket handling",
@@ -139,19 +157,21 @@ class UseCaseCreate(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_USE_CASE_EXAMPLE]})
 
     name: Name
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=5000), LONG_TEXT
+    ] = ""
     status: UseCaseStatus = "draft"
     position: Annotated[int, Field(ge=0, le=10_000)] | None = None
 
 
-class UseCasePatch(InputModel):
+class UseCasePatch(PatchModel):
     """Fields to change. Only `active` use cases count in reports; inactive ones keep data."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"status": "inactive"}]})
 
     name: Name | None = None
     description: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), LONG_TEXT] | None
     ) = None
     status: UseCaseStatus | None = None
     position: Annotated[int, Field(ge=0, le=10_000)] | None = None

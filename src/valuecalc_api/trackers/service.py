@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,7 @@ from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
 from valuecalc_api.problems import conflict, invalid, not_found
 from valuecalc_api.trackers import repository
 from valuecalc_api.trackers.access import require_whole_organization
-from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.trackers.patching import changes_nothing, patch_values
 from valuecalc_api.trackers.schemas import (
     OneTimeFeeIn,
     TrackerCreate,
@@ -127,6 +128,8 @@ async def update_tracker(
     tracker = await get_tracker(session, principal, tracker_id, for_update=True)
     check_if_match(if_match, etag_for(tracker.id, tracker.version), required=False)
     values = patch_values(body)
+    if _tracker_unchanged(tracker, values):
+        return tracker
     currency: str = values.get("currency", tracker.currency)
     start: Month = values.get("start_month", tracker.start_month)
     end: Month = values.get("end_month", tracker.end_month)
@@ -144,6 +147,9 @@ async def update_tracker(
         one_time_fees=fees,
     )
     customer_id = values.get("customer_id", tracker.customer_id)
+    if customer_id != tracker.customer_id:
+        # The customer's record would become visible to the key through this tracker.
+        require_whole_organization(principal, "moving a tracker to another customer")
     if customer_id != tracker.customer_id and not await repository.customer_exists(
         session, principal.organization_id, customer_id
     ):
@@ -188,6 +194,16 @@ async def update_tracker(
         after=tracker_state(tracker),
     )
     return tracker
+
+
+def _tracker_unchanged(tracker: Tracker, values: dict[str, Any]) -> bool:
+    """Whether the patch's fields equal the stored ones (one-time fees compared as a list)."""
+    fees: list[OneTimeFeeIn] | None = values.get("one_time_fees")
+    if fees is not None and [(f.month, f.amount, f.description) for f in fees] != [
+        (f.month, f.amount, f.description) for f in tracker.one_time_fees
+    ]:
+        return False
+    return changes_nothing(tracker, {n: v for n, v in values.items() if n != "one_time_fees"})
 
 
 _TERMS_OF_EVERY_MONTH = (
@@ -355,7 +371,7 @@ async def update_use_case(
 ) -> UseCase:
     use_case = await get_use_case(session, principal, use_case_id, for_update=True)
     values = patch_values(body)
-    if not any(getattr(use_case, name) != value for name, value in values.items()):
+    if changes_nothing(use_case, values):
         return use_case
     if values.get("status", use_case.status) != use_case.status:  # reports count active ones
         await _ensure_tracker_unlocked(session, principal, use_case.tracker_id)

@@ -11,9 +11,11 @@ from typing import Any
 
 from valuecalc_api.trackers.schemas import OneTimeFeeIn
 from valuecalc_core.money import money_quantum
-from valuecalc_core.months import Month
+from valuecalc_core.months import Month, Period
 
 FieldError = dict[str, Any]
+# SPEC 2: a contract period is at most 240 months, so its tables and reports are bounded.
+MAX_PERIOD_MONTHS = 240
 
 
 def field_error(field: str, code: str, message: str, **extra: Any) -> FieldError:
@@ -53,6 +55,16 @@ def terms_errors(
                 "end_month",
                 "period_order",
                 f"end_month ({end_month}) is before start_month ({start_month}).",
+            )
+        )
+    elif len(Period(start_month, end_month)) > MAX_PERIOD_MONTHS:
+        period_ok = False
+        errors.append(
+            field_error(
+                "end_month",
+                "period_too_long",
+                f"A contract period is at most {MAX_PERIOD_MONTHS} months (20 years); "
+                f"{start_month}..{end_month} has {len(Period(start_month, end_month))}.",
             )
         )
     errors += amount_errors("recurring_fee_amount", recurring_fee_amount, currency)

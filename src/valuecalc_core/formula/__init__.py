@@ -40,12 +40,17 @@ Meaning:
   0 to 10 written literally.
 - ``if(condition, a, b)`` gives ``a`` when the condition holds, else ``b``; only
   that branch is evaluated, so ``if(baseline == 0, 0, delta / baseline)`` never
-  divides by zero. A condition is a comparison (``< <= > >= == !=``) or
+  divides by zero, and a value that is undefined for the calculation
+  (``improvement`` with a baseline of 0, ``target`` without one) fails a month
+  only when the branch taken uses it, exactly like a division by zero. A condition is a comparison (``< <= > >= == !=``) or
   conditions combined with ``and``, ``or``, ``not`` and parentheses; ``and``
   and ``or`` stop as soon as the answer is known, like ``if``. Comparisons and conditions are allowed nowhere else: the formula and every
   arithmetic operand and function argument must be a number.
 - Nothing else: no attribute access, subscripts, strings, ``**``, keyword
   arguments or any other name or function.
+
+A division by a constant equal to zero (``delta / 0``, ``delta / (1 - 1)``) is
+refused at compile time, with its position: it could never give a number.
 
 Limits (checked at compile time, with the position of the problem):
 at most 2,000 characters, 500 tokens, 30 digits in a number, and 32 levels of
@@ -59,7 +64,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from valuecalc_core.formula.compiler import compile_tree
+from valuecalc_core.formula.compiler import compile_tree, constant_zero_division
 from valuecalc_core.formula.errors import (
     FormulaError,
     FormulaEvaluationError,
@@ -69,6 +74,7 @@ from valuecalc_core.formula.errors import (
 from valuecalc_core.formula.parser import MAX_NESTING_DEPTH, Parser
 from valuecalc_core.formula.rules import MAX_ROUND_PLACES
 from valuecalc_core.formula.tokens import MAX_LITERAL_DIGITS, MAX_TOKENS, tokenize
+from valuecalc_core.formula.undefined import Undefined, UndefinedValueError, undefined_code
 
 MAX_FORMULA_LENGTH: Final = 2000
 
@@ -111,6 +117,9 @@ class Formula:
             result = self.call(*arguments)
         except ArithmeticError as error:
             raise evaluation_error(error) from error
+        code = undefined_code(result)
+        if code is not None:
+            raise evaluation_error(UndefinedValueError(code))
         if not result.is_finite():
             code = "invalid_operation" if result.is_nan() else "overflow"
             raise FormulaEvaluationError(
@@ -134,6 +143,13 @@ def compile_formula(text: str, variables: Iterable[str]) -> Formula:
         )
     parser = Parser(tokenize(text), frozenset(variables))
     tree = parser.parse()
+    division = constant_zero_division(tree)
+    if division is not None:
+        raise FormulaError(
+            f"The division at position {division.position} is by a constant equal to zero, "
+            "so the formula could never give a number there.",
+            division.position,
+        )
     used = tuple(sorted(parser.used))
     return Formula(text=text, variables=used, call=compile_tree(tree, used))
 
@@ -148,6 +164,7 @@ __all__ = [
     "Formula",
     "FormulaError",
     "FormulaEvaluationError",
+    "Undefined",
     "arithmetic_error_code",
     "compile_formula",
 ]

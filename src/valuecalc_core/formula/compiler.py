@@ -167,6 +167,39 @@ def _fold(node: Node) -> Decimal | None:
     return value if exact_and_short else None
 
 
+def constant_zero_division(node: Node) -> Arithmetic | None:
+    """The first division (in text order) whose divisor is a constant equal to zero, if any.
+
+    Such a division fails in every month it is evaluated, so the formula is refused
+    when saved rather than failing month after month.
+    """
+    if isinstance(node, Arithmetic):
+        found = constant_zero_division(node.left)
+        if found is not None:
+            return found
+        if node.operator == "/":
+            divisor = _fold(node.right)
+            if divisor is not None and divisor.is_zero():
+                return node
+        return constant_zero_division(node.right)
+    children: tuple[Node, ...] = ()
+    if isinstance(node, (Negate, Not)):
+        children = (node.operand,)
+    elif isinstance(node, Comparison):
+        children = (node.left, node.right)
+    elif isinstance(node, Logical):
+        children = node.operands
+    elif isinstance(node, Call):
+        children = node.arguments
+    elif isinstance(node, If):
+        children = (node.condition, node.then, node.otherwise)
+    for child in children:
+        found = constant_zero_division(child)
+        if found is not None:
+            return found
+    return None
+
+
 def _load(name: str) -> ast.Name:
     return ast.Name(id=name, ctx=ast.Load())
 

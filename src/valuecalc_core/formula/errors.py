@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import InvalidOperation, Overflow, Underflow
 
 from valuecalc_core.errors import CoreError
+from valuecalc_core.formula.undefined import UndefinedValueError
 
 
 class FormulaError(CoreError):
@@ -47,6 +48,8 @@ def arithmetic_error_code(error: ArithmeticError) -> str:
     0 / 0 is decimal's InvalidOperation (it has no defined result), so it maps to
     `invalid_operation`; any other division by zero is `division_by_zero`.
     """
+    if isinstance(error, UndefinedValueError):
+        return error.code
     if isinstance(error, InvalidOperation):
         return "invalid_operation"
     if isinstance(error, ZeroDivisionError):  # decimal.DivisionByZero is one
@@ -59,4 +62,5 @@ def arithmetic_error_code(error: ArithmeticError) -> str:
 def evaluation_error(error: ArithmeticError) -> FormulaEvaluationError:
     """The FormulaEvaluationError for a decimal exception raised while evaluating."""
     code = arithmetic_error_code(error)
-    return FormulaEvaluationError(_REASONS[code], code=code)
+    reason = _REASONS.get(code, f"The formula uses a value that is undefined ({code}).")
+    return FormulaEvaluationError(reason, code=code)

@@ -30,6 +30,8 @@ Gross renewal rate = (renewable - churn - downsell at renewal) / renewable, over
     due in the period that are decided at `as_of`; net renewal rate adds upsell + cross-sell at
     renewal. "At renewal" = movements tagged with the renewal's id. Renewals still open at
     `as_of` are reported separately (count, renewable ARR), never as churn.
+Logo renewal rate = renewals renewed / renewals decided over the same renewals (a renewal
+    decided as `churned` lost its logo).
 Renewal waterfall: renewable → -churn → -downsell → gross renewed → +upsell → +cross-sell →
     net renewed, each step with its amount and the level after it.
 CSQLs: leads raised in the period: count, open, won (closed deals), lost, closed revenue of the

@@ -20,7 +20,7 @@ from decimal import Decimal, localcontext
 
 from valuecalc_core.errors import CoreError
 from valuecalc_core.revenue.fx import FxRates, reporting_currency
-from valuecalc_core.revenue.ledger import Customer, Ledger, MovementKind, Renewal
+from valuecalc_core.revenue.ledger import Customer, Ledger, MovementKind, Renewal, RenewalOutcome
 from valuecalc_core.revenue.period import RevenuePeriod
 from valuecalc_core.revenue.ratio import EXACT
 
@@ -159,6 +159,8 @@ class RenewalAggregate:
     cross_sell: Decimal = ZERO
     segment: str | None = None
     owner: str | None = None
+    # Decided as churned (the logo was lost at this renewal); False while open or renewed.
+    churned: bool = False
 
     def __post_init__(self) -> None:
         if EXACT.add(self.churn, self.downsell) > self.renewable_arr:
@@ -308,4 +310,5 @@ def renewal_row(
         cross_sell=own[KIND_INDEX[MovementKind.CROSS_SELL]] * rate,
         segment=customer.segment,
         owner=customer.owner,
+        churned=renewal.outcome == RenewalOutcome.CHURNED and not renewal.is_open_at(as_of),
     )

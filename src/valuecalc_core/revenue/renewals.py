@@ -4,6 +4,8 @@ Over the renewals due in the period that are decided at `as_of`:
 
 - gross renewal rate = (renewable - churn - downsell at renewal) / renewable;
 - net renewal rate = (renewable - churn - downsell + upsell + cross-sell at renewal) / renewable;
+- logo renewal rate = renewals renewed / renewals decided (a renewal decided as churned lost
+  its logo; SPEC 4);
 
 "at renewal" meaning movements tagged with the renewal's id. Renewals still open at `as_of` are
 counted separately (number and renewable ARR), never as churn. The waterfall steps: renewable →
@@ -28,6 +30,10 @@ GROSS_RENEWAL_DEFINITION = (
 NET_RENEWAL_DEFINITION = (
     "net renewal rate = (renewable - churn - downsell + upsell + cross-sell at renewal) / "
     "renewable, over decided renewals due in the period (SPEC 4)"
+)
+LOGO_RENEWAL_DEFINITION = (
+    "logo renewal rate = renewals renewed / renewals decided, over renewals due in the period "
+    "(open ones apart) (SPEC 4)"
 )
 NOTHING_DECIDED = "No renewal due in the period was decided."
 
@@ -59,13 +65,15 @@ class RenewalRates:
     gross_renewal_rate: Ratio
     net_renewal_rate: Ratio
     waterfall: tuple[WaterfallStep, ...]
+    renewals_renewed: int = 0
+    logo_renewal_rate: Ratio | None = None
 
 
 def renewal_rates(
     rows: Iterable[RenewalAggregate], period: RevenuePeriod, currency: str
 ) -> RenewalRates:
     """Renewal rates and waterfall of the renewals in `rows` (those due in `period`)."""
-    decided = opened = 0
+    decided = opened = churned_logos = 0
     renewable = churn = downsell = upsell = cross_sell = open_renewable = ZERO
     with localcontext(EXACT):
         for row in rows:
@@ -74,6 +82,7 @@ def renewal_rates(
                 open_renewable += row.renewable_arr
                 continue
             decided += 1
+            churned_logos += row.churned
             renewable += row.renewable_arr
             churn += row.churn
             downsell += row.downsell
@@ -106,4 +115,11 @@ def renewal_rates(
         gross_renewal_rate=ratio(gross, renewable, GROSS_RENEWAL_DEFINITION, NOTHING_DECIDED),
         net_renewal_rate=ratio(net, renewable, NET_RENEWAL_DEFINITION, NOTHING_DECIDED),
         waterfall=waterfall,
+        renewals_renewed=decided - churned_logos,
+        logo_renewal_rate=ratio(
+            Decimal(decided - churned_logos),
+            Decimal(decided),
+            LOGO_RENEWAL_DEFINITION,
+            NOTHING_DECIDED,
+        ),
     )

@@ -84,3 +84,20 @@ def test_renewal_losses_above_renewable_are_refused() -> None:
 def test_negative_movement_sums_are_refused() -> None:
     with pytest.raises(InconsistentAggregateError, match="below 0"):
         MovementTotals(upsell=D(-1))
+
+
+def test_logo_renewal_rate_is_renewed_over_decided_with_open_ones_apart() -> None:
+    from valuecalc_core.revenue.period import RevenuePeriod
+    from valuecalc_core.revenue.renewals import renewal_rates
+
+    rows = [
+        RenewalAggregate("r1", "A", date(2026, 1, 9), D(100), False, upsell=D(10)),
+        RenewalAggregate("r2", "B", date(2026, 1, 9), D(50), False, churn=D(50), churned=True),
+        RenewalAggregate("r3", "C", date(2026, 1, 9), D(70), False, downsell=D(20)),
+        RenewalAggregate("r4", "D", date(2026, 1, 9), D(80), True),
+    ]
+    rates = renewal_rates(rows, RevenuePeriod(date(2026, 1, 1), date(2026, 1, 31)), "USD")
+    assert rates.logo_renewal_rate is not None
+    assert (rates.renewals_renewed, rates.renewals_decided) == (2, 3)
+    assert rates.logo_renewal_rate.rounded() == D("0.6667")
+    assert rates.open_renewals == 1

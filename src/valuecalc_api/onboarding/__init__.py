@@ -1,0 +1,1 @@
+"""Onboarding milestones and time to onboard / time to first value (SPEC 5)."""

@@ -1,0 +1,283 @@
+"""Rows of the revenue ledger's writes: one per record, addressed by `external_id`
+(FX rates by currency and month). A single write sends one row; a bulk write up to 10,000.
+
+A row carries the record's full values, or `"deleted": true` to remove it. Ledger rules
+(kinds, amounts > 0, ARR never below 0, churn = the whole ARR, ...) are the core's and are
+checked on the whole ledger of the customers a write touches, not here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import ConfigDict, Field, NonNegativeInt, StringConstraints, model_validator
+
+from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr
+
+ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+OwnerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+FIRST_DATE = datetime.date(1900, 1, 1)
+LAST_DATE = datetime.date(2999, 12, 31)
+
+
+class MovementKindIn(StrEnum):
+    new = "new"
+    upsell = "upsell"
+    cross_sell = "cross_sell"
+    downsell = "downsell"
+    churn = "churn"
+    reactivation = "reactivation"
+
+
+class RenewalOutcomeIn(StrEnum):
+    open = "open"
+    renewed = "renewed"
+    churned = "churned"
+
+
+class LeadStatusIn(StrEnum):
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
+_IF_VERSION = Field(
+    default=None,
+    description="Optimistic concurrency, per row: apply the request only if the stored record "
+    "has this `version` (0: only if it does not exist yet). Any stale row refuses the whole "
+    "request (412 when that is the only problem).",
+)
+_DELETED = Field(
+    default=False,
+    description="true removes the record (only the key and `if_version` are read); later "
+    "figures follow.",
+)
+
+
+class LedgerRow(InputModel):
+    """What every ledger row has; `_REQUIRED` names the fields a non-deleted row needs."""
+
+    if_version: NonNegativeInt | None = _IF_VERSION
+
+    @property
+    def is_removal(self) -> bool:
+        return bool(getattr(self, "deleted", False))
+
+    @model_validator(mode="after")
+    def _complete_unless_deleted(self) -> LedgerRow:
+        if not self.is_removal:
+            missing = [name for name in _required(type(self)) if getattr(self, name) is None]
+            if missing:
+                raise ValueError(
+                    f"{', '.join(missing)} required unless the row is deleted (`deleted: true`)."
+                )
+        for name, value in self:
+            if isinstance(value, datetime.date) and not FIRST_DATE <= value <= LAST_DATE:
+                raise ValueError(f"{name} must lie between 1900-01-01 and 2999-12-31.")
+        return self
+
+
+class CustomerAddressed(LedgerRow):
+    customer_external_id: ExternalId | None = Field(
+        default=None, description="The customer's `external_id` (your CRM's id)."
+    )
+
+
+class MovementFields(CustomerAddressed):
+    """One ARR movement: `amount` > 0 in the customer's currency, the kind gives the sign."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_external_id": "crm-0042",
+                    "date": "2026-01-15",
+                    "kind": "new",
+                    "amount": "120000",
+                    "currency": "USD",
+                }
+            ]
+        },
+    )
+
+    date: datetime.date | None = None
+    kind: MovementKindIn | None = None
+    amount: DecimalStr | None = None
+    currency: CurrencyCode | None = Field(
+        default=None,
+        description="The customer's currency; optional once the customer has one (a customer's "
+        "first movement sets it).",
+    )
+    renewal_external_id: ExternalId | None = Field(
+        default=None,
+        description="The renewal this movement happened at (upsell, cross-sell, downsell, churn).",
+    )
+
+
+class RenewalFields(CustomerAddressed):
+    """A renewal due on `due_date` with `renewable_arr` up for renewal."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_external_id": "crm-0042",
+                    "due_date": "2026-06-30",
+                    "renewable_arr": "120000",
+                    "outcome": "renewed",
+                    "closed_date": "2026-06-20",
+                }
+            ]
+        },
+    )
+
+    due_date: datetime.date | None = None
+    renewable_arr: DecimalStr | None = None
+    outcome: RenewalOutcomeIn = RenewalOutcomeIn.open
+    closed_date: datetime.date | None = Field(
+        default=None, description="When it was decided; required once renewed or churned."
+    )
+
+
+class ContractLineFields(CustomerAddressed):
+    """ARR `arr` of the customer in every month from `start_month` to `end_month`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_external_id": "crm-0042",
+                    "start_month": "2026-01",
+                    "end_month": "2026-12",
+                    "arr": "120000",
+                    "currency": "USD",
+                }
+            ]
+        },
+    )
+
+    start_month: MonthStr | None = None
+    end_month: MonthStr | None = None
+    arr: DecimalStr | None = None
+    currency: CurrencyCode | None = Field(
+        default=None, description="The customer's currency (as on movements)."
+    )
+
+
+class LeadFields(CustomerAddressed):
+    """A CS-qualified lead; `closed_revenue` (customer's currency) only when won."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_external_id": "crm-0042",
+                    "raised_on": "2026-02-03",
+                    "status": "won",
+                    "closed_revenue": "24000",
+                    "owner": "jane.doe@vendor.example",
+                }
+            ]
+        },
+    )
+
+    raised_on: datetime.date | None = None
+    status: LeadStatusIn = LeadStatusIn.open
+    closed_revenue: DecimalStr | None = None
+    owner: OwnerName | None = None
+
+
+class FxRateFields(LedgerRow):
+    """How many units of the reporting currency one unit of `currency` buys in `month`.
+
+    A market quote written the other way round (EUR/USD = 1.08 for a EUR-reporting
+    organization holding USD customers) must be inverted: USD → 1 / 1.08 EUR.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "units_of_reporting_currency_per_unit": "1.0850",
+                }
+            ]
+        },
+    )
+
+    units_of_reporting_currency_per_unit: DecimalStr | None = Field(
+        default=None,
+        description="Units of the organization's reporting currency that ONE unit of "
+        "`currency` buys in `month` (USD-reporting, EUR customer: about 1.08).",
+    )
+
+
+class _Keyed(InputModel):
+    external_id: ExternalId = Field(description="Your id of the record, unique per organization.")
+    deleted: bool = _DELETED
+
+
+def _row_examples(fields: type[InputModel], **key: str) -> ConfigDict:
+    extra = fields.model_config.get("json_schema_extra")
+    assert isinstance(extra, dict)
+    examples = extra["examples"]
+    assert isinstance(examples, list)
+    assert isinstance(examples[0], dict)
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [{**key, **examples[0]}]})
+
+
+class MovementRow(MovementFields, _Keyed):
+    """A bulk row: an ARR movement by `external_id`, or its removal."""
+
+    model_config = _row_examples(MovementFields, external_id="mv-1001")
+
+
+class RenewalRow(RenewalFields, _Keyed):
+    """A bulk row: a renewal by `external_id`, or its removal."""
+
+    model_config = _row_examples(RenewalFields, external_id="rn-2026-crm-0042")
+
+
+class ContractLineRow(ContractLineFields, _Keyed):
+    """A bulk row: a contract line by `external_id`, or its removal."""
+
+    model_config = _row_examples(ContractLineFields, external_id="cl-crm-0042-1")
+
+
+class LeadRow(LeadFields, _Keyed):
+    """A bulk row: a CS-qualified lead by `external_id`, or its removal."""
+
+    model_config = _row_examples(LeadFields, external_id="csql-77")
+
+
+class FxRateRow(FxRateFields):
+    """A bulk row: the rate of `currency` in `month`, or its removal."""
+
+    model_config = _row_examples(FxRateFields, currency="EUR", month="2026-01")
+
+    currency: CurrencyCode
+    month: MonthStr
+    deleted: bool = _DELETED
+
+
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "MovementFields": ("customer_external_id", "date", "kind", "amount"),
+    "RenewalFields": ("customer_external_id", "due_date", "renewable_arr"),
+    "ContractLineFields": ("customer_external_id", "start_month", "end_month", "arr"),
+    "LeadFields": ("customer_external_id", "raised_on"),
+    "FxRateFields": ("units_of_reporting_currency_per_unit",),
+}
+
+
+def _required(row_type: type) -> tuple[str, ...]:
+    for klass in row_type.__mro__:
+        if klass.__name__ in _REQUIRED:
+            return _REQUIRED[klass.__name__]
+    return ()

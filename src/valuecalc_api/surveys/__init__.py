@@ -1,0 +1,1 @@
+"""Survey responses and their scores: NPS, CSAT, CES, "would you renew today" (SPEC 5)."""
