@@ -1,10 +1,11 @@
 """Where each indicator's raw value comes from: one registry, one reader per kind.
 
 A reader gets the customers and the as-of date and answers the raw values it has (one
-batch of queries for any number of customers) and the reason the others have none. Kinds
-whose data lives in a module not yet on this branch (survey, usage, engagement and goal
-signals) read as "no value" with the reason `signals_not_available`; wiring one is
-replacing its `_awaiting_signals` entry with a reader.
+batch of queries for any number of customers) and the reason the others have none:
+value realization from the Value Tracker reports, NRR from the revenue ledger's ARR, the
+pulse, and the customer signals' own functions for health scores (NPS and CSAT over a
+window, days since the last touch, share of goals achieved, DAU/MAU and license
+utilization of the as-of month). Ratios the signals give as fractions are scored in %.
 """
 
 from __future__ import annotations
@@ -18,16 +19,23 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.customer_health import repository
+from valuecalc_api.engagement.service import days_since_last_touch
+from valuecalc_api.goals.service import goal_shares_by_customer
 from valuecalc_api.pulse.repository import latest_pulses
 from valuecalc_api.reports import repository as report_repository
 from valuecalc_api.reports.service import tracker_specs
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
+from valuecalc_api.surveys.repository import ScoreQuery, score_counts
+from valuecalc_api.surveys.service import latest_nps_by_customer
+from valuecalc_api.usage.service import usage_by_customer
 from valuecalc_core.health.profile import IndicatorKind, IndicatorRule
 from valuecalc_core.health.scoring import IndicatorReading
 from valuecalc_core.months import Month
 from valuecalc_core.report import tracker_summary
+from valuecalc_core.signals.surveys import SurveyKind, score_from_distribution
 
 DEFAULT_RETENTION_WINDOW_DAYS = 365
+DEFAULT_SURVEY_WINDOW_DAYS = 365
 # A computed raw value (a percentage) is rounded to this before it is scored, so the value
 # shown and the points computed from it agree.
 RAW_VALUE_QUANTUM = Decimal("0.0001")
@@ -121,11 +129,77 @@ async def _pulse(request: SourceRequest) -> SourceAnswer:
     )
 
 
-def _awaiting_signals(kind: IndicatorKind) -> Source:
-    async def read(request: SourceRequest) -> SourceAnswer:
-        return SourceAnswer({}, "signals_not_available")
+async def _nps(request: SourceRequest) -> SourceAnswer:
+    """NPS (-100..100) of the `window_days` (default 365) ending on the as-of date."""
+    window = request.rule.window_days or DEFAULT_SURVEY_WINDOW_DAYS
+    scores = await latest_nps_by_customer(
+        request.session, request.organization_id, request.as_of, window
+    )
+    return SourceAnswer(
+        {c: (s.score, request.as_of) for c, s in scores.items() if s.score is not None},
+        "no_survey_answer",
+    )
 
-    read.__doc__ = f"{kind}: customer signals are not available yet."
+
+async def _csat(request: SourceRequest) -> SourceAnswer:
+    """CSAT (share of 4-5 answers x 100) of the `window_days` (default 365) to the as-of
+    date, counted as the surveys count it (each respondent's latest answer once)."""
+    window = request.rule.window_days or DEFAULT_SURVEY_WINDOW_DAYS
+    query = ScoreQuery(
+        request.organization_id,
+        SurveyKind.csat.value,
+        request.as_of - timedelta(days=window - 1),
+        request.as_of,
+        group_by="customer",
+    )
+    per_customer: dict[uuid.UUID, dict[int, int]] = {}
+    for item in await score_counts(request.session, query, None):
+        per_customer.setdefault(item.customer_id, {})[item.score] = item.count
+    values: dict[uuid.UUID, tuple[Decimal, date]] = {}
+    for customer_id, counts in per_customer.items():
+        score = score_from_distribution(SurveyKind.csat, counts).score
+        if score is not None:
+            values[customer_id] = (score, request.as_of)
+    return SourceAnswer(values, "no_survey_answer")
+
+
+async def _days_since_last_touch(request: SourceRequest) -> SourceAnswer:
+    found = await days_since_last_touch(request.session, request.organization_id, request.as_of)
+    return SourceAnswer(
+        {
+            c: (Decimal(e.days_since_last_touch), e.last_touch_on or request.as_of)
+            for c, e in found.items()
+            if e.days_since_last_touch is not None
+        },
+        "no_touch",
+    )
+
+
+async def _goals_achieved(request: SourceRequest) -> SourceAnswer:
+    shares = await goal_shares_by_customer(request.session, request.organization_id, request.as_of)
+    return SourceAnswer(
+        {
+            c: (share.share_achieved * _HUNDRED, request.as_of)
+            for c, share in shares.items()
+            if share.share_achieved is not None
+        },
+        "no_goal",
+    )
+
+
+def _usage(figure: str) -> Source:
+    """A usage ratio of the as-of month (`stickiness` = DAU/MAU, `license_utilization`)."""
+
+    async def read(request: SourceRequest) -> SourceAnswer:
+        month = Month.of(request.as_of.year, request.as_of.month)
+        usage = await usage_by_customer(request.session, request.organization_id, month)
+        values: dict[uuid.UUID, tuple[Decimal, date]] = {}
+        for customer_id, found in usage.items():
+            ratio: Decimal | None = getattr(found, figure)
+            if ratio is not None:
+                values[customer_id] = (ratio * _HUNDRED, request.as_of)
+        return SourceAnswer(values, "no_usage")
+
     return read
 
 
@@ -133,12 +207,12 @@ SOURCES: dict[IndicatorKind, Source] = {
     IndicatorKind.value_realization: _value_realization,
     IndicatorKind.net_revenue_retention: _net_revenue_retention,
     IndicatorKind.pulse: _pulse,
-    IndicatorKind.nps: _awaiting_signals(IndicatorKind.nps),
-    IndicatorKind.csat: _awaiting_signals(IndicatorKind.csat),
-    IndicatorKind.dau_mau: _awaiting_signals(IndicatorKind.dau_mau),
-    IndicatorKind.license_utilization: _awaiting_signals(IndicatorKind.license_utilization),
-    IndicatorKind.days_since_last_touch: _awaiting_signals(IndicatorKind.days_since_last_touch),
-    IndicatorKind.goals_achieved: _awaiting_signals(IndicatorKind.goals_achieved),
+    IndicatorKind.nps: _nps,
+    IndicatorKind.csat: _csat,
+    IndicatorKind.dau_mau: _usage("stickiness"),
+    IndicatorKind.license_utilization: _usage("license_utilization"),
+    IndicatorKind.days_since_last_touch: _days_since_last_touch,
+    IndicatorKind.goals_achieved: _goals_achieved,
 }
 
 
