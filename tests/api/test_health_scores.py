@@ -75,7 +75,7 @@ async def test_the_worked_example_from_a_tracker_and_a_pulse_scores_65(
         "0.3750",
         "15.00",
     )
-    assert (nps["points"], nps["missing_reason"]) == (None, "signals_not_available")
+    assert (nps["points"], nps["missing_reason"]) == (None, "no_survey_answer")
     assert score["override"] is None
     again = await _score(client, tenant.viewer, customer["id"], as_of="2026-01-31")
     assert again == score
@@ -92,7 +92,7 @@ async def test_with_every_indicator_missing_the_score_is_undefined_never_0(
     assert [i["missing_reason"] for i in score["indicators"]] == [
         "no_pulse",
         "no_tracker",
-        "signals_not_available",
+        "no_survey_answer",
     ]
 
 

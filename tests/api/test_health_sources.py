@@ -103,6 +103,18 @@ async def test_net_revenue_retention_is_arr_now_over_arr_a_window_ago(
         "as_of_date": "2026-02-01",
     }
     assert book["totals"]["arr"] == [{"amount": "1100", "currency": "USD"}]
+    summary = expect(
+        await client.get(
+            f"/v1/customers/{found['id']}/summary",
+            params={"as_of": "2026-02-01"},
+            headers=tenant.viewer,
+        ),
+        200,
+    )
+    assert [(m["date"], m["kind"], m["amount"]) for m in summary["arr_movements"]] == [
+        ("2026-01-15", "upsell", "100"),
+        ("2025-01-01", "new", "1000"),
+    ]
 
 
 async def test_survey_answers_and_touches_feed_their_indicators(
@@ -164,3 +176,16 @@ async def test_survey_answers_and_touches_feed_their_indicators(
     assert goals["missing_reason"] == "no_goal"
     assert score["score"] == "59.42"  # (66.6666.. + 52.1739..) / 2 = 59.420.. -> 59.42
     assert [i["contribution"] for i in score["indicators"]] == ["33.33", "26.09", None]
+    book = expect(
+        await client.get(
+            "/v1/book",
+            params={"as_of": "2026-03-31", "sort": "days_since_touch"},
+            headers=tenant.viewer,
+        ),
+        200,
+    )
+    assert book["items"][0]["days_since_last_touch"] == {
+        "value": "18",
+        "as_of_date": "2026-03-13",
+        "missing_reason": None,
+    }

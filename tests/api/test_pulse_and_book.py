@@ -242,7 +242,9 @@ async def test_the_customer_summary_shows_value_health_and_pulse_with_dates(
     ]
     assert summary["pulse"]["status"] == "yellow"
     assert summary["health"]["profile"]["version"] == 1
-    assert summary["signals"]["nps"]["missing_reason"] == "signals_not_available"
+    assert summary["signals"]["nps"]["missing_reason"] == "no_survey_answer"
+    assert summary["signals"]["days_to_onboard"]["missing_reason"] == "not_reached"
+    assert (summary["arr_movements"], summary["renewal_date"]) == ([], None)
     assert summary["arr"] is None
     problem(
         await client.get(f"/v1/customers/{uuid.uuid4()}/summary", headers=tenant.viewer),

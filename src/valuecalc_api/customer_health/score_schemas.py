@@ -80,7 +80,7 @@ _INDICATORS_OUT: list[Any] = [
         "points": None,
         "weight_share": None,
         "contribution": None,
-        "missing_reason": "signals_not_available",
+        "missing_reason": "no_survey_answer",
     },
 ]
 _OVERRIDE_EXAMPLE: dict[str, Any] = {
@@ -123,7 +123,7 @@ class IndicatorScoreOut(OutputModel):
     contribution: DecimalStr | None
     missing_reason: str | None = Field(
         description="Why it has no value, e.g. `no_pulse`, `no_tracker`, "
-        "`signals_not_available`; null when it has one."
+        "`no_survey_answer`, `no_usage`; null when it has one."
     )
 
 

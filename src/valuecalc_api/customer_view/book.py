@@ -27,6 +27,7 @@ from valuecalc_api.customer_health.scores import ScoredCustomer, score_customers
 from valuecalc_api.customer_view import repository
 from valuecalc_api.customer_view.repository import BookFilter
 from valuecalc_api.customer_view.schemas import BookPage, BookRow, BookSort, SortOrder
+from valuecalc_api.engagement.service import days_since_last_touch
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_api.pulse.repository import latest_pulses
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
@@ -34,7 +35,7 @@ from valuecalc_core.health.overrides import override_in_force
 from valuecalc_core.health.profile import Band
 
 MAX_EVALUATED = 20_000
-SIGNALS_MISSING = {"value": None, "as_of_date": None, "missing_reason": "signals_not_available"}
+NO_TOUCH = {"value": None, "as_of_date": None, "missing_reason": "no_touch"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +83,23 @@ async def book_rows(
     overrides: dict[uuid.UUID, list[Any]] = {}
     for row in await health_repository.overrides_of(session, principal.organization_id, ids):
         overrides.setdefault(row.customer_id, []).append(core_override(row))
-    return [
-        _row(c, as_of, arr.get(c.id), scored.get(c.id), pulses.get(c.id), overrides.get(c.id, []))
-        for c in customers
-    ]
+    renewals = await repository.renewals_due(session, principal.organization_id, ids, as_of)
+    touches = await days_since_last_touch(session, principal.organization_id, as_of)
+    rows = []
+    for c in customers:
+        book_row = _row(
+            c, as_of, arr.get(c.id), scored.get(c.id), pulses.get(c.id), overrides.get(c.id, [])
+        )
+        book_row["renewal_date"] = renewals.get(c.id)
+        touch = touches.get(c.id)
+        if touch is not None and touch.days_since_last_touch is not None:
+            book_row["days_since_last_touch"] = {
+                "value": Decimal(touch.days_since_last_touch),
+                "as_of_date": touch.last_touch_on,
+                "missing_reason": None,
+            }
+        rows.append(book_row)
+    return rows
 
 
 def _row(
@@ -128,7 +142,7 @@ def _row(
             "recorded_on": pulse.recorded_on,
             "reason_codes": list(pulse.reason_codes),
         },
-        "days_since_last_touch": SIGNALS_MISSING,
+        "days_since_last_touch": NO_TOUCH,
     }
 
 
@@ -147,12 +161,17 @@ def _totals(
 
 
 def _sort_value(sort: BookSort, row: dict[str, Any]) -> Decimal | None:
+    """The figure a row sorts by (a renewal date as its day number), None if unknown."""
     if sort is BookSort.arr:
         return None if row["arr"] is None else Decimal(row["arr"]["amount"])
     if sort is BookSort.score:
         health = row["health"]
         return None if health is None or health["score"] is None else Decimal(health["score"])
-    return None  # days since touch and renewal dates are not known yet
+    if sort is BookSort.days_since_touch:
+        value: Decimal | None = row["days_since_last_touch"]["value"]
+        return value
+    renewal: date | None = row["renewal_date"]
+    return None if renewal is None else Decimal(renewal.toordinal())
 
 
 def _key(sort: BookSort, row: dict[str, Any], descending: bool) -> list[Any]:

@@ -69,7 +69,7 @@ _ROW_EXAMPLE: dict[str, Any] = {
     "days_since_last_touch": {
         "value": None,
         "as_of_date": None,
-        "missing_reason": "signals_not_available",
+        "missing_reason": "no_touch",
     },
 }
 
@@ -159,7 +159,9 @@ class BookRow(OutputModel):
     segment: str | None
     owner: str | None
     arr: ArrOut | None
-    renewal_date: date | None = Field(description="Null until the revenue ledger has it.")
+    renewal_date: date | None = Field(
+        description="The earliest renewal still undecided on the as-of date (revenue ledger)."
+    )
     health: HealthBrief | None
     pulse: PulseBrief | None
     days_since_last_touch: SignalOut
@@ -197,6 +199,23 @@ class BookPage(OutputModel):
     totals: BookTotals
 
 
+class CustomerArrMovementOut(OutputModel):
+    """One ARR movement of the revenue ledger (`amount` > 0; the kind gives the sign)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"date": "2026-01-15", "kind": "upsell", "amount": "20000", "currency": "USD"}
+            ]
+        }
+    )
+
+    date: date
+    kind: str
+    amount: DecimalStr
+    currency: str
+
+
 class CustomerSummary(OutputModel):
     """Everything about one customer as of a date, each figure with its as-of date."""
 
@@ -210,16 +229,24 @@ class CustomerSummary(OutputModel):
                     "owner": "jane.doe@vendor.example",
                     "as_of_date": "2026-03-31",
                     "arr": _ROW_EXAMPLE["arr"],
-                    "renewal_date": None,
+                    "arr_movements": [
+                        {
+                            "date": "2026-01-15",
+                            "kind": "upsell",
+                            "amount": "20000",
+                            "currency": "USD",
+                        }
+                    ],
+                    "renewal_date": "2026-06-30",
                     "value": [_VALUE],
                     "health": None,
                     "health_undefined_reason": "no_health_profile",
                     "pulse": None,
                     "signals": {
                         "nps": {
-                            "value": None,
-                            "as_of_date": None,
-                            "missing_reason": "signals_not_available",
+                            "value": "40",
+                            "as_of_date": "2026-03-31",
+                            "missing_reason": None,
                         }
                     },
                 }
@@ -233,13 +260,17 @@ class CustomerSummary(OutputModel):
     owner: str | None
     as_of_date: date
     arr: ArrOut | None
-    renewal_date: date | None
+    arr_movements: list[CustomerArrMovementOut] = Field(description="The 5 latest, latest first.")
+    renewal_date: date | None = Field(
+        description="The earliest renewal still undecided on the as-of date."
+    )
     value: list[ValueOut]
     health: HealthScoreOut | None
     health_undefined_reason: str | None
     pulse: PulseOut | None
     signals: dict[str, SignalOut] = Field(
-        description="nps, csat, days_since_last_touch, goals_achieved, onboarding, usage."
+        description="nps, csat, days_since_last_touch, goals_achieved (%), dau_mau (%), "
+        "license_utilization (%), days_to_onboard, days_to_first_value."
     )
 
 
