@@ -19,12 +19,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.customer_health import repository
-from valuecalc_api.engagement.service import days_since_last_touch
+from valuecalc_api.engagement.repository import touch_days
 from valuecalc_api.goals.service import goal_shares_by_customer
 from valuecalc_api.pulse.repository import latest_pulses
 from valuecalc_api.reports import repository as report_repository
 from valuecalc_api.reports.service import tracker_specs
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
+from valuecalc_api.signals.repository import signal_settings
 from valuecalc_api.surveys.repository import ScoreQuery, score_counts
 from valuecalc_api.surveys.service import latest_nps_by_customer
 from valuecalc_api.usage.service import usage_by_customer
@@ -32,10 +33,14 @@ from valuecalc_core.health.profile import IndicatorKind, IndicatorRule
 from valuecalc_core.health.scoring import IndicatorReading
 from valuecalc_core.months import Month
 from valuecalc_core.report import tracker_summary
+from valuecalc_core.signals.engagement import Direction, TouchDay, engagement
 from valuecalc_core.signals.surveys import SurveyKind, score_from_distribution
 
 DEFAULT_RETENTION_WINDOW_DAYS = 365
 DEFAULT_SURVEY_WINDOW_DAYS = 365
+# As `engagement.service.days_since_last_touch` reads them for health scores.
+ENGAGEMENT_WINDOW_DAYS = 90
+SILENT_AFTER_DAYS = 30
 # A computed raw value (a percentage) is rounded to this before it is scored, so the value
 # shown and the points computed from it agree.
 RAW_VALUE_QUANTUM = Decimal("0.0001")
@@ -164,11 +169,20 @@ async def _csat(request: SourceRequest) -> SourceAnswer:
 
 
 async def _days_since_last_touch(request: SourceRequest) -> SourceAnswer:
-    found = await days_since_last_touch(request.session, request.organization_id, request.as_of)
+    """Days from the last touch (its day in the organization's time zone) to the as-of
+    date, as the engagement report counts them, for the requested customers only."""
+    time_zone, _, _ = await signal_settings(request.session, request.organization_id)
+    first_day = request.as_of - timedelta(days=ENGAGEMENT_WINDOW_DAYS - 1)
+    days = await touch_days(
+        request.session, request.organization_id, time_zone, first_day, request.as_of, None, None
+    )
+    wanted = set(request.customer_ids)
+    touches = [TouchDay(c, day, Direction(d)) for c, day, d in days if c in wanted]
+    found = engagement(wanted, touches, first_day, request.as_of, SILENT_AFTER_DAYS)
     return SourceAnswer(
         {
-            c: (Decimal(e.days_since_last_touch), e.last_touch_on or request.as_of)
-            for c, e in found.items()
+            e.customer_id: (Decimal(e.days_since_last_touch), e.last_touch_on or request.as_of)
+            for e in found
             if e.days_since_last_touch is not None
         },
         "no_touch",

@@ -22,19 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customer_health import repository as health_repository
+from valuecalc_api.customer_health.indicator_sources import read_indicators
 from valuecalc_api.customer_health.overrides import core_override
 from valuecalc_api.customer_health.scores import ScoredCustomer, score_customers
 from valuecalc_api.customer_view import repository
 from valuecalc_api.customer_view.repository import BookFilter
 from valuecalc_api.customer_view.schemas import BookPage, BookRow, BookSort, SortOrder
-from valuecalc_api.engagement.service import days_since_last_touch
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_api.pulse.repository import latest_pulses
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_core.health.overrides import override_in_force
-from valuecalc_core.health.profile import Band
+from valuecalc_core.health.profile import Band, IndicatorKind, IndicatorRule
 
 MAX_EVALUATED = 20_000
+_ONE, _ZERO = Decimal(1), Decimal(0)
 NO_TOUCH = {"value": None, "as_of_date": None, "missing_reason": "no_touch"}
 
 
@@ -84,20 +85,22 @@ async def book_rows(
     for row in await health_repository.overrides_of(session, principal.organization_id, ids):
         overrides.setdefault(row.customer_id, []).append(core_override(row))
     renewals = await repository.renewals_due(session, principal.organization_id, ids, as_of)
-    touches = await days_since_last_touch(session, principal.organization_id, as_of)
+    touch_rule = IndicatorRule(IndicatorKind.days_since_last_touch, _ONE, _ONE, _ZERO)
+    touches = await read_indicators(
+        session, principal.organization_id, ids, as_of, [touch_rule], principal.tracker_ids
+    )
     rows = []
     for c in customers:
         book_row = _row(
             c, as_of, arr.get(c.id), scored.get(c.id), pulses.get(c.id), overrides.get(c.id, [])
         )
         book_row["renewal_date"] = renewals.get(c.id)
-        touch = touches.get(c.id)
-        if touch is not None and touch.days_since_last_touch is not None:
-            book_row["days_since_last_touch"] = {
-                "value": Decimal(touch.days_since_last_touch),
-                "as_of_date": touch.last_touch_on,
-                "missing_reason": None,
-            }
+        touch = touches[c.id][IndicatorKind.days_since_last_touch]
+        book_row["days_since_last_touch"] = {
+            "value": touch.value,
+            "as_of_date": touch.as_of,
+            "missing_reason": touch.missing_reason,
+        }
         rows.append(book_row)
     return rows
 
