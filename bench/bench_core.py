@@ -34,14 +34,11 @@ from arithmetic_floor import (
     same_figures,
     same_totals,
 )
+from valuecalc_core.comparison import combine_with_realized, compare_calculation
 from valuecalc_core.measurement_table import build_tracker_table, compile_tracker, tracker_table
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month, Period
-from valuecalc_core.projection import (
-    combine_with_realized,
-    compare_calculation,
-    project_calculation,
-)
+from valuecalc_core.projection import project_calculation
 from valuecalc_core.report import measured_values, portfolio_report, tracker_report
 from valuecalc_core.review import review_calculation, review_measured
 from valuecalc_core.timeline import build_timeline

@@ -1,7 +1,7 @@
 """customer health: score profiles and their versions, overrides, pulses, reason codes
 
 Revision ID: i15_01
-Revises: i14_01
+Revises: i13_03
 Create Date: 2026-12-05 16:00:00
 
 The audit trail also records changes to profiles, overrides, pulses and reason codes; the
@@ -15,12 +15,12 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "i15_01"
-down_revision: str | None = "i14_01"
+down_revision: str | None = "i13_03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The audit entity types allowed before this revision (value tracking, the revenue ledger of
-# i13_02, the customer signals of i14_01, which this revision follows).
+# i13_02, the customer signals of i14_01; i13_03, which this revision follows, adds none).
 _ENTITY_TYPES = (
     "'measurement', 'input_change', 'calculation', 'tracker', 'use_case', "
     "'evidence', 'note', 'lock', "

@@ -19,7 +19,7 @@ from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customers import service as customers
 from valuecalc_api.customers.schemas import CustomerCreate
 from valuecalc_api.revenue import ledger_repository
-from valuecalc_api.revenue.resources import FX_RATES, LEADS, MOVEMENTS, RENEWALS
+from valuecalc_api.revenue.resource_kinds import FX_RATES, LEADS, MOVEMENTS, RENEWALS
 from valuecalc_api.revenue.row_schemas import (
     FxRateRow,
     LeadRow,
@@ -48,8 +48,14 @@ def _day(month: Month, day: int = 1) -> datetime.date:
     return datetime.date(month.year, month.month, day)
 
 
-def _round(amount: float) -> Decimal:
-    return Decimal(int(amount) // 100 * 100 or 100)
+def _hundreds(amount: int) -> Decimal:
+    """A whole number of hundreds (at least 100): demo amounts are drawn as integers."""
+    return Decimal(amount // 100 * 100 or 100)
+
+
+def _share(arr: Decimal, rng: random.Random, low: int, high: int) -> Decimal:
+    """Between `low` and `high` percent of `arr`, in whole hundreds."""
+    return _hundreds(int(arr) * rng.randint(low, high) // 100)
 
 
 async def seed_revenue_demo(session: AsyncSession, admin: Principal) -> None:
@@ -76,7 +82,7 @@ async def seed_revenue_demo(session: AsyncSession, admin: Principal) -> None:
             ),
         )
         start = _FIRST + (2 if index == 11 else rng.randrange(0, 30))
-        arr = _round(rng.uniform(low, high))
+        arr = _hundreds(rng.randint(low, high))
         movements.append(_movement(f"{external_id}-new", external_id, _day(start, 5), "new", arr))
         renewal_month = start + 12
         churned_at: Month | None = None
@@ -91,15 +97,15 @@ async def seed_revenue_demo(session: AsyncSession, admin: Principal) -> None:
                 outcome, kind, amount = (
                     "renewed",
                     "upsell",
-                    _round(float(arr) * rng.uniform(0.05, 0.3)),
+                    _share(arr, rng, 5, 30),
                 )
             elif roll < 0.55:
-                outcome, kind, amount = "renewed", "cross_sell", _round(float(arr) * 0.1)
+                outcome, kind, amount = "renewed", "cross_sell", _share(arr, rng, 10, 10)
             elif roll < 0.7:
                 outcome, kind, amount = (
                     "renewed",
                     "downsell",
-                    _round(float(arr) * rng.uniform(0.05, 0.3)),
+                    _share(arr, rng, 5, 30),
                 )
             else:
                 outcome, kind, amount = "renewed", "", Decimal(0)
@@ -146,7 +152,9 @@ async def seed_revenue_demo(session: AsyncSession, admin: Principal) -> None:
                     customer_external_id=external_id,
                     raised_on=min(raised, datetime.date(2026, 11, 30)),
                     status=LeadStatusIn(status),
-                    closed_revenue=_round(rng.uniform(2_000, 30_000)) if status == "won" else None,
+                    closed_revenue=_hundreds(rng.randint(2_000, 30_000))
+                    if status == "won"
+                    else None,
                     owner=owner,
                 )
             )

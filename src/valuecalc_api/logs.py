@@ -95,8 +95,10 @@ def _exception_without_values(
 def _add_process(
     logger: Any, method: str, event: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    """The worker's process id: which of N workers wrote the line."""
+    """The worker's process id (which of N workers wrote the line); uvicorn's terminal
+    colouring of its own message left out."""
     event["pid"] = os.getpid()
+    event.pop("color_message", None)
     return event
 
 
@@ -131,6 +133,8 @@ def configure_logging(settings: Settings, stream: Any = None) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+    # The embedded PostgreSQL's wrapper narrates every command it runs at info.
+    logging.getLogger("pgserver").setLevel(max(logging.WARNING, root.level))
     structlog.configure(
         processors=[*_processors(), structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),

@@ -133,7 +133,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
             if served.metrics_port is not None:
                 from valuecalc_api.metrics import serve_metrics_port
 
-                serve_metrics_port(served.host, served.metrics_port)
+                serve_metrics_port(options.host, served.metrics_port)
             print(f"API docs: {base_url}/docs", flush=True)
             _run_uvicorn(served, options)
     finally:

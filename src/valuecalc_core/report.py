@@ -18,6 +18,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from operator import add
 
+from valuecalc_core.comparison import (
+    FAILED_MONTHS,
+    NO_TARGET,
+    ProjectionGap,
+    RealizedVsProjected,
+    combine_with_realized,
+    compare_filled,
+)
 from valuecalc_core.formula import Formula
 from valuecalc_core.measurement_table import (
     CalculationTable,
@@ -30,17 +38,7 @@ from valuecalc_core.measurement_table import (
 )
 from valuecalc_core.money import CurrencyMismatchError, money_quantum
 from valuecalc_core.months import Month
-from valuecalc_core.projection import (
-    FAILED_MONTHS,
-    NO_TARGET,
-    Projection,
-    ProjectionGap,
-    RealizedVsProjected,
-    combine_with_realized,
-    compare_filled,
-    project_calculation,
-    projected_total_in,
-)
+from valuecalc_core.projection import Projection, project_calculation, projected_total_in
 from valuecalc_core.review import (
     NO_ANNOTATIONS,
     CalculationAnnotations,

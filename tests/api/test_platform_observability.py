@@ -18,8 +18,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tests.api.conftest import Tenant
+from tests.api.test_run_smoke import _free_port
 from tests.api.value_tracking_builders import create_graph
 from valuecalc_api.logs import configure_logging
+from valuecalc_api.metrics import serve_metrics_port
 from valuecalc_api.settings import Settings
 
 TOKEN = "metrics-token-for-tests-0123456789"
@@ -69,6 +71,26 @@ async def test_metrics_need_the_token(client: httpx.AsyncClient, metrics_token: 
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/plain; version=")
     assert "# TYPE valuecalc_http_request_duration_seconds histogram" in answer.text
+
+
+async def test_metrics_on_their_own_port_need_no_token(client: httpx.AsyncClient) -> None:
+    """`VALUECALC_METRICS_PORT`: `serve` answers scrapes on that port (a private network)."""
+    port = _free_port()
+    serve_metrics_port("127.0.0.1", port)
+    assert (await client.get("/healthz")).status_code == 200
+    async with httpx.AsyncClient() as scraper:
+        answer = await scraper.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
+    assert answer.status_code == 200
+    assert (
+        _sample(
+            answer.text,
+            "valuecalc_http_requests_total",
+            route="/healthz",
+            method="GET",
+            status="200",
+        )
+        >= 1
+    )
 
 
 async def test_without_a_token_metrics_are_not_served(client: httpx.AsyncClient) -> None:

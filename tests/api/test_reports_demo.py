@@ -48,7 +48,9 @@ async def test_demo_tracker_tells_the_seed_sentence(
         await client.get("/v1/customers", params={"external_id": "acme"}, headers=headers), 200
     )["items"]
     assert [(c["name"], c["external_id"]) for c in customers] == [("Acme Support Co", "acme")]
-    customers = expect(await client.get("/v1/customers", headers=headers), 200)["items"]
+    customers = expect(
+        await client.get("/v1/customers", params={"limit": 200}, headers=headers), 200
+    )["items"]
     # The signals demo (demo_signals) adds customers of its own beside the tracker's.
     assert ("Acme Support Co", "acme") in [(c["name"], c["external_id"]) for c in customers]
 

@@ -97,3 +97,18 @@ async def test_two_updates_with_the_same_if_match_have_one_winner(
     stored = expect(await client.get("/v1/revenue/movements/m1", headers=tenant.viewer), 200)
     assert stored["amount"] == winner
     assert stored["version"] == 2
+
+
+async def test_two_requests_creating_the_same_key_leave_one_record(
+    client: httpx.AsyncClient, tenant: Tenant, session: AsyncSession
+) -> None:
+    await customer(client, tenant.admin, "c1")
+    await customer(client, tenant.admin, "c2")
+    answers = await asyncio.gather(
+        bulk(client, tenant.editor, "movements", [movement("x", "c1", "2026-01-01", "new", "1")]),
+        bulk(client, tenant.editor, "movements", [movement("x", "c2", "2026-01-01", "new", "2")]),
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses in ([200, 200], [200, 503])  # the second either waited and updated, or retries
+    assert all(a.status_code < 500 or a.headers["retry-after"] == "1" for a in answers)
+    assert await _count(session, ArrMovement) == 1

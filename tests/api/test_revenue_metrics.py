@@ -122,6 +122,13 @@ async def test_r2_monthly_series_and_bridge(client: httpx.AsyncClient, tenant: T
         headers=tenant.viewer,
     )
     assert alias.text.splitlines()[1].split(",")[4] == "0.8000"
+    accepted = await client.get(
+        "/v1/revenue/renewal-rates",
+        params={"start": "2026-01", "end": "2026-12"},
+        headers={**tenant.viewer, "Accept": "text/csv"},
+    )
+    assert accepted.headers["content-type"].startswith("text/csv")
+    assert accepted.text.startswith("step,amount,level,currency")
 
 
 async def test_r1_renewal_waterfall_through_http(client: httpx.AsyncClient, tenant: Tenant) -> None:

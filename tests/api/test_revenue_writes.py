@@ -41,6 +41,11 @@ async def test_bulk_movements_are_stored_and_replanned(
     assert events[2].after is not None
     assert (events[2].before["amount"], events[2].after["amount"]) == ("20", "30.00")
     assert events[2].after["external_id"] == "m2"
+    history = expect(
+        await client.get("/v1/revenue/movements/m2/history", headers=tenant.viewer), 200
+    )
+    assert [e["action"] for e in history["items"]] == ["update", "create"]
+    assert history["items"][0]["after"]["amount"] == "30.00"
     stored = expect(await client.get("/v1/revenue/movements/m2", headers=tenant.viewer), 200)
     assert stored["amount"] == "30.00"
     assert stored["currency"] == "USD"

@@ -114,3 +114,55 @@ async def test_future_months_and_bad_seats_store_nothing(
         ),
         200,
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/v1/survey-scores", {"kind": "nps", "window_days": 365, "as_of_day": "0001-01-01"}),
+        ("/v1/survey-scores", {"kind": "nps", "from": "1800-01-01", "to": "1800-02-01"}),
+        ("/v1/engagement", {"as_of_day": "9999-12-31"}),
+        ("/v1/goal-summary", {"as_of_day": "9999-12-31"}),
+        ("/v1/onboarding", {"as_of_day": "0001-01-01"}),
+        ("/v1/usage", {"month": "0001-01"}),
+    ],
+)
+async def test_days_outside_1900_to_2999_are_422_not_500(
+    client: httpx.AsyncClient, tenant: Tenant, path: str, params: dict[str, str]
+) -> None:
+    body = problem(await client.get(path, params=params, headers=tenant.viewer), 422)
+    # A month is checked by the shared month rule (SPEC 2), a day by the signals' own.
+    expected = "month_out_of_range" if "month" in params else "date_out_of_range"
+    assert body["errors"][0]["code"] == expected
+
+
+async def test_rows_with_days_outside_the_range_are_refused(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await create_customer(client, tenant.admin, external_id="crm-1")
+    rows = [{"customer_external_id": "crm-1", "effective_on": "0001-01-01", "seats": 3}]
+    body = problem(
+        await client.post("/v1/seat-counts/bulk", json={"rows": rows}, headers=tenant.editor), 422
+    )
+    assert body["errors"][0]["code"] == "date_out_of_range"
+
+
+async def test_control_characters_in_text_are_refused(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await create_customer(client, tenant.admin, external_id="crm-1")
+    row = {
+        "customer_external_id": "crm-1",
+        "external_id": "x\u0000y",
+        "respondent": "a\u0007b",
+        "answered_on": "2026-03-10",
+        "kind": "nps",
+        "score": 9,
+        "comment": "two\nlines\tand a tab are fine",
+        "excluded_reason": "r" * 501,
+    }
+    body = problem(
+        await client.post("/v1/survey-responses/bulk", json={"rows": [row]}, headers=tenant.editor),
+        422,
+    )
+    assert {e["field"] for e in body["errors"]} == {"external_id", "respondent", "excluded_reason"}

@@ -166,6 +166,8 @@ async def test_settings_need_an_admin_and_a_real_time_zone(
 ) -> None:
     settings = {"time_zone": "Mars/Olympus", "value_features": []}
     problem(await client.put("/v1/signal-settings", json=settings, headers=tenant.admin), 422)
+    bad = {"time_zone": "Europe/Berlin\u0000", "value_features": []}
+    problem(await client.put("/v1/signal-settings", json=bad, headers=tenant.admin), 422)
     settings["time_zone"] = "America/New_York"
     problem(await client.put("/v1/signal-settings", json=settings, headers=tenant.editor), 403)
     expect(await client.put("/v1/signal-settings", json=settings, headers=tenant.admin), 200)

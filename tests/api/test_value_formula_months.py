@@ -93,6 +93,22 @@ async def test_a_division_by_a_constant_zero_is_refused_with_its_position(
     )
     assert listed["items"] == []  # nothing was stored
 
+    calculation = await create_calculation(client, tenant.editor, use_case["id"])
+    body = problem(
+        await client.patch(
+            f"/v1/calculations/{calculation['id']}",
+            json={"formula": "delta / 0"},
+            headers=tenant.editor,
+        ),
+        422,
+        "validation-error",
+    )
+    assert [(e["field"], e["position"]) for e in body["errors"]] == [("formula", 6)]
+    kept = expect(
+        await client.get(f"/v1/calculations/{calculation['id']}", headers=tenant.viewer), 200
+    )
+    assert (kept["formula"], kept["version"]) == (SUPPORT_CALCULATION["formula"], 1)
+
 
 async def test_undefined_values_in_a_saved_formula_are_warned_about(
     client: httpx.AsyncClient, tenant: Tenant

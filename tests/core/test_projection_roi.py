@@ -6,9 +6,9 @@ import dataclasses
 from decimal import Decimal
 
 from tests.strategies import single_calculation_tracker, v1_calculation
+from valuecalc_core.comparison import ProjectionGap
 from valuecalc_core.money import quantize_ratio
 from valuecalc_core.months import Month
-from valuecalc_core.projection import ProjectionGap
 from valuecalc_core.report import tracker_report
 from valuecalc_core.roi import NO_COST, NOT_REACHED, cost_schedule
 from valuecalc_core.tracker_model import FeeInterval, Fees, OneTimeFee, RampStep

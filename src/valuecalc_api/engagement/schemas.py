@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from valuecalc_api.fields import DecimalStr, OutputModel
-from valuecalc_api.signals.schemas import CustomerReference, ExternalId, WindowOut
+from valuecalc_api.signals.schemas import CustomerReference, ExternalId, Line, WindowOut
 from valuecalc_core.signals.engagement import Channel, Direction
 
 _CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
@@ -34,7 +34,7 @@ class TouchRow(CustomerReference):
     occurred_at: AwareDatetime = Field(description="When, with its UTC offset.")
     channel: Channel
     direction: Direction
-    author: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    author: Line | None = None
 
 
 class TouchOut(OutputModel):

@@ -24,6 +24,7 @@ from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
 from valuecalc_api.signals.route_parts import CustomerQuery
 from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
+from valuecalc_api.signals.windows import check_day
 from valuecalc_core.money import quantize_ratio
 from valuecalc_core.signals.goals import GoalShare
 
@@ -74,6 +75,7 @@ async def _summary(
 ) -> GoalSummaryOut:
     await check_customer(session, principal, customer_id)
     _, _, today = await signals.signal_settings(session, principal.organization_id)
+    check_day("as_of_day", as_of)
     day = as_of or today
     summary = await service.goal_summary(
         session, principal.organization_id, day, customer_id, principal.tracker_ids

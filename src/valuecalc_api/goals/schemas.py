@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field
 
 from valuecalc_api.fields import DecimalStr, OutputModel
-from valuecalc_api.signals.schemas import CustomerReference, ExternalId
+from valuecalc_api.signals.schemas import CustomerReference, ExternalId, Line
 from valuecalc_core.signals.goals import GoalStatus
 
 _CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
@@ -32,7 +32,7 @@ class GoalRow(CustomerReference):
     model_config = ConfigDict(json_schema_extra={"examples": [GOAL_ROW_EXAMPLE]})
 
     external_id: ExternalId
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    title: Line
     status: GoalStatus
     due_on: date | None = None
     achieved_on: date | None = None

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, String, Uuid, func
+from sqlalchemy import BigInteger, CheckConstraint, Identity, Index, String, Uuid, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 
@@ -92,6 +92,15 @@ class AuditEvent(Base):
             "calculation_id",
             "month",
             "entity_type",
+        ),
+        # Records without a tracker (the revenue ledger's): their history by record.
+        Index(
+            "ix_audit_events_untracked_entity",
+            "organization_id",
+            "entity_id",
+            "occurred_at",
+            "seq",
+            postgresql_where=text("tracker_id IS NULL"),
         ),
     )
 

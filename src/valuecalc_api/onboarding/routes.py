@@ -26,6 +26,7 @@ from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table, one_decimal
 from valuecalc_api.signals.route_parts import CustomerQuery
 from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
+from valuecalc_api.signals.windows import check_day
 from valuecalc_core.signals.onboarding import DurationSummary
 
 router = APIRouter(tags=["onboarding"])
@@ -75,6 +76,7 @@ async def _report(
 ) -> OnboardingOut:
     await check_customer(session, principal, customer_id)
     _, _, today = await signals.signal_settings(session, principal.organization_id)
+    check_day("as_of_day", as_of)
     day = as_of or today
     report = await service.onboarding_report(
         session, principal.organization_id, day, cohort_by.value, customer_id,

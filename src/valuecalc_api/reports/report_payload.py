@@ -17,9 +17,10 @@ from valuecalc_api.reports.formats import MoneyWriter, plain, plain_column, rati
 from valuecalc_api.reports.service import LoadedTracker
 from valuecalc_api.reports.tables import Payload, calculation_header
 from valuecalc_api.reports.trend_payload import trend_detail
+from valuecalc_core.comparison import ProjectionGap, RealizedVsProjected
 from valuecalc_core.measurement_table import CalculationTable
 from valuecalc_core.months import Month
-from valuecalc_core.projection import Projection, ProjectionGap, RealizedVsProjected
+from valuecalc_core.projection import Projection
 from valuecalc_core.report import (
     CalculationReport,
     CurrencyTotals,

@@ -22,7 +22,8 @@ from valuecalc_api.imports.row_parsing import check_row_count
 from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_api.revenue.record_schemas import LedgerWriteResult
-from valuecalc_api.revenue.resources import CONTRACT_LINES, MOVEMENTS, LedgerResource
+from valuecalc_api.revenue.resource_kinds import CONTRACT_LINES, MOVEMENTS
+from valuecalc_api.revenue.resources import LedgerResource
 from valuecalc_api.revenue.row_schemas import ContractLineRow, LedgerRow, MovementRow
 from valuecalc_api.revenue.write_engine import write_rows
 

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, exists, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from valuecalc_api.models.audit import AuditEvent
 from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.revenue import ArrMovement, FxRate, Renewal
 from valuecalc_api.models.tracker import Tracker
@@ -108,3 +109,25 @@ async def list_records(
         query = query.where(tuple_(model.created_at, model.id) > tuple_(*after))
     query = query.order_by(model.created_at, model.id).limit(limit)
     return [_as_dict(resource, row) for row in (await session.execute(query)).all()]
+
+
+async def record_history(
+    session: AsyncSession,
+    resource: LedgerResource,
+    organization_id: uuid.UUID,
+    record_id: uuid.UUID,
+    limit: int,
+) -> list[AuditEvent]:
+    """The record's audit events (SPEC 6: who, when, before, after), newest first."""
+    query = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.organization_id == organization_id,
+            AuditEvent.tracker_id.is_(None),
+            AuditEvent.entity_id == record_id,
+            AuditEvent.entity_type == resource.entity.value,
+        )
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.seq.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())

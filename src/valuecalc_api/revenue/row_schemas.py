@@ -21,6 +21,8 @@ OwnerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 
 FIRST_DATE = datetime.date(1900, 1, 1)
 LAST_DATE = datetime.date(2999, 12, 31)
+# SPEC 2: dates lie in 1900-01-01..2999-12-31.
+LedgerDate = Annotated[datetime.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
 
 
 class MovementKindIn(StrEnum):
@@ -74,9 +76,6 @@ class LedgerRow(InputModel):
                 raise ValueError(
                     f"{', '.join(missing)} required unless the row is deleted (`deleted: true`)."
                 )
-        for name, value in self:
-            if isinstance(value, datetime.date) and not FIRST_DATE <= value <= LAST_DATE:
-                raise ValueError(f"{name} must lie between 1900-01-01 and 2999-12-31.")
         return self
 
 
@@ -104,7 +103,7 @@ class MovementFields(CustomerAddressed):
         },
     )
 
-    date: datetime.date | None = None
+    date: LedgerDate | None = None
     kind: MovementKindIn | None = None
     amount: DecimalStr | None = None
     currency: CurrencyCode | None = Field(
@@ -136,10 +135,10 @@ class RenewalFields(CustomerAddressed):
         },
     )
 
-    due_date: datetime.date | None = None
+    due_date: LedgerDate | None = None
     renewable_arr: DecimalStr | None = None
     outcome: RenewalOutcomeIn = RenewalOutcomeIn.open
-    closed_date: datetime.date | None = Field(
+    closed_date: LedgerDate | None = Field(
         default=None, description="When it was decided; required once renewed or churned."
     )
 
@@ -188,7 +187,7 @@ class LeadFields(CustomerAddressed):
         },
     )
 
-    raised_on: datetime.date | None = None
+    raised_on: LedgerDate | None = None
     status: LeadStatusIn = LeadStatusIn.open
     closed_revenue: DecimalStr | None = None
     owner: OwnerName | None = None

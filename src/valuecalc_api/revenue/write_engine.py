@@ -29,7 +29,8 @@ from valuecalc_api.problems import Problem, conflict, not_found
 from valuecalc_api.revenue import ledger_repository as repository
 from valuecalc_api.revenue.ledger_check import LedgerChanges, check_ledger
 from valuecalc_api.revenue.ledger_repository import CustomerRef, RenewalRef
-from valuecalc_api.revenue.resources import LedgerResource, WriteContext, problem_field
+from valuecalc_api.revenue.resource_kinds import MOVEMENTS, problem_field
+from valuecalc_api.revenue.resources import LedgerResource, WriteContext
 from valuecalc_api.revenue.row_schemas import CustomerAddressed, LedgerRow
 from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_core.revenue.planning import (
@@ -325,8 +326,6 @@ async def _apply_derived(
     derived: dict[str, Any],
 ) -> None:
     """Movements derived from contract lines: the new set replaces the stored one."""
-    from valuecalc_api.revenue.resources import MOVEMENTS
-
     keys = sorted(stored.keys() | derived.keys())
     records = await repository.lock_stored_records(
         session, MOVEMENTS.model, principal.organization_id, keys, ("external_id",)

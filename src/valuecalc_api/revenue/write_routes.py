@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel
 
+from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
@@ -34,14 +35,14 @@ from valuecalc_api.revenue.record_schemas import (
     MovementOut,
     RenewalOut,
 )
-from valuecalc_api.revenue.resources import (
+from valuecalc_api.revenue.resource_kinds import (
     CONTRACT_LINES,
     FX_RATES,
     LEADS,
     MOVEMENTS,
     RENEWALS,
-    LedgerResource,
 )
+from valuecalc_api.revenue.resources import LedgerResource
 from valuecalc_api.revenue.row_schemas import (
     ContractLineFields,
     ContractLineRow,
@@ -73,7 +74,14 @@ _STALE = problem_doc(
     "`precondition-failed`: every bad row has a stale `if_version`; nothing was written.",
     "bulk-rows-stale",
 )
-_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {412: _STALE, 422: _INVALID}
+_CONCURRENT = problem_doc(
+    "`concurrent-write`: another request created a record with one of these keys at the same "
+    "moment; nothing was written. Retry after `Retry-After` seconds (with the same "
+    "Idempotency-Key).",
+    "concurrent-write",
+    headers=("Retry-After",),
+)
+_WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {412: _STALE, 422: _INVALID, 503: _CONCURRENT}
 
 
 def _bulk_body(row: type[BaseModel]) -> dict[str, Any]:
@@ -171,7 +179,7 @@ def _add_routes(
         methods=["PUT"],
         name=f"put_{name}",
         response_model=out,
-        responses={200: ETAG, 422: _INVALID},
+        responses={200: ETAG, 422: _INVALID, 503: _CONCURRENT},
     )
 
     async def create(
@@ -202,6 +210,7 @@ def _add_routes(
             201: ETAG,
             409: problem_doc("`external-id-taken`: the key exists.", "external-id-taken"),
             422: _INVALID,
+            503: _CONCURRENT,
         },
     )
 
@@ -242,7 +251,31 @@ def _add_routes(
         methods=["DELETE"],
         name=f"delete_{name}",
         status_code=status.HTTP_204_NO_CONTENT,
-        responses={422: _INVALID},
+        responses={422: _INVALID, 503: _CONCURRENT},
+    )
+
+    async def history(
+        key: Any, principal: PrincipalDep, session: SessionDep, limit: LimitQuery = DEFAULT_LIMIT
+    ) -> Page[AuditEventOut]:
+        found = await write_service.read(session, principal, resource, key)
+        events = await record_repository.record_history(
+            session, resource, principal.organization_id, found["id"], limit
+        )
+        return Page[AuditEventOut](
+            items=[AuditEventOut.model_validate(event) for event in events], next_cursor=None
+        )
+
+    history.__annotations__["key"] = key_type
+    history.__doc__ = (
+        f"The {resource.singular}'s changes (who, when, before, after), newest first: the "
+        "latest `limit` of them."
+    )
+    router.add_api_route(
+        f"{base}/{key_path}/history",
+        history,
+        methods=["GET"],
+        name=f"{name}_history",
+        response_model=Page[AuditEventOut],
     )
 
     async def listing(

@@ -7,11 +7,13 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, schema_errors
 from valuecalc_api.imports.row_parsing import rows_of_body
+from valuecalc_api.imports.service import concurrent_write, transient_errors_as_concurrent_write
 from valuecalc_api.problems import not_found
 from valuecalc_api.revenue import record_repository
 from valuecalc_api.revenue.resources import LedgerResource
@@ -58,9 +60,21 @@ async def write(
 ) -> LedgerOutcome:
     """All rows or none; bad rows answer 422 (412 when only versions are stale)."""
     try:
-        return await write_rows(
-            session, principal, resource, rows, errors, if_match=if_match, must_exist=must_exist
-        )
+        async with transient_errors_as_concurrent_write():
+            try:
+                return await write_rows(
+                    session,
+                    principal,
+                    resource,
+                    rows,
+                    errors,
+                    if_match=if_match,
+                    must_exist=must_exist,
+                )
+            except IntegrityError:
+                # A record with one of these keys was created by another request meanwhile
+                # (nothing locks a key that does not exist yet): nothing was written.
+                raise concurrent_write() from None
     except RowsRefused as error:
         raise refused(error) from None
 

@@ -11,7 +11,25 @@ from pydantic import ConfigDict, Field, StringConstraints, WithJsonSchema
 from valuecalc_api.fields import InputModel, OutputModel
 from valuecalc_core.signals.planning import RowStatus
 
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# SPEC 2: text never holds control characters; long text may hold tabs and newlines.
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+LONG_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+
+
+ExternalId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+]
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+]
+"""One line of user text (a respondent, a title, an author), without control characters."""
+Code = Annotated[str, StringConstraints(max_length=32, pattern=NO_CONTROL)]
+"""A value of a closed set checked by the core (a survey kind or answer)."""
+Comment = Annotated[str, StringConstraints(max_length=5000, pattern=LONG_TEXT)]
+"""Free text: tabs and newlines allowed, other control characters not."""
+
 # Documented inline: the value-tracking bulk answer already names its own `RowStatus`.
 SignalRowStatus = Annotated[
     str,
@@ -109,7 +127,7 @@ class SignalSettingsIn(InputModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [_SETTINGS_EXAMPLE]})
 
-    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    time_zone: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_CONTROL)]
     value_features: list[FeatureName] = Field(default_factory=list, max_length=50)
 
 

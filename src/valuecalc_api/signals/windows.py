@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Query
 
 from valuecalc_api.problems import invalid
+from valuecalc_core.signals.days import day_problems
 
 MAX_WINDOW_DAYS = 3660
 
@@ -55,7 +56,10 @@ def window_of(
     today: date,
     default_days: RollingDays = RollingDays.days_90,
 ) -> Window:
-    """The window the query names; 422 naming the parameter when it is contradictory."""
+    """The window the query names; 422 naming the parameter when it is contradictory or
+    out of range."""
+    for field, value in (("from", start), ("to", end), ("as_of_day", as_of)):
+        check_day(field, value)
     if start is not None or end is not None:
         if start is None or end is None or window_days is not None:
             raise invalid(
@@ -85,4 +89,13 @@ def window_of(
         return Window(start, end)
     last = as_of or today
     days = int(window_days or default_days)
-    return Window(last - timedelta(days=days - 1), last)
+    first = last - timedelta(days=days - 1)
+    check_day("as_of_day", first)
+    return Window(first, last)
+
+
+def check_day(field: str, value: date | None) -> None:
+    """422 naming `field` for a day outside 1900-01-01..2999-12-31."""
+    problems = [] if value is None else day_problems(field, value)
+    if problems:
+        raise invalid([{"field": f, "code": c, "message": m} for f, c, m in problems])

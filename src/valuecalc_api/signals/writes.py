@@ -16,6 +16,7 @@ from valuecalc_api.signals import repository
 from valuecalc_api.signals.bulk import SignalOutcome, core_problems, resolve_customers
 from valuecalc_api.signals.schemas import CustomerReference
 from valuecalc_api.signals.upserts import Content, Key, TableSpec, write_keyed
+from valuecalc_core.signals.days import day_problems
 
 R = TypeVar("R", bound=CustomerReference)
 
@@ -48,7 +49,6 @@ async def write_customer_rows(
     return await write_keyed(session, principal, spec, keyed)
 
 
-def not_after_today(field: str, value: date, today: date) -> Problems:
-    if value > today:
-        return [(field, "date_in_future", f"{field} {value} is after today ({today}).")]
-    return []
+def not_after_today(field: str, value: date, today: date | None) -> Problems:
+    """A day in range and (with `today`) not after it."""
+    return day_problems(field, value, today)

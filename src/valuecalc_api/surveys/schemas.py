@@ -5,16 +5,20 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from valuecalc_api.fields import DecimalStr, OutputModel
-from valuecalc_api.signals.schemas import CustomerReference, ExternalId, WindowOut
+from valuecalc_api.signals.schemas import (
+    Code,
+    Comment,
+    CustomerReference,
+    ExternalId,
+    Line,
+    WindowOut,
+)
 from valuecalc_core.signals.surveys import RenewAnswer, ScoreDefinition, SurveyKind
-
-Respondent = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Comment = Annotated[str, StringConstraints(max_length=5000)]
 
 _CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
 SURVEY_ROW_EXAMPLE: dict[str, Any] = {
@@ -52,21 +56,21 @@ class SurveyResponseRow(CustomerReference):
     model_config = ConfigDict(json_schema_extra={"examples": [SURVEY_ROW_EXAMPLE]})
 
     external_id: ExternalId
-    respondent: Respondent = Field(description="Who answered (an email or contact id).")
+    respondent: Line = Field(description="Who answered (an email or contact id).")
     answered_on: date
-    kind: Annotated[str, StringConstraints(max_length=32)] = Field(
+    kind: Code = Field(
         description="nps, csat, ces or renew_today.",
         json_schema_extra={"enum": [k.value for k in SurveyKind]},
     )
     score: StrictInt | None = None
-    answer: Annotated[str, StringConstraints(max_length=16)] | None = Field(
+    answer: Code | None = Field(
         default=None, json_schema_extra={"enum": [a.value for a in RenewAnswer]}
     )
     comment: Comment | None = None
     excluded: StrictBool = Field(
         default=False, description="Kept but left out of every score (e.g. a test answer)."
     )
-    excluded_reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    excluded_reason: Comment | None = Field(default=None, max_length=500)
 
 
 class SurveyResponseOut(OutputModel):

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import bulk_body_schema
 from valuecalc_api.signals.access import check_customer
@@ -83,7 +83,14 @@ async def bulk_seat_counts(request: Request, principal: EditorDep, session: Sess
 async def _report(
     session: SessionDep,
     principal: PrincipalDep,
-    month: Annotated[str, Query(description="The month, YYYY-MM.", examples=["2026-03"])],
+    month: Annotated[
+        str,
+        Query(
+            json_schema_extra=MONTH_PARAMETER,
+            description="The month, YYYY-MM.",
+            examples=["2026-03"],
+        ),
+    ],
     group_by: Annotated[UsageGroupBy, Query(description="One line per group.")] = (
         UsageGroupBy.customer
     ),

@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, NonNegativeInt, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
 
 from valuecalc_api.fields import DecimalStr, MonthStr, MonthText, OutputModel
 from valuecalc_api.signals.schemas import CustomerReference, FeatureName
@@ -64,7 +64,9 @@ class SeatRow(CustomerReference):
     model_config = ConfigDict(json_schema_extra={"examples": [*SEAT_ROWS_EXAMPLE]})
 
     effective_on: date
-    seats: NonNegativeInt | None = Field(description="Purchased seats; null for unlimited.")
+    seats: Annotated[StrictInt, Field(ge=0, le=100_000_000)] | None = Field(
+        description="Purchased seats; null for unlimited."
+    )
 
 
 class UsageGroupBy(StrEnum):

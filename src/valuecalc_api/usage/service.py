@@ -21,6 +21,7 @@ from valuecalc_api.problems import invalid
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.bulk import SignalOutcome
 from valuecalc_api.signals.upserts import Content, Key, TableSpec, canonical_json
+from valuecalc_api.signals.windows import check_day
 from valuecalc_api.signals.writes import Problems, not_after_today, write_customer_rows
 from valuecalc_api.usage import repository
 from valuecalc_api.usage.repository import CustomerMonth
@@ -68,14 +69,19 @@ def _day(row: UsageDayRow, customer: uuid.UUID, today: date) -> tuple[Key, Conte
 
 def _month(row: UsageMonthRow, customer: uuid.UUID, today: date) -> tuple[Key, Content, Problems]:
     first = date(row.month.year, row.month.month, 1)
-    problems: Problems = []
+    problems = not_after_today("month", first, None)
     if first > today:
         problems.append(("month", "month_in_future", f"{row.month} has not started yet."))
     return (customer, first), (row.monthly_active_users,), problems
 
 
 def _seats(row: SeatRow, customer: uuid.UUID, today: date) -> tuple[Key, Content, Problems]:
-    return (customer, row.effective_on), (row.seats,), []
+    # Seats may be bought ahead: a future date is fine, one out of range is not.
+    return (
+        (customer, row.effective_on),
+        (row.seats,),
+        not_after_today("effective_on", row.effective_on, None),
+    )
 
 
 async def write_days(
@@ -129,6 +135,7 @@ async def month_of_usage(
     time_zone, features, today = await signals.signal_settings(session, organization_id)
     first = date(month.year, month.month, 1)
     month_end = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    check_day("month", first)
     if first > today:
         raise invalid(
             [{"field": "month", "code": "month_in_future", "message": f"{month} has not started."}]

@@ -50,7 +50,8 @@ Meaning:
   arguments or any other name or function.
 
 A division by a constant equal to zero (``delta / 0``, ``delta / (1 - 1)``) is
-refused at compile time, with its position: it could never give a number.
+refused when the calculation is saved (`compile_formula_to_save`), with its
+position: it could never give a number.
 
 Limits (checked at compile time, with the position of the problem):
 at most 2,000 characters, 500 tokens, 30 digits in a number, and 32 levels of
@@ -141,15 +142,30 @@ def compile_formula(text: str, variables: Iterable[str]) -> Formula:
             f"{MAX_FORMULA_LENGTH:,} (the problem starts at position {MAX_FORMULA_LENGTH}).",
             MAX_FORMULA_LENGTH,
         )
+    return _compiled(text, variables, to_save=False)
+
+
+def compile_formula_to_save(text: str, variables: Iterable[str]) -> Formula:
+    """`compile_formula`, also refusing what could never give a number once saved: a
+    division by a constant equal to zero (``delta / 0``), with its position.
+
+    Used when a calculation is saved; formulas already stored are compiled with
+    `compile_formula`, so a month of theirs fails with `division_by_zero` as before.
+    """
+    return _compiled(text, variables, to_save=True)
+
+
+def _compiled(text: str, variables: Iterable[str], *, to_save: bool) -> Formula:
     parser = Parser(tokenize(text), frozenset(variables))
     tree = parser.parse()
-    division = constant_zero_division(tree)
-    if division is not None:
-        raise FormulaError(
-            f"The division at position {division.position} is by a constant equal to zero, "
-            "so the formula could never give a number there.",
-            division.position,
-        )
+    if to_save:
+        division = constant_zero_division(tree)
+        if division is not None:
+            raise FormulaError(
+                f"The division at position {division.position} is by a constant equal to "
+                "zero, so the formula could never give a number there.",
+                division.position,
+            )
     used = tuple(sorted(parser.used))
     return Formula(text=text, variables=used, call=compile_tree(tree, used))
 
@@ -167,4 +183,5 @@ __all__ = [
     "Undefined",
     "arithmetic_error_code",
     "compile_formula",
+    "compile_formula_to_save",
 ]

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from valuecalc_core.signals.days import day_problems
+
 
 class GoalStatus(StrEnum):
     planned = "planned"
@@ -80,6 +82,8 @@ def goal_problems(
         problems.append(("achieved_on", "missing", "An achieved goal needs achieved_on."))
     if status != GoalStatus.achieved and achieved_on is not None:
         problems.append(("achieved_on", "not_achieved", "Only an achieved goal has achieved_on."))
-    if achieved_on is not None and achieved_on > today:
-        problems.append(("achieved_on", "date_in_future", f"achieved_on is after today ({today})."))
+    if due_on is not None:
+        problems += day_problems("due_on", due_on)
+    if achieved_on is not None:
+        problems += day_problems("achieved_on", achieved_on, today)
     return problems

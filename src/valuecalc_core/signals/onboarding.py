@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from valuecalc_core.signals.days import day_problems
 from valuecalc_core.signals.stats import percentile
 
 BUCKET_DAYS = 30
@@ -121,8 +122,8 @@ def milestone_problems(
         ("go_live_on", go_live_on),
         ("first_value_on", first_value_on),
     ):
-        if value is not None and value > today:
-            problems.append((field, "date_in_future", f"{field} is after today ({today})."))
+        if value is not None:
+            problems += day_problems(field, value, today)
         if value is not None and field != "kickoff_on":
             if kickoff_on is None:
                 problems.append((field, "needs_kickoff", f"{field} needs kickoff_on."))

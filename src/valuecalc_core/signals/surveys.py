@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from valuecalc_core.signals.days import day_problems
 from valuecalc_core.signals.stats import Interval, adjusted_wald_nps, exact_decimal, wilson
 
 
@@ -205,15 +206,7 @@ def answer_problems(
     except ValueError:
         kinds = ", ".join(k.value for k in SurveyKind)
         return [("kind", "unknown_kind", f"kind must be one of {kinds}.")]
-    problems = []
-    if answered_on > today:
-        problems.append(
-            (
-                "answered_on",
-                "date_in_future",
-                f"answered_on {answered_on} is after today ({today}).",
-            )
-        )
+    problems = day_problems("answered_on", answered_on, today)
     if known is SurveyKind.renew_today:
         if score is not None:
             problems.append(("score", "score_not_allowed", "renew_today takes `answer`, no score."))
