@@ -23,7 +23,7 @@ from valuecalc_api.charts.chart_problems import currency_required, portfolio_emp
 from valuecalc_api.charts.service import ChartSource
 from valuecalc_api.charts.vega import ChartOptions, Spec
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import month_param
+from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problems import not_found
 from valuecalc_api.reports import service as reports
 from valuecalc_api.reports import serving
@@ -180,6 +180,7 @@ async def portfolio_chart(
     as_of: Annotated[
         str | None,
         Query(
+            json_schema_extra=MONTH_PARAMETER,
             description="Last month counted, YYYY-MM (default: the latest contract end among "
             "the trackers); each tracker is clipped to its own period.",
             examples=["2026-03"],
