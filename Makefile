@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint format fuzz run bench-core bench-revenue bench-revenue-api bench-api bench-ingest bench-signals openapi openapi-check client-check image-check clean browser bench-charts
+.PHONY: test lint format fuzz run bench-core bench-revenue bench-revenue-api bench-api bench-ingest bench-signals bench-health openapi openapi-check client-check image-check clean browser bench-charts
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -112,6 +112,11 @@ bench-charts: $(STAMP)
 # in for the base image with Debian 12's python3.11. Says SKIPPED where no engine can run.
 image-check:
 	bash scripts/image_check.sh
+
+# Health scores of 100,000 customers in the core vs a plain SQL aggregate, and a 100-row
+# book page over HTTP (PostgreSQL: TEST_DATABASE_URL's server or the embedded one).
+bench-health: $(STAMP)
+	$(BIN)/python bench/bench_health.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -122,6 +122,9 @@ def main() -> int:
             ]
             if EXCLUDED_CHECKS:
                 command += ["--exclude-checks", ",".join(EXCLUDED_CHECKS)]
+            # While working on one domain: VALUECALC_FUZZ_PATHS='^/v1/revenue' (a regex).
+            if only := os.environ.get("VALUECALC_FUZZ_PATHS"):
+                command += ["--include-path-regex", only]
             if in_ci:
                 command += [
                     "--seed",

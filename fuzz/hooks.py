@@ -53,6 +53,8 @@ SEMANTIC_CODES = {
     "duplicate_input_change": "two bulk rows for one input-month",
     # A bulk row into a locked month (stored state, reported per row).
     "month_locked": "a row in a month the stored lock covers",
+    # Two headers together: a display name names the person whose id comes beside it.
+    "actor_name_without_id": "Valuecalc-Actor-Name sent without Valuecalc-Actor",
     # Money has no more decimals than its currency's minor unit (another field).
     "too_many_decimals": "an amount finer than its currency's minor unit",
     # A chart's width (or height) times its scale stays within the pixel budget.

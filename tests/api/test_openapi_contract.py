@@ -569,6 +569,9 @@ def test_standard_headers_are_documented(spec: dict[str, Any]) -> None:
 
 
 ETAG_RESPONSES = [
+    ("POST", "/v1/health-profiles", "201"),
+    ("GET", "/v1/health-profiles/{profile_id}", "200"),
+    ("PUT", "/v1/health-profiles/{profile_id}", "200"),
     ("POST", "/v1/trackers", "201"),
     ("GET", "/v1/trackers/{tracker_id}", "200"),
     ("PATCH", "/v1/trackers/{tracker_id}", "200"),

@@ -50,6 +50,10 @@ class AuditEntity(StrEnum):
     usage_month = "usage_month"
     seat_count = "seat_count"
     signal_settings = "signal_settings"
+    health_profile = "health_profile"
+    health_override = "health_override"
+    pulse = "pulse"
+    reason_code = "reason_code"
 
 
 class AuditAction(StrEnum):
