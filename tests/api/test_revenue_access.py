@@ -80,6 +80,11 @@ async def test_a_missing_record_is_404(
         ),
         ("/v1/revenue/renewal-rates", {"start": "2026-01"}),
         ("/v1/revenue/arr", {"at": "2026-02-30"}),
+        # A date is YYYY-MM-DD, never a Unix time (0 was read as 1970-01-01).
+        ("/v1/revenue/arr", {"at": "0"}),
+        ("/v1/revenue/arr.csv", {"at": "1700000000"}),
+        ("/v1/revenue/renewal-rates", {"start": "2026-01", "end": "2026-12", "as_of": "0"}),
+        ("/v1/revenue/lead-summary", {"start": "", "end": ""}),
         ("/v1/revenue/arr-bridge.csv", {"start": "x", "end": "2026-01"}),
     ],
 )
@@ -105,6 +110,8 @@ async def test_bad_bodies_are_422_and_name_the_row(
     problem = expect(await bulk(client, tenant.editor, "movements", rows), 422)
     assert sorted({e["row"] for e in problem["errors"]}) == [1, 2, 3, 4]
     assert any(e["code"] == "currency_mismatch" for e in problem["errors"])
+    # A row without its values is refused by their names, under its own code.
+    assert [e["code"] for e in problem["errors"] if e["row"] == 1] == ["required_unless_deleted"]
     too_many = expect(await bulk(client, tenant.editor, "movements", [rows[0]] * 10_001), 422)
     assert too_many["errors"][0]["code"] == "too_long"
     renewal = {"external_id": "r", "customer_external_id": "c1", "due_date": "2026-03-01",
@@ -150,3 +157,23 @@ async def test_a_tracker_limited_key_sees_only_its_customers_revenue(
     assert [m["external_id"] for m in listed["items"]] == ["a"]
     editor = await tenant.key(Role.editor, tracker_ids=[uuid.UUID(tracker["id"])])
     assert (await bulk(client, editor, "movements", rows[:1])).status_code == 403
+
+
+async def test_each_revenue_read_documents_one_media_type_and_its_rules(app: FastAPI) -> None:
+    """SPEC 6: a JSON read documents JSON only (its `.csv` operation is the documented CSV;
+    `?format=csv` stays an undocumented alias), and the contract states the month and
+    currency rules the server checks, so a schema-valid request is not refused for them."""
+    paths = app.openapi()["paths"]
+    reads = [p for p in paths if p.startswith("/v1/revenue") and "get" in paths[p]]
+    for path in reads:
+        operation = paths[path]["get"]
+        media = list(operation["responses"]["200"]["content"])
+        assert media == (["text/csv"] if path.endswith(".csv") else ["application/json"]), path
+        parameters = {p["name"]: p["schema"] for p in operation.get("parameters", []) if "name" in p}
+        assert "format" not in parameters, path
+        for name in ("start", "end", "month"):
+            if name in parameters:
+                assert parameters[name]["pattern"].startswith("^(19|2[0-9])"), (path, name)
+        if "currency" in parameters:
+            assert "XOB" not in parameters["currency"]["enum"]
+            assert "EUR" in parameters["currency"]["enum"]

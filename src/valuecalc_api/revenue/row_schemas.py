@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import ConfigDict, Field, NonNegativeInt, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr
 
@@ -73,8 +74,11 @@ class LedgerRow(InputModel):
         if not self.is_removal:
             missing = [name for name in _required(type(self)) if getattr(self, name) is None]
             if missing:
-                raise ValueError(
-                    f"{', '.join(missing)} required unless the row is deleted (`deleted: true`)."
+                # A rule across fields (`deleted` and the values): its own code, so the
+                # contract checker can tell it from a field's own fault.
+                raise PydanticCustomError(
+                    "required_unless_deleted",
+                    f"{', '.join(missing)} required unless the row is deleted (`deleted: true`).",
                 )
         return self
 

@@ -332,7 +332,12 @@ def external_id_key(external_id: ExternalIdPath) -> Hashable:
 
 def fx_key(
     currency: Annotated[
-        str, Path(pattern="^[A-Z]{3}$", description="ISO 4217 code.", examples=["EUR"])
+        str,
+        Path(
+            json_schema_extra={"enum": sorted(MINOR_UNITS)},
+            description="ISO 4217 code.",
+            examples=["EUR"],
+        ),
     ],
     month: Annotated[
         str,
