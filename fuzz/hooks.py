@@ -162,3 +162,12 @@ SEMANTIC_CODES.update(
         "unknown_customer": "a customer_external_id naming no stored customer",
     }
 )
+# revenue: two fields together, and stored state.
+SEMANTIC_CODES.update(
+    {
+        # A report's span runs forward (`start` and `end` together).
+        "end_before_start": "a report's end month before its start month",
+        # A bulk row's if_version must be the stored record's version.
+        "version_mismatch": "a bulk row's if_version other than the stored version",
+    }
+)

@@ -169,7 +169,9 @@ async def test_each_revenue_read_documents_one_media_type_and_its_rules(app: Fas
         operation = paths[path]["get"]
         media = list(operation["responses"]["200"]["content"])
         assert media == (["text/csv"] if path.endswith(".csv") else ["application/json"]), path
-        parameters = {p["name"]: p["schema"] for p in operation.get("parameters", []) if "name" in p}
+        parameters = {
+            p["name"]: p["schema"] for p in operation.get("parameters", []) if "name" in p
+        }
         assert "format" not in parameters, path
         for name in ("start", "end", "month"):
             if name in parameters:
@@ -177,3 +179,27 @@ async def test_each_revenue_read_documents_one_media_type_and_its_rules(app: Fas
         if "currency" in parameters:
             assert "XOB" not in parameters["currency"]["enum"]
             assert "EUR" in parameters["currency"]["enum"]
+
+
+async def test_a_create_refuses_deleted_true_and_dates_outside_the_range(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """POST creates: `deleted` can only be false there (the contract says `const: false`),
+    and a ledger date lies in 1900-01-01..2999-12-31 (the contract's pattern); nothing is
+    stored either way."""
+    await customer(client, tenant.admin, "c1")
+    removal = {**movement("m1", "c1", "2026-01-01", "new", "100"), "deleted": True}
+    refused = expect(
+        await client.post("/v1/revenue/movements", json=removal, headers=tenant.editor), 422
+    )
+    assert [e["field"] for e in refused["errors"]] == ["deleted"]
+    too_early = movement("m1", "c1", "1899-12-31", "new", "100")
+    refused = expect(
+        await client.post("/v1/revenue/movements", json=too_early, headers=tenant.editor), 422
+    )
+    assert [e["field"] for e in refused["errors"]] == ["date"]
+    missing = await client.get("/v1/revenue/movements/m1", headers=tenant.viewer)
+    assert missing.status_code == 404
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    assert schema["MovementCreate"]["properties"]["deleted"]["const"] is False
+    assert schema["MovementRow"]["properties"]["date"]["anyOf"][0]["pattern"].startswith("^(19")

@@ -12,7 +12,14 @@ import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, NonNegativeInt, StringConstraints, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr
@@ -23,7 +30,18 @@ OwnerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 FIRST_DATE = datetime.date(1900, 1, 1)
 LAST_DATE = datetime.date(2999, 12, 31)
 # SPEC 2: dates lie in 1900-01-01..2999-12-31.
-LedgerDate = Annotated[datetime.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
+LedgerDate = Annotated[
+    datetime.date,
+    Field(ge=FIRST_DATE, le=LAST_DATE),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+            "description": "A date, YYYY-MM-DD, from 1900-01-01 to 2999-12-31.",
+        }
+    ),
+]
 
 
 class MovementKindIn(StrEnum):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
@@ -113,6 +113,20 @@ def _bulk_body(row: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+def _create_body(row_model: type[LedgerRow]) -> type[LedgerRow]:
+    """A POST's body: the bulk row, whose `deleted` can only be false (DELETE removes), so
+    the contract says so and `"deleted": true` is refused as a schema violation."""
+    return create_model(
+        row_model.__name__.removesuffix("Row") + "Create",
+        __base__=row_model,
+        __doc__=row_model.__doc__,
+        deleted=(
+            Literal[False],
+            Field(default=False, description="Always false here: DELETE removes a record."),
+        ),
+    )
+
+
 def _result(outcome: LedgerOutcome) -> LedgerWriteResult:
     return LedgerWriteResult.model_validate({"counts": outcome.counts(), "rows": outcome.rows})
 
@@ -185,16 +199,12 @@ def _add_routes(
     async def create(
         body: Any, principal: EditorDep, session: SessionDep, response: Response
     ) -> Any:
-        if body.is_removal:
-            raise invalid(
-                [{"field": "deleted", "code": "invalid", "message": "Use DELETE to remove."}]
-            )
         await write_service.write(session, principal, resource, [body], [], must_exist=False)
         found = await write_service.read(session, principal, resource, resource.key(body))
         response.headers["ETag"] = etag_for(found["id"], found["version"])
         return out.model_validate(found)
 
-    create.__annotations__["body"] = row_model
+    create.__annotations__["body"] = _create_body(row_model)
     create.__doc__ = (
         f"Create one {resource.singular} (a one-row bulk write); 409 `external-id-taken` if "
         "the key exists."
