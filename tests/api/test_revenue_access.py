@@ -18,7 +18,7 @@ from tests.api.value_tracking_builders import create_tracker, expect
 from valuecalc_api.models import Role
 
 _QUERY = {"start": "2026-01", "end": "2026-12", "at": "2026-06-30"}
-_VALUES = {"{external_id}": "acme-rev-1", "{currency}": "EUR", "{month}": "2026-03"}
+_VALUES = {"{external_id}": "acme-rev-1", "{external_id:ledger_record_id}": "acme-rev-1", "{currency}": "EUR", "{month}": "2026-03"}
 
 
 def _revenue_calls(app: FastAPI) -> list[tuple[str, str]]:
@@ -203,3 +203,18 @@ async def test_a_create_refuses_deleted_true_and_dates_outside_the_range(
     schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
     assert schema["MovementCreate"]["properties"]["deleted"]["const"] is False
     assert schema["MovementRow"]["properties"]["date"]["anyOf"][0]["pattern"].startswith("^(19")
+
+
+async def test_bulk_and_import_are_no_record_ids(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    """`.../bulk` and `.../import` are the collection's operations: another method there is
+    405 naming only theirs (not a record called `bulk`), and no record may take the name."""
+    for path in ("/v1/revenue/movements/bulk", "/v1/revenue/contract-lines/import"):
+        for method in ("GET", "DELETE", "OPTIONS"):
+            response = await client.request(method, path, headers=tenant.editor)
+            assert response.status_code == 405, (method, path)
+            assert response.headers["allow"] == "POST", (method, path)
+    await customer(client, tenant.admin, "c1")
+    rows = [movement("bulk", "c1", "2026-01-01", "new", "100")]
+    refused = expect(await bulk(client, tenant.editor, "movements", rows), 422)
+    assert [e["code"] for e in refused["errors"]] == ["reserved_external_id"]
+    assert (await client.get("/v1/revenue/movements", headers=tenant.viewer)).json()["items"] == []

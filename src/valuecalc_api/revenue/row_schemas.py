@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     ConfigDict,
     Field,
     NonNegativeInt,
@@ -240,8 +241,25 @@ class FxRateFields(LedgerRow):
     )
 
 
+# Path words of a ledger collection (`POST /v1/revenue/movements/bulk`): no record's id.
+RESERVED_EXTERNAL_IDS = ("bulk", "import")
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_EXTERNAL_IDS:
+        raise PydanticCustomError(
+            "reserved_external_id",
+            f"'{value}' names an operation of the collection; choose another external_id.",
+        )
+    return value
+
+
 class _Keyed(InputModel):
-    external_id: ExternalId = Field(description="Your id of the record, unique per organization.")
+    external_id: Annotated[
+        ExternalId,
+        AfterValidator(_not_reserved),
+        Field(json_schema_extra={"not": {"enum": list(RESERVED_EXTERNAL_IDS)}}),
+    ] = Field(description="Your id of the record, unique per organization.")
     deleted: bool = _DELETED
 
 

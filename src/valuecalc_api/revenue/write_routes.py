@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, Field, create_model
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
@@ -44,6 +45,7 @@ from valuecalc_api.revenue.resource_kinds import (
 )
 from valuecalc_api.revenue.resources import LedgerResource
 from valuecalc_api.revenue.row_schemas import (
+    RESERVED_EXTERNAL_IDS,
     ContractLineFields,
     ContractLineRow,
     FxRateFields,
@@ -324,12 +326,22 @@ def _add_routes(
     )
 
 
+class _RecordIdConvertor(StringConvertor):
+    """A record's `external_id` in a path: one segment, but never `bulk` or `import`, the
+    collection's own operations (`POST .../bulk`), so a 405 there lists their methods only."""
+
+    regex = "(?!(?:bulk|import)(?:/|$))[^/]+"
+
+
+register_url_convertor("ledger_record_id", _RecordIdConvertor())
+
 ExternalIdPath = Annotated[
     str,
     Path(
         min_length=1,
         max_length=200,
-        description="The record's `external_id` (your id of it).",
+        json_schema_extra={"not": {"enum": list(RESERVED_EXTERNAL_IDS)}},
+        description="The record's `external_id` (your id of it; never `bulk` or `import`).",
         examples=["mv-1001"],
     ),
 ]
@@ -386,7 +398,7 @@ for _resource, _base, _name, _fields, _row, _out in (
         _resource,
         _base,
         _name,
-        "{external_id}",
+        "{external_id:ledger_record_id}",
         external_id_key,
         _fields,
         _row,
