@@ -18,7 +18,12 @@ from tests.api.value_tracking_builders import create_tracker, expect
 from valuecalc_api.models import Role
 
 _QUERY = {"start": "2026-01", "end": "2026-12", "at": "2026-06-30"}
-_VALUES = {"{external_id}": "acme-rev-1", "{external_id:ledger_record_id}": "acme-rev-1", "{currency}": "EUR", "{month}": "2026-03"}
+_VALUES = {
+    "{external_id}": "acme-rev-1",
+    "{external_id:ledger_record_id}": "acme-rev-1",
+    "{currency}": "EUR",
+    "{month}": "2026-03",
+}
 
 
 def _revenue_calls(app: FastAPI) -> list[tuple[str, str]]:
@@ -203,6 +208,9 @@ async def test_a_create_refuses_deleted_true_and_dates_outside_the_range(
     schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
     assert schema["MovementCreate"]["properties"]["deleted"]["const"] is False
     assert schema["MovementRow"]["properties"]["date"]["anyOf"][0]["pattern"].startswith("^(19")
+    # A rate above 0: non-negative form and a non-zero digit (bulk "0" is invalid_fx_rate).
+    rate = schema["FxRateRow"]["properties"]["units_of_reporting_currency_per_unit"]["anyOf"][0]
+    assert (rate["pattern"][:7], rate["allOf"]) == ("^[0-9]{", [{"pattern": "[1-9]"}])
 
 
 async def test_bulk_and_import_are_no_record_ids(client: httpx.AsyncClient, tenant: Tenant) -> None:

@@ -45,6 +45,22 @@ LedgerDate = Annotated[
 ]
 
 
+# A rate is above 0 (the core's `invalid_fx_rate` otherwise): a plain non-negative decimal
+# with a non-zero digit somewhere.
+FxRateStr = Annotated[
+    DecimalStr,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,15}(\.[0-9]{1,12})?$",
+            "allOf": [{"pattern": "[1-9]"}],
+            "description": "An exact decimal above 0, written as a string.",
+            "examples": ["1.0850"],
+        }
+    ),
+]
+
+
 class MovementKindIn(StrEnum):
     new = "new"
     upsell = "upsell"
@@ -234,7 +250,7 @@ class FxRateFields(LedgerRow):
         },
     )
 
-    units_of_reporting_currency_per_unit: DecimalStr | None = Field(
+    units_of_reporting_currency_per_unit: FxRateStr | None = Field(
         default=None,
         description="Units of the organization's reporting currency that ONE unit of "
         "`currency` buys in `month` (USD-reporting, EUR customer: about 1.08).",

@@ -220,6 +220,7 @@ def _add_routes(
         response_model=out,
         responses={
             201: ETAG,
+            412: _STALE,
             409: problem_doc("`external-id-taken`: the key exists.", "external-id-taken"),
             422: _INVALID,
             503: _CONCURRENT,
