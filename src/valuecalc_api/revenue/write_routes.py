@@ -83,6 +83,12 @@ _CONCURRENT = problem_doc(
     "concurrent-write",
     headers=("Retry-After",),
 )
+# `.../bulk` and `.../import` are the collection's own paths, never a record's
+# (`ledger_record_id` below): another method there is a 405 whose `Allow` names theirs.
+_RESERVED_ID = problem_doc(
+    "`method-not-allowed`: `bulk` and `import` name the collection's operations (POST), "
+    "not a record; `Allow` lists their methods."
+)
 _WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {412: _STALE, 422: _INVALID, 503: _CONCURRENT}
 
 
@@ -145,6 +151,9 @@ def _add_routes(
     key_params: Callable[..., dict[str, Any]],
 ) -> None:
     """Bulk, PUT, GET, DELETE and list routes of one resource."""
+    reserved: dict[int | str, dict[str, Any]] = (
+        {405: _RESERVED_ID} if "ledger_record_id" in key_path else {}
+    )
     key_type = Annotated[Hashable, Depends(key_dependency)]
 
     async def bulk(
@@ -195,7 +204,7 @@ def _add_routes(
         methods=["PUT"],
         name=f"put_{name}",
         response_model=out,
-        responses={200: ETAG, 422: _INVALID, 503: _CONCURRENT},
+        responses={200: ETAG, 422: _INVALID, 503: _CONCURRENT, **reserved},
     )
 
     async def create(
@@ -242,7 +251,7 @@ def _add_routes(
         methods=["GET"],
         name=f"get_{name}",
         response_model=out,
-        responses={200: ETAG},
+        responses={200: ETAG, **reserved},
     )
 
     async def remove(
@@ -264,7 +273,7 @@ def _add_routes(
         methods=["DELETE"],
         name=f"delete_{name}",
         status_code=status.HTTP_204_NO_CONTENT,
-        responses={422: _INVALID, 503: _CONCURRENT},
+        responses={422: _INVALID, 503: _CONCURRENT, **reserved},
     )
 
     async def history(
