@@ -156,3 +156,23 @@ def filter_failure(context: HookContext, failure: Any, case: Case, response: Any
         with open(tally, "a", encoding="utf-8") as file:
             file.write(reason + "\n")
     return False
+
+
+# revenue: refusals of the revenue ledger's writes that no schema expresses.
+SEMANTIC_CODES.update(
+    {
+        # A ledger row needs its values unless `deleted: true` (two fields together).
+        "required_unless_deleted": "a ledger row without its values and not deleted",
+        # A row's customer_external_id must name a stored customer of the organization.
+        "unknown_customer": "a customer_external_id naming no stored customer",
+    }
+)
+# revenue: two fields together, and stored state.
+SEMANTIC_CODES.update(
+    {
+        # A report's span runs forward (`start` and `end` together).
+        "end_before_start": "a report's end month before its start month",
+        # A bulk row's if_version must be the stored record's version.
+        "version_mismatch": "a bulk row's if_version other than the stored version",
+    }
+)

@@ -76,6 +76,7 @@ def _body_doc(name: str, columns: tuple[str, ...]) -> dict[str, Any]:
                     "type": "object",
                     "required": ["file"],
                     "properties": {"file": {"type": "string", "format": "binary"}},
+                    "additionalProperties": False,
                 },
                 "example": {"file": example},
             },

@@ -1,7 +1,8 @@
 """HTTP endpoints of the revenue reads (SPEC 4 definitions, SPEC 6 report forms).
 
 Each report is JSON, with its CSV as its own `.csv` operation (`?format=csv` or
-`Accept: text/csv` on the JSON path are aliases). Any key of the organization may read; a
+`Accept: text/csv` on the JSON path are aliases kept for scripts, left out of the contract:
+each documented operation has one success media type, SPEC 6). Any key of the organization may read; a
 tracker-limited key's figures cover only its trackers' customers. Periods are months
 `YYYY-MM` (`start`..`end`, both included, at most 240 months).
 """
@@ -9,19 +10,21 @@ tracker-limited key's figures cover only its trackers' customers. Periods are mo
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import CurrencyCode, InputModel, month_param
+from valuecalc_api.fields import MONTH_PARAMETER, CurrencyCode, InputModel, month_param
 from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.problems import invalid
 from valuecalc_api.reports.csv_export import csv_response
-from valuecalc_api.reports.formats import FormatQuery, Representation, representation
+from valuecalc_api.reports.formats import Representation, representation
 from valuecalc_api.revenue import (
     arr_lookup,
     ledger_repository,
@@ -53,20 +56,44 @@ router = APIRouter(tags=["revenue metrics"])
 attach_examples()
 
 MAX_MONTHS = 240
-StartQuery = Annotated[str, Query(description="First month, YYYY-MM.", examples=["2026-01"])]
-EndQuery = Annotated[str, Query(description="Last month, YYYY-MM.", examples=["2026-12"])]
+StartQuery = Annotated[
+    str,
+    Query(
+        description="First month, YYYY-MM.", examples=["2026-01"], json_schema_extra=MONTH_PARAMETER
+    ),
+]
+EndQuery = Annotated[
+    str,
+    Query(
+        description="Last month, YYYY-MM.", examples=["2026-12"], json_schema_extra=MONTH_PARAMETER
+    ),
+]
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _day_text(value: Any) -> Any:
+    """A date parameter is written YYYY-MM-DD: pydantic alone would also read `0` or
+    `1700000000` as a Unix time."""
+    if not isinstance(value, str) or re.fullmatch(DAY_PATTERN, value) is None:
+        raise PydanticCustomError("date_from_iso", "Write the date as YYYY-MM-DD.")
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_day_text)]
 SplitQuery = Annotated[
     SplitBy | None, Query(description="Also per `segment` or per `owner` (plus the total).")
 ]
 GranularityQuery = Annotated[Granularity, Query(description="month, quarter or year")]
 AsOfQuery = Annotated[
-    datetime.date | None,
+    Day | None,
     Query(
         description="Renewals decided after this date count as open, and movements tagged "
         "with a renewal after it are left out (default: as recorded)."
     ),
 ]
 AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
+# The JSON operations' `?format=` alias, hidden like the tracker reports' (reports/routes.py).
+HiddenFormatQuery = Annotated[Representation | None, Query(alias="format", include_in_schema=False)]
 
 _MISSING_RATE = problem_doc(
     "`validation-error`: a bad month or span, customers in several currencies without a "
@@ -127,7 +154,7 @@ async def get_metric_series(
     granularity: GranularityQuery = Granularity.MONTH,
     split_by: SplitQuery = None,
     as_of: AsOfQuery = None,
-    format_query: FormatQuery = None,
+    format_query: HiddenFormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:
     """GRR, NRR, logo retention, quick ratio with its band, the movement bars and renewal
@@ -168,7 +195,7 @@ async def get_revenue_metrics(
     end: EndQuery,
     split_by: SplitQuery = None,
     as_of: AsOfQuery = None,
-    format_query: FormatQuery = None,
+    format_query: HiddenFormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:
     """Every revenue metric of the period `start`..`end`, each with numerator, denominator
@@ -203,7 +230,7 @@ async def get_arr_bridge(
     session: SessionDep,
     start: StartQuery,
     end: EndQuery,
-    format_query: FormatQuery = None,
+    format_query: HiddenFormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:
     """Opening ARR, new, expansion, reactivation, contraction, churn, the FX effect on its own
@@ -238,7 +265,7 @@ async def get_renewal_rates(
     start: StartQuery,
     end: EndQuery,
     as_of: AsOfQuery = None,
-    format_query: FormatQuery = None,
+    format_query: HiddenFormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:
     """Renewals due in the period: gross, net and logo renewal rates, the open ones apart,
@@ -273,7 +300,7 @@ async def get_lead_summary(
     session: SessionDep,
     start: StartQuery,
     end: EndQuery,
-    format_query: FormatQuery = None,
+    format_query: HiddenFormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:
     """CS-qualified leads raised in the period: count, open, won, lost, closed revenue and
@@ -292,7 +319,7 @@ async def get_lead_summary_csv(
     return _answer(body, metrics_csv.lead_summary_csv, "lead-summary", Representation.CSV)
 
 
-AtQuery = Annotated[datetime.date, Query(description="The date, YYYY-MM-DD (end of day).")]
+AtQuery = Annotated[Day, Query(description="The date, YYYY-MM-DD (end of day).")]
 
 
 async def _arr(principal: Any, session: Any, at: datetime.date) -> ArrAtOut:
@@ -319,7 +346,7 @@ async def get_arr(
     principal: PrincipalDep,
     session: SessionDep,
     at: AtQuery,
-    format_query: FormatQuery = None,
+    format_query: HiddenFormatQuery = None,
     accept: AcceptHeader = None,
 ) -> Response:
     """Each customer's ARR at the end of `at`, in its currency (customers with a movement by

@@ -12,7 +12,16 @@ import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, NonNegativeInt, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr
 
@@ -22,7 +31,34 @@ OwnerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 FIRST_DATE = datetime.date(1900, 1, 1)
 LAST_DATE = datetime.date(2999, 12, 31)
 # SPEC 2: dates lie in 1900-01-01..2999-12-31.
-LedgerDate = Annotated[datetime.date, Field(ge=FIRST_DATE, le=LAST_DATE)]
+LedgerDate = Annotated[
+    datetime.date,
+    Field(ge=FIRST_DATE, le=LAST_DATE),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+            "description": "A date, YYYY-MM-DD, from 1900-01-01 to 2999-12-31.",
+        }
+    ),
+]
+
+
+# A rate is above 0 (the core's `invalid_fx_rate` otherwise): a plain non-negative decimal
+# with a non-zero digit somewhere.
+FxRateStr = Annotated[
+    DecimalStr,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,15}(\.[0-9]{1,12})?$",
+            "allOf": [{"pattern": "[1-9]"}],
+            "description": "An exact decimal above 0, written as a string.",
+            "examples": ["1.0850"],
+        }
+    ),
+]
 
 
 class MovementKindIn(StrEnum):
@@ -73,8 +109,11 @@ class LedgerRow(InputModel):
         if not self.is_removal:
             missing = [name for name in _required(type(self)) if getattr(self, name) is None]
             if missing:
-                raise ValueError(
-                    f"{', '.join(missing)} required unless the row is deleted (`deleted: true`)."
+                # A rule across fields (`deleted` and the values): its own code, so the
+                # contract checker can tell it from a field's own fault.
+                raise PydanticCustomError(
+                    "required_unless_deleted",
+                    f"{', '.join(missing)} required unless the row is deleted (`deleted: true`).",
                 )
         return self
 
@@ -211,15 +250,32 @@ class FxRateFields(LedgerRow):
         },
     )
 
-    units_of_reporting_currency_per_unit: DecimalStr | None = Field(
+    units_of_reporting_currency_per_unit: FxRateStr | None = Field(
         default=None,
         description="Units of the organization's reporting currency that ONE unit of "
         "`currency` buys in `month` (USD-reporting, EUR customer: about 1.08).",
     )
 
 
+# Path words of a ledger collection (`POST /v1/revenue/movements/bulk`): no record's id.
+RESERVED_EXTERNAL_IDS = ("bulk", "import")
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_EXTERNAL_IDS:
+        raise PydanticCustomError(
+            "reserved_external_id",
+            f"'{value}' names an operation of the collection; choose another external_id.",
+        )
+    return value
+
+
 class _Keyed(InputModel):
-    external_id: ExternalId = Field(description="Your id of the record, unique per organization.")
+    external_id: Annotated[
+        ExternalId,
+        AfterValidator(_not_reserved),
+        Field(json_schema_extra={"not": {"enum": list(RESERVED_EXTERNAL_IDS)}}),
+    ] = Field(description="Your id of the record, unique per organization.")
     deleted: bool = _DELETED
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
@@ -44,6 +45,7 @@ from valuecalc_api.revenue.resource_kinds import (
 )
 from valuecalc_api.revenue.resources import LedgerResource
 from valuecalc_api.revenue.row_schemas import (
+    RESERVED_EXTERNAL_IDS,
     ContractLineFields,
     ContractLineRow,
     FxRateFields,
@@ -81,6 +83,12 @@ _CONCURRENT = problem_doc(
     "concurrent-write",
     headers=("Retry-After",),
 )
+# `.../bulk` and `.../import` are the collection's own paths, never a record's
+# (`ledger_record_id` below): another method there is a 405 whose `Allow` names theirs.
+_RESERVED_ID = problem_doc(
+    "`method-not-allowed`: `bulk` and `import` name the collection's operations (POST), "
+    "not a record; `Allow` lists their methods."
+)
 _WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {412: _STALE, 422: _INVALID, 503: _CONCURRENT}
 
 
@@ -113,6 +121,20 @@ def _bulk_body(row: type[BaseModel]) -> dict[str, Any]:
     }
 
 
+def _create_body(row_model: type[LedgerRow]) -> type[LedgerRow]:
+    """A POST's body: the bulk row, whose `deleted` can only be false (DELETE removes), so
+    the contract says so and `"deleted": true` is refused as a schema violation."""
+    return create_model(
+        row_model.__name__.removesuffix("Row") + "Create",
+        __base__=row_model,
+        __doc__=row_model.__doc__,
+        deleted=(
+            Literal[False],
+            Field(default=False, description="Always false here: DELETE removes a record."),
+        ),
+    )
+
+
 def _result(outcome: LedgerOutcome) -> LedgerWriteResult:
     return LedgerWriteResult.model_validate({"counts": outcome.counts(), "rows": outcome.rows})
 
@@ -129,6 +151,9 @@ def _add_routes(
     key_params: Callable[..., dict[str, Any]],
 ) -> None:
     """Bulk, PUT, GET, DELETE and list routes of one resource."""
+    reserved: dict[int | str, dict[str, Any]] = (
+        {405: _RESERVED_ID} if "ledger_record_id" in key_path else {}
+    )
     key_type = Annotated[Hashable, Depends(key_dependency)]
 
     async def bulk(
@@ -179,22 +204,18 @@ def _add_routes(
         methods=["PUT"],
         name=f"put_{name}",
         response_model=out,
-        responses={200: ETAG, 422: _INVALID, 503: _CONCURRENT},
+        responses={200: ETAG, 422: _INVALID, 503: _CONCURRENT, **reserved},
     )
 
     async def create(
         body: Any, principal: EditorDep, session: SessionDep, response: Response
     ) -> Any:
-        if body.is_removal:
-            raise invalid(
-                [{"field": "deleted", "code": "invalid", "message": "Use DELETE to remove."}]
-            )
         await write_service.write(session, principal, resource, [body], [], must_exist=False)
         found = await write_service.read(session, principal, resource, resource.key(body))
         response.headers["ETag"] = etag_for(found["id"], found["version"])
         return out.model_validate(found)
 
-    create.__annotations__["body"] = row_model
+    create.__annotations__["body"] = _create_body(row_model)
     create.__doc__ = (
         f"Create one {resource.singular} (a one-row bulk write); 409 `external-id-taken` if "
         "the key exists."
@@ -208,6 +229,7 @@ def _add_routes(
         response_model=out,
         responses={
             201: ETAG,
+            412: _STALE,
             409: problem_doc("`external-id-taken`: the key exists.", "external-id-taken"),
             422: _INVALID,
             503: _CONCURRENT,
@@ -229,7 +251,7 @@ def _add_routes(
         methods=["GET"],
         name=f"get_{name}",
         response_model=out,
-        responses={200: ETAG},
+        responses={200: ETAG, **reserved},
     )
 
     async def remove(
@@ -251,7 +273,7 @@ def _add_routes(
         methods=["DELETE"],
         name=f"delete_{name}",
         status_code=status.HTTP_204_NO_CONTENT,
-        responses={422: _INVALID, 503: _CONCURRENT},
+        responses={422: _INVALID, 503: _CONCURRENT, **reserved},
     )
 
     async def history(
@@ -314,12 +336,22 @@ def _add_routes(
     )
 
 
+class _RecordIdConvertor(StringConvertor):
+    """A record's `external_id` in a path: one segment, but never `bulk` or `import`, the
+    collection's own operations (`POST .../bulk`), so a 405 there lists their methods only."""
+
+    regex = "(?!(?:bulk|import)(?:/|$))[^/]+"
+
+
+register_url_convertor("ledger_record_id", _RecordIdConvertor())
+
 ExternalIdPath = Annotated[
     str,
     Path(
         min_length=1,
         max_length=200,
-        description="The record's `external_id` (your id of it).",
+        json_schema_extra={"not": {"enum": list(RESERVED_EXTERNAL_IDS)}},
+        description="The record's `external_id` (your id of it; never `bulk` or `import`).",
         examples=["mv-1001"],
     ),
 ]
@@ -332,7 +364,12 @@ def external_id_key(external_id: ExternalIdPath) -> Hashable:
 
 def fx_key(
     currency: Annotated[
-        str, Path(pattern="^[A-Z]{3}$", description="ISO 4217 code.", examples=["EUR"])
+        str,
+        Path(
+            json_schema_extra={"enum": sorted(MINOR_UNITS)},
+            description="ISO 4217 code.",
+            examples=["EUR"],
+        ),
     ],
     month: Annotated[
         str,
@@ -371,7 +408,7 @@ for _resource, _base, _name, _fields, _row, _out in (
         _resource,
         _base,
         _name,
-        "{external_id}",
+        "{external_id:ledger_record_id}",
         external_id_key,
         _fields,
         _row,
