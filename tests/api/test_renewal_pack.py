@@ -4,9 +4,7 @@ its cache; `test_renewal_pack_browser.py` opens it in a real headless browser.""
 from __future__ import annotations
 
 import re
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -84,7 +82,6 @@ async def test_the_pack_tells_the_story_in_the_seeds_words(
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     html = response.text
-    (Path(tempfile.gettempdir()) / "i16_pack.html").write_text(html)
     assert f'<h1 class="headline">{HEADLINE}</h1>' in html
     report = expect(
         await client.get(f"/v1/trackers/{tracker}/report?as_of=2026-03", headers=tenant.viewer),
