@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
 from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
@@ -77,7 +77,7 @@ class HealthProfileWrite(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [PROFILE_EXAMPLE]})
 
     name: Name
-    is_default: bool = False
+    is_default: StrictBool = False
     segments: list[Segment] = Field(default_factory=list, max_length=50)
     indicators: list[IndicatorDefinition] = Field(max_length=MAX_INDICATORS + 5)
     bands: BandCutoffsBody
