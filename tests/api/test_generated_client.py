@@ -23,7 +23,6 @@ import pytest
 from fastapi import FastAPI
 
 from tests.api.conftest import Tenant
-from tests.api.health_builders import profile_body
 from tests.api.value_tracking_builders import SUPPORT_CALCULATION
 
 CLIENT_DIR = Path(__file__).resolve().parents[2] / "build" / "python-client"
@@ -200,20 +199,9 @@ async def test_every_get_operation_answers_and_parses(app: FastAPI, tenant: Tena
     )
     assert evidence.status_code == 201, evidence.content
     values["evidence_id"] = evidence.parsed.id
-    health_profile = await _operation("customer_health.create_health_profile").asyncio(
-        client=generated, body=models.HealthProfileWrite.from_dict(profile_body())
-    )
-    values.update({"profile_id": health_profile.id, "version": 1})
     by_operation = await _revenue_ledger(generated)
     # Required query parameters of the revenue reads.
-    keywords = {
-        "at": datetime.date(2026, 3, 1),
-        "start": "2026-01",
-        "end": "2026-06",
-        # The health backtest's profile and past date.
-        "profile_id": health_profile.id,
-        "as_of": datetime.date(2025, 1, 31),
-    }
+    keywords = {"at": datetime.date(2026, 3, 1), "start": "2026-01", "end": "2026-06"}
     answered = []
     for name, module in _get_operations():
         parameters = inspect.signature(module.asyncio_detailed).parameters
