@@ -57,6 +57,8 @@ SEMANTIC_CODES = {
     "actor_name_without_id": "Valuecalc-Actor-Name sent without Valuecalc-Actor",
     # Money has no more decimals than its currency's minor unit (another field).
     "too_many_decimals": "an amount finer than its currency's minor unit",
+    # A chart's width (or height) times its scale stays within the pixel budget.
+    "too_many_pixels": "a chart side times scale over its pixel budget (two parameters)",
     # Customer health: rules over several fields or over stored data and the clock.
     "thresholds_equal": "an indicator's full_at equal to its zero_at",
     "weight_not_positive": "an indicator weight of 0 or less",
@@ -87,6 +89,9 @@ SEMANTIC_PROBLEMS = {
     # (`ensure_valid_headers_schema`), so it cannot build a quoted ETag and sends e.g.
     # `If-Match: 0` as a "valid" value; the documented pattern refuses it, and so do we.
     "invalid-if-match": "an If-Match value that does not match its documented pattern",
+    # The portfolio chart draws one currency of the stored trackers, and needs one.
+    "currency-required": "a portfolio chart over stored trackers in several currencies",
+    "portfolio-empty": "a portfolio chart with no stored tracker to draw",
     # Customer health: conflicts with stored profiles, overrides and reason codes.
     "segment-taken": "a segment another stored profile covers",
     "default-profile-taken": "a default profile while another is stored as the default",

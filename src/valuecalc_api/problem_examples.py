@@ -12,6 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from valuecalc_api.actors.header import actor_from_headers, actor_required
+from valuecalc_api.charts.chart_problems import (
+    currency_required,
+    portfolio_empty,
+    render_timeout,
+)
+from valuecalc_api.charts.render import RENDER_SECONDS
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.customer_health.profiles import no_profile
 from valuecalc_api.customer_view.book import book_too_large
@@ -546,6 +552,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     ),
 }
 
+# Charts and the renewal pack (issue 16).
+EXAMPLES |= {
+    "currency-required": example(
+        "The portfolio holds several currencies",
+        currency_required(["EUR", "USD"]),
+        "/v1/reports/portfolio/charts/realized-by-customer.svg",
+    ),
+    "portfolio-empty": example(
+        "No tracker to draw", portfolio_empty(), "/v1/reports/portfolio/charts/realized-by-customer"
+    ),
+    "chart-render-timeout": example(
+        "Rendering took too long",
+        render_timeout(RENDER_SECONDS),
+        f"{TRACKER_PATH}/charts/benefit-vs-cost.png",
+    ),
+}
 # -- customer health and the book
 _CUSTOMER_HEALTH = f"/v1/customers/{_IDS['customer_id']}/health"
 EXAMPLES.update(

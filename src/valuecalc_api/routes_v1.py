@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from valuecalc_api.audit.routes import router as audit_router
+from valuecalc_api.charts.routes import router as charts_router
 from valuecalc_api.customer_health.routes import router as health_router
 from valuecalc_api.customer_health.score_routes import router as customer_health_router
 from valuecalc_api.customer_view.routes import router as customer_view_router
@@ -20,6 +21,7 @@ from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.onboarding.routes import router as onboarding_router
 from valuecalc_api.organizations.routes import router as organizations_router
 from valuecalc_api.pulse.routes import router as pulse_router
+from valuecalc_api.renewal_pack.routes import router as renewal_pack_router
 from valuecalc_api.reports.routes import router as reports_router
 from valuecalc_api.revenue.csv_routes import router as revenue_csv_router
 from valuecalc_api.revenue.metrics_routes import router as revenue_metrics_router
@@ -44,6 +46,8 @@ v1_router.include_router(notes_router)
 v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
+v1_router.include_router(charts_router)
+v1_router.include_router(renewal_pack_router)
 v1_router.include_router(revenue_ledger_router)
 v1_router.include_router(revenue_metrics_router)
 v1_router.include_router(revenue_csv_router)

@@ -827,3 +827,20 @@ def test_actor_ids_and_names_in_the_contract(app: FastAPI) -> None:
             refs = {p.get("$ref") for p in operation.get("parameters", [])}
             assert "#/components/parameters/ValuecalcActor" in refs, (method, path)
             assert "actor-required" in str(operation["responses"]["422"]), (method, path)
+
+
+async def test_history_actor_filter_and_key_flags_refuse_what_the_contract_refuses(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Found by `make fuzz`: a non-ASCII ?actor= and `requires_actor: 0` are outside the
+    contract and answer 422, like every other value the contract does not allow."""
+    graph = await create_graph(client, tenant.editor)
+    history = f"/v1/trackers/{graph.tracker['id']}/history"
+    bad = await client.get(history, params={"actor": "da\u00f1a"}, headers=tenant.viewer)
+    assert bad.status_code == 422
+    created = await client.post(
+        "/v1/api-keys",
+        json={"name": "x", "role": "viewer", "requires_actor": 0},
+        headers=tenant.admin,
+    )
+    assert created.status_code == 422

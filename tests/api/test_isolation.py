@@ -64,6 +64,8 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
+    "tracker_chart": lambda a: "benefit-vs-cost",  # a chart of A's tracker
+    "calculation_chart": lambda a: "metric-trend",  # a chart of A's calculation
     "external_id": lambda a: "acme-rev-1",  # A's movement, renewal, contract line and lead
     "currency": lambda a: "EUR",  # with `month`: A's FX rate
     "response_id": lambda a: a.ids["survey_response"],

@@ -36,6 +36,7 @@ ActorQuery = Annotated[
     Query(
         min_length=1,
         max_length=MAX_ACTOR_CHARS,
+        pattern=r"^[ -~]+$",  # printable ASCII, as the header's id
         description="Only the changes made for this person: the id their calls sent in "
         "`Valuecalc-Actor`.",
         examples=["u_123"],
