@@ -59,6 +59,20 @@ SEMANTIC_CODES = {
     "too_many_decimals": "an amount finer than its currency's minor unit",
     # A chart's width (or height) times its scale stays within the pixel budget.
     "too_many_pixels": "a chart side times scale over its pixel budget (two parameters)",
+    # Customer health: rules over several fields or over stored data and the clock.
+    "thresholds_equal": "an indicator's full_at equal to its zero_at",
+    "weight_not_positive": "an indicator weight of 0 or less",
+    "duplicate_indicator": "two indicators of one kind",
+    "indicator_count": "a profile of fewer than 3 or more than 5 indicators",
+    "cutoffs_out_of_order": "green_from below yellow_from",
+    "cutoff_out_of_range": "a band cut-off outside 0..100",
+    "too_many_points": "a history range of more points than allowed (from, to, every)",
+    "range_reversed": "a history range whose from is after its to",
+    "horizon_not_over": "a backtest horizon ending after today",
+    "expires_before_start": "an override expiring before it starts",
+    "score_out_of_range": "an override score outside 0..100",
+    "unknown_reason_code": "a pulse reason code not in the organization's list",
+    "date_in_future": "a pulse recorded for a day after today",
 }
 # Statuses that refuse a schema-valid request because of stored state, documented as such.
 STATE_STATUSES = {
@@ -78,6 +92,15 @@ SEMANTIC_PROBLEMS = {
     # The portfolio chart draws one currency of the stored trackers, and needs one.
     "currency-required": "a portfolio chart over stored trackers in several currencies",
     "portfolio-empty": "a portfolio chart with no stored tracker to draw",
+    # Customer health: conflicts with stored profiles, overrides and reason codes.
+    "segment-taken": "a segment another stored profile covers",
+    "default-profile-taken": "a default profile while another is stored as the default",
+    "profile-name-taken": "a profile name another stored profile has",
+    "no-health-profile": "no stored profile applies to the customer",
+    "reason-code-taken": "a reason code already stored",
+    "override-over": "ending a stored override that has already ended or expired",
+    "book-too-large": "a book view over more stored customers than it evaluates",
+    "horizon-not-over": "a backtest horizon ending after today",
 }
 # Revoking an API key (DELETE /v1/api-keys/{id}) keeps its row for the record, with
 # `revoked_at`: GET still shows it, so "deleted resource still available" (ST301) is

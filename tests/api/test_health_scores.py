@@ -280,6 +280,13 @@ async def test_keys_see_only_their_customers_health(
         404,
     )
     problem(await client.get(f"/v1/customers/{graph.customer['id']}/health"), 401)
+    for params in ({"as_of": "0"}, {"as_of": "2026-3-1"}, {"version": "18121962820"}):
+        response = await client.get(
+            f"/v1/customers/{graph.customer['id']}/health", params=params, headers=tenant.admin
+        )
+        assert [e["field"] for e in problem(response, 422)["errors"]] == [
+            f"query.{next(iter(params))}"
+        ]
 
 
 async def test_the_backtest_names_its_counts_and_refuses_an_open_horizon(

@@ -6,14 +6,23 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
-from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
+from valuecalc_api.fields import TEXT_PATTERN, DecimalStr, InputModel, OutputModel
 from valuecalc_core.health.profile import MAX_INDICATORS, IndicatorKind
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Segment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# A list item: the model's control-character rule applies to it, documented here, and it
+# is stripped, so it must hold more than blanks.
+NON_BLANK_TEXT_PATTERN = "^(?=.*\\S)" + TEXT_PATTERN.removeprefix("^")
+Segment = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    WithJsonSchema(
+        {"type": "string", "minLength": 1, "maxLength": 100, "pattern": NON_BLANK_TEXT_PATTERN}
+    ),
+]
 
 PROFILE_ID = "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e"
 INDICATORS_EXAMPLE: list[dict[str, Any]] = [
@@ -77,7 +86,7 @@ class HealthProfileWrite(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [PROFILE_EXAMPLE]})
 
     name: Name
-    is_default: bool = False
+    is_default: StrictBool = False
     segments: list[Segment] = Field(default_factory=list, max_length=50)
     indicators: list[IndicatorDefinition] = Field(max_length=MAX_INDICATORS + 5)
     bands: BandCutoffsBody

@@ -7,7 +7,6 @@ organization. Another organization's profile answers 404.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -15,6 +14,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, check_if_match, etag_for
 from valuecalc_api.customer_health import profiles, repository
+from valuecalc_api.customer_health.days import Day
 from valuecalc_api.customer_health.profile_schemas import (
     HealthProfileOut,
     HealthProfileVersionOut,
@@ -145,14 +145,21 @@ async def get_health_profile_version(
     return profiles.version_out(found)
 
 
-@router.get("/health-backtest", response_model=BacktestOut)
+@router.get(
+    "/health-backtest",
+    response_model=BacktestOut,
+    responses={
+        404: problem_doc("`not-found`: no such health profile or version in your organization.")
+    },
+)
 async def health_backtest(
     principal: PrincipalDep,
     session: SessionDep,
     profile_id: Annotated[uuid.UUID, Query(description="The profile to test.")],
-    as_of: Annotated[date, Query(description="The past date whose scores are tested.")],
+    as_of: Annotated[Day, Query(description="The past date whose scores are tested.")],
     version: Annotated[
-        int | None, Query(ge=1, description="Its version (default: the current one).")
+        int | None,
+        Query(ge=1, le=1_000_000, description="Its version (default: the current one)."),
     ] = None,
     horizon_days: Annotated[
         int, Query(ge=1, le=1095, description="How long after as_of to look for churn.")

@@ -6,7 +6,6 @@ Any key that sees the customer may read; overrides need an editor or admin key.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from fastapi import APIRouter, Query, status
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.customer_health import overrides
+from valuecalc_api.customer_health.days import Day
 from valuecalc_api.customer_health.score_schemas import (
     HealthHistoryOut,
     HealthScoreOut,
@@ -48,7 +48,11 @@ ProfileQuery = Annotated[
 ]
 VersionQuery = Annotated[
     int | None,
-    Query(ge=1, description="Under this version of `profile_id` (default: its current one)."),
+    Query(
+        ge=1,
+        le=1_000_000,
+        description="Under this version of `profile_id` (default: its current one).",
+    ),
 ]
 
 
@@ -61,7 +65,7 @@ async def get_customer_health(
     customer_id: uuid.UUID,
     principal: PrincipalDep,
     session: SessionDep,
-    as_of: Annotated[date | None, Query(description="Default: today (UTC).")] = None,
+    as_of: Annotated[Day | None, Query(description="Default: today (UTC).")] = None,
     profile_id: ProfileQuery = None,
     version: VersionQuery = None,
 ) -> HealthScoreOut:
@@ -82,15 +86,15 @@ async def get_customer_health_history(
     principal: PrincipalDep,
     session: SessionDep,
     from_: Annotated[
-        date | None,
+        Day | None,
         Query(alias="from", description="First day of the range (default: 12 months of points)."),
     ] = None,
-    to: Annotated[date | None, Query(description="Last day (default: today, UTC).")] = None,
+    to: Annotated[Day | None, Query(description="Last day (default: today, UTC).")] = None,
     every: Annotated[Every, Query(description="A point per month end or per week.")] = (
         Every.month
     ),
     compare_with: Annotated[
-        date | None,
+        Day | None,
         Query(
             description="The trend compares the last point with this date (default: the "
             "point before the last)."

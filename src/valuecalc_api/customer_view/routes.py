@@ -6,12 +6,12 @@ Any key may read; a key limited to some trackers sees the customers of its track
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from valuecalc_api.auth.dependencies import PrincipalDep
+from valuecalc_api.customer_health.days import Day
 from valuecalc_api.customer_view.book import (
     BookQuery,
     book_page,
@@ -39,7 +39,7 @@ from valuecalc_core.health.profile import Band
 
 router = APIRouter(tags=["book"])
 
-AsOfQuery = Annotated[date | None, Query(description="Default: today (UTC).")]
+AsOfQuery = Annotated[Day | None, Query(description="Default: today (UTC).")]
 SegmentQuery = Annotated[str | None, Query(max_length=100, description="Only this segment.")]
 OwnerQuery = Annotated[str | None, Query(max_length=200, description="Only this owner.")]
 BandQuery = Annotated[Band | None, Query(description="Only customers in this band.")]

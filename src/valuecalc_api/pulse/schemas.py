@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
 from valuecalc_api.fields import InputModel, OutputModel, PatchModel
@@ -55,7 +55,7 @@ class ReasonCodePatch(PatchModel):
     label: Label | None = None
     category: Category | None = None
     subcategory: Category | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class ReasonCodeOut(OutputModel):
