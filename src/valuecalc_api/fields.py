@@ -92,6 +92,7 @@ DecimalStr = Annotated[
     WithJsonSchema(
         {
             "type": "string",
+            "format": "decimal",
             "pattern": DECIMAL_PATTERN,
             "description": "An exact decimal number written as a string: ASCII digits, an "
             "optional leading minus and decimal point, no exponent or blanks. Input also "

@@ -145,3 +145,15 @@ def test_optional_query_parameters_are_not_typed_nullable(document: dict[str, An
     report = document["paths"]["/v1/trackers/{tracker_id}/report"]["get"]
     [as_of] = [p for p in report["parameters"] if p.get("name") == "as_of"]
     assert as_of["schema"]["type"] == "string"
+
+
+def test_decimal_inputs_and_report_figures_are_declared_decimal_strings(
+    document: dict[str, Any],
+) -> None:
+    schemas = document["components"]["schemas"]
+    baseline = schemas["MetricIn"]["properties"]["baseline"]
+    assert (baseline["type"], baseline["format"]) == ("string", "decimal")
+    realized = schemas["TotalsOut"]["properties"]["realized"]
+    assert (realized["type"], realized["format"]) == ("string", "decimal")
+    kind = schemas["FindingOut"]["properties"]["kind"]
+    assert "$ref" in kind or "enum" in kind
