@@ -9,8 +9,6 @@ access; an idempotent retry that names another actor is another request.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -19,6 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.actor_walk_steps import REVENUE_WALK, SIGNAL_WALK, Walk, WalkSteps
 from tests.api.conftest import Tenant, bearer
 from tests.api.test_isolation import routes_of
 from tests.api.value_tracking_builders import (
@@ -59,23 +58,6 @@ async def last_seq(session: AsyncSession) -> int:
 
 # --- walking every write route -------------------------------------------------------
 
-
-@dataclass
-class Walk:
-    client: httpx.AsyncClient
-    headers: dict[str, str]
-    ids: dict[str, str]
-
-    async def call(
-        self, method: str, path: str, status: int, **kwargs: Any
-    ) -> dict[str, Any] | None:
-        headers = {**self.headers, **kwargs.pop("headers", {})}
-        response = await self.client.request(method, path, headers=headers, **kwargs)
-        body: dict[str, Any] | None = expect(response, status)
-        return body
-
-
-Step = Callable[[Walk], Awaitable[dict[str, Any] | None]]
 
 # Customers and API keys have no audit trail (SPEC 6 audits value-tracking data).
 UNAUDITED = {
@@ -194,7 +176,7 @@ async def _delete_calculation(w: Walk) -> dict[str, Any] | None:
 
 
 # In order: each step may use what an earlier one created. (method, route, step)
-WRITE_WALK: list[tuple[str, str, Step]] = [
+WRITE_WALK: WalkSteps = [
     ("POST", "/v1/customers", _create_customer),
     (
         "PATCH",
@@ -370,6 +352,8 @@ WRITE_WALK: list[tuple[str, str, Step]] = [
         "/v1/api-keys/{key_id}",
         lambda w: w.call("DELETE", f"/v1/api-keys/{w.ids['key']}", 200),
     ),
+    *REVENUE_WALK,
+    *SIGNAL_WALK,
 ]
 
 _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -755,3 +739,34 @@ def test_actor_ids_and_names_in_the_contract(app: FastAPI) -> None:
             refs = {p.get("$ref") for p in operation.get("parameters", [])}
             assert "#/components/parameters/ValuecalcActor" in refs, (method, path)
             assert "actor-required" in str(operation["responses"]["422"]), (method, path)
+
+
+async def test_a_reporting_currency_change_is_an_audit_event_naming_the_actor(
+    client: httpx.AsyncClient, session: AsyncSession, tenant: Tenant
+) -> None:
+    """Every converted revenue figure follows the reporting currency: who changed it, from
+    what to what, is kept like the signal settings' changes (SPEC 6)."""
+    before = await last_seq(session)
+    for currency in ("USD", "EUR"):
+        expect(
+            await client.put(
+                "/v1/revenue/settings",
+                json={"reporting_currency": currency},
+                headers={**tenant.editor, **JOSE},
+            ),
+            200,
+        )
+    events = sorted(await events_after(session, before), key=lambda e: e.seq)
+    assert [
+        (e.entity_type, e.entity_id, e.action, e.before, e.after, e.actor_id) for e in events
+    ] == [
+        (
+            "revenue_settings",
+            tenant.organization_id,
+            "update",
+            {"reporting_currency": old},
+            {"reporting_currency": new},
+            "jose@northwind.example",
+        )
+        for old, new in ((None, "USD"), ("USD", "EUR"))
+    ]
