@@ -1,6 +1,7 @@
-"""The write walk of `test_actors.py` (SPEC 6): the steps for the revenue ledger and the
-customer signals, each a real write that must succeed, with the documented examples of the
-row schemas as bodies (what the contract promises a client may send).
+"""The write walk of `test_actors.py` (SPEC 6): the `Walk` its steps call through, and the
+steps for the revenue ledger and the customer signals, each a real write that must
+succeed, with the documented examples of the row schemas as bodies (what the contract
+promises a client may send).
 
 The ledger and signal rows name customers by `external_id`: `crm-0042` (the examples'
 customer: movements, renewals, leads, signals) and `crm-0043` (contract lines, so its
