@@ -6,9 +6,11 @@ Create Date: 2026-12-05 17:20:00
 
 SPEC 6: `PUT /v1/revenue/settings` changes the reporting currency every converted figure
 follows; like the signal settings, the change is an audit event (who, when, before,
-after) of entity type `revenue_settings`. Downgrading removes those events first.
+after) of entity type `revenue_settings`. Downgrading removes those events first. The
+constraint is rebuilt from its current list, so types other revisions add are kept.
 """
 
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -19,43 +21,38 @@ down_revision: str | None = "i13_03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_OLD_ENTITY_TYPES = (
-    "measurement",
-    "input_change",
-    "calculation",
-    "tracker",
-    "use_case",
-    "evidence",
-    "note",
-    "lock",
-    "arr_movement",
-    "renewal",
-    "contract_line",
-    "cs_lead",
-    "fx_rate",
-    "survey_response",
-    "touch",
-    "goal",
-    "onboarding",
-    "usage_day",
-    "usage_month",
-    "seat_count",
-    "signal_settings",
-)
 _NEW_ENTITY_TYPES = ("revenue_settings",)
+_CONSTRAINT = "ck_audit_events_entity_type"
 
 
-def _audit_entity_types(types: tuple[str, ...]) -> None:
-    op.drop_constraint(op.f("ck_audit_events_entity_type"), "audit_events", type_="check")
+def _current_entity_types() -> list[str]:
+    """The entity types the constraint admits now: read from the database, so this revision
+    keeps whatever other revisions added, in whichever order they run."""
+    definition = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.conname = :name AND c.conrelid = 'audit_events'::regclass"
+            ).bindparams(name=_CONSTRAINT)
+        )
+        .scalar_one()
+    )
+    return re.findall(r"'([a-z_]+)'", definition)
+
+
+def _audit_entity_types(types: list[str]) -> None:
+    op.drop_constraint(op.f(_CONSTRAINT), "audit_events", type_="check")
     op.create_check_constraint(
-        op.f("ck_audit_events_entity_type"),
+        op.f(_CONSTRAINT),
         "audit_events",
         "entity_type IN (" + ", ".join(f"'{t}'" for t in types) + ")",
     )
 
 
 def upgrade() -> None:
-    _audit_entity_types(_OLD_ENTITY_TYPES + _NEW_ENTITY_TYPES)
+    types = _current_entity_types()
+    _audit_entity_types(types + [t for t in _NEW_ENTITY_TYPES if t not in types])
 
 
 def downgrade() -> None:
@@ -64,4 +61,4 @@ def downgrade() -> None:
             types=list(_NEW_ENTITY_TYPES)
         )
     )
-    _audit_entity_types(_OLD_ENTITY_TYPES)
+    _audit_entity_types([t for t in _current_entity_types() if t not in _NEW_ENTITY_TYPES])

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.api.actor_walk_steps import REVENUE_WALK, SIGNAL_WALK, Walk, WalkSteps
+from tests.api.actor_walk_steps import REVENUE_WALK, SIGNAL_WALK, Step, Walk
 from tests.api.conftest import Tenant, bearer
 from tests.api.test_isolation import routes_of
 from tests.api.value_tracking_builders import (
@@ -176,7 +176,7 @@ async def _delete_calculation(w: Walk) -> dict[str, Any] | None:
 
 
 # In order: each step may use what an earlier one created. (method, route, step)
-WRITE_WALK: WalkSteps = [
+WRITE_WALK: list[tuple[str, str, Step]] = [
     ("POST", "/v1/customers", _create_customer),
     (
         "PATCH",
