@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint format run bench-core bench-revenue bench-revenue-api bench-api bench-ingest bench-signals openapi openapi-check client-check image-check clean
+.PHONY: test lint format fuzz run bench-core bench-revenue bench-revenue-api bench-api bench-ingest bench-signals bench-health openapi openapi-check client-check image-check clean browser bench-charts
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -16,17 +16,36 @@ $(STAMP): pyproject.toml
 
 # Runs the whole suite against real PostgreSQL: the embedded one by default,
 # or the server named by TEST_DATABASE_URL.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# Debian's chromium for the renewal pack's browser test, installed with apt-get when it is
+# missing and that is possible (as root); otherwise that test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing chromium (apt-get) for the renewal pack's browser test"; \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends chromium fonts-liberation; } >/dev/null \
+			|| echo "chromium could not be installed: the browser test will skip"; \
+		else \
+			echo "chromium is missing and cannot be installed here: the browser test will skip"; \
+		fi; }
+
+# Schemathesis against the app served on a local PostgreSQL (TEST_DATABASE_URL's server or
+# an embedded one): every check and phase, bounded (~4,200 requests, 2-3 minutes, stopped at 7),
+# derandomized when CI is set. Deliberate exclusions and their reasons: fuzz/hooks.py.
+fuzz: $(STAMP)
+	$(BIN)/python -m fuzz.fuzz_api
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench migrations fuzz
+	$(BIN)/ruff format --check src tests bench migrations fuzz
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests bench migrations
-	$(BIN)/ruff format src tests bench migrations
+	$(BIN)/ruff check --fix src tests bench migrations fuzz
+	$(BIN)/ruff format src tests bench migrations fuzz
 
 # Serves the API on http://127.0.0.1:8000 (docs at /docs): the embedded PostgreSQL in data/
 # unless DATABASE_URL is set; migrates, and on a first start seeds a demo and prints its key.
@@ -83,11 +102,21 @@ bench-signals: $(STAMP)
 bench-api: $(STAMP)
 	$(BIN)/python bench/bench_api.py
 
+# Charts (spec, SVG, PNG) and the renewal pack through the API in this process, against the
+# report JSON in the same run (PostgreSQL: TEST_DATABASE_URL's server or an embedded one).
+bench-charts: $(STAMP)
+	$(BIN)/python bench/bench_charts.py
+
 # Builds the Dockerfile and runs its container against the local PostgreSQL (127.0.0.1:5432):
 # installs docker.io and debootstrap from Debian if missing, starts its own dockerd, stands
 # in for the base image with Debian 12's python3.11. Says SKIPPED where no engine can run.
 image-check:
 	bash scripts/image_check.sh
+
+# Health scores of 100,000 customers in the core vs a plain SQL aggregate, and a 100-row
+# book page over HTTP (PostgreSQL: TEST_DATABASE_URL's server or the embedded one).
+bench-health: $(STAMP)
+	$(BIN)/python bench/bench_health.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,7 +1,7 @@
 """the audit trail accepts changes to the revenue settings (the reporting currency)
 
 Revision ID: i21b_01
-Revises: i13_03
+Revises: i15_01
 Create Date: 2026-12-05 17:20:00
 
 SPEC 6: `PUT /v1/revenue/settings` changes the reporting currency every converted figure
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i21b_01"
-down_revision: str | None = "i13_03"
+down_revision: str | None = "i15_01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

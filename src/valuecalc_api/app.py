@@ -10,9 +10,11 @@ from typing import Any
 from fastapi import FastAPI
 
 from valuecalc_api import metrics
+from valuecalc_api.concurrency import require_if_match_where_precondition_required
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.docs import install_offline_docs
 from valuecalc_api.health import router as health_router
+from valuecalc_api.middleware.input_rules import document_parameter_text_rules
 from valuecalc_api.middleware.stack import install_request_handling
 from valuecalc_api.openapi_names import (
     SERVERS,
@@ -75,7 +77,9 @@ class ValuecalcAPI(FastAPI):
             name_request_bodies(document)
             drop_null_from_optional_queries(document)
             drop_unused_schemas(document)
-            self.openapi_schema = document_errors(document, self.routes)
+            self.openapi_schema = require_if_match_where_precondition_required(
+                document_parameter_text_rules(document_errors(document, self.routes))
+            )
         return self.openapi_schema
 
 

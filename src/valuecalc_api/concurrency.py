@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Header
 
@@ -67,7 +67,7 @@ def check_if_match(request_if_match: str | None, current_etag: str, *, required:
       `W/"…"` never matches, RFC 9110 §13.1.1); otherwise 412 `precondition-failed`
       naming the current ETag, so the client can reload and retry.
     """
-    if request_if_match is None or not request_if_match.strip():
+    if request_if_match is None:
         if required:
             raise Problem(
                 428,
@@ -95,6 +95,27 @@ def _malformed() -> Problem:
         'If-Match must be "*" or a comma-separated list of quoted ETags, e.g. '
         'If-Match: "3-5f1c2a9b0d4e".',
     )
+
+
+# `*`, or a comma-separated list of (weak or strong) quoted entity tags (RFC 9110 13.1.1);
+# the server also takes blanks around the tags.
+IF_MATCH_PATTERN = r'^(\*|(W/)?"[!#-~]*"(, ?(W/)?"[!#-~]*")*)$'
+
+
+def require_if_match_where_precondition_required(document: dict[str, Any]) -> dict[str, Any]:
+    """`If-Match` as the contract shows it: a non-empty header value of the RFC's form
+    (never null), and required by the operations that answer 428 without it."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
+                    parameter["schema"] = {"type": "string", "pattern": IF_MATCH_PATTERN}
+            if "428" not in operation.get("responses", {}):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
+                    parameter["required"] = True
+    return document
 
 
 IfMatchHeader = Annotated[

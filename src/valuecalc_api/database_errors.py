@@ -42,6 +42,26 @@ def sqlstate_of(error: BaseException) -> str | None:
     return None
 
 
+# Client-side failures of a connection: lost, terminated, or left mid-operation by one
+# (asyncpg's "cannot switch to state …; another operation is in progress").
+_BROKEN_CONNECTION = (
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    ConnectionError,
+)
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """`error` and what it wraps (SQLAlchemy's `orig`, the causes), a few links deep."""
+    links: list[BaseException] = []
+    seen: BaseException | None = error
+    while seen is not None and len(links) < 6 and seen not in links:
+        links.append(seen)
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return links
+
+
 def is_transient(error: BaseException) -> bool:
     """Whether `error` is a database failure that a retry of the request can get past."""
     if isinstance(
@@ -49,13 +69,12 @@ def is_transient(error: BaseException) -> bool:
         sa_exc.OperationalError
         | sa_exc.InterfaceError
         | sa_exc.TimeoutError
-        | sa_exc.PendingRollbackError
-        | asyncpg.InterfaceError
-        | asyncpg.PostgresConnectionError
-        | ConnectionError,
+        | sa_exc.PendingRollbackError,
     ):
         return True
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if any(isinstance(link, _BROKEN_CONNECTION) for link in _chain(error)):
         return True
     if isinstance(error, sa_exc.DBAPIError | asyncpg.PostgresError):
         code = sqlstate_of(error)

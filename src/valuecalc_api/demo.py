@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customers import service as customers
 from valuecalc_api.customers.schemas import CustomerCreate
+from valuecalc_api.demo_health import seed_health
 from valuecalc_api.demo_revenue import seed_revenue_demo
 from valuecalc_api.demo_signals import seed_signals
 from valuecalc_api.models.calculation import Calculation
@@ -215,6 +216,7 @@ async def seed_demo(session: AsyncSession, settings: Settings) -> DemoResult:
     tracker_id = await _seed_tracker(session, admin)
     await seed_revenue_demo(session, admin)
     await seed_signals(session, admin)
+    await seed_health(session, admin)
     return DemoResult(
         organization_id=organization.id,
         organization_name=organization.name,

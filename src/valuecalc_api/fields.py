@@ -134,13 +134,39 @@ MonthText = Annotated[
     str, StringConstraints(pattern=MONTH_PATTERN), WithJsonSchema(_MONTH_JSON_SCHEMA)
 ]
 
+
+def _refuse_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer, not a boolean.")
+    return value
+
+
+# After an integer's constraints (`Annotated[int, Field(ge=…), NOT_A_BOOLEAN]`): the field
+# takes 3 or 3.0 (both JSON Schema integers) but not true/false, which pydantic's lax mode
+# would read as 1 and 0.
+NOT_A_BOOLEAN = BeforeValidator(_refuse_bool)
+
+# A money amount that cannot be negative (fees): documented with its sign rule; the
+# terms check answers 422 `negative_amount` for a negative one.
+AmountStr = Annotated[
+    DecimalStr,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^[0-9]{1,15}(\.[0-9]{1,12})?$",
+            "description": "An exact, non-negative amount written as a string.",
+            "examples": ["4500.00"],
+        }
+    ),
+]
+
 CurrencyCode = Annotated[
     str,
     BeforeValidator(_to_currency),
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": "^[A-Z]{3}$",
+            "enum": sorted(MINOR_UNITS),
             "description": "ISO 4217 code.",
             "examples": ["USD"],
         }
@@ -168,8 +194,25 @@ LONG_TEXT = LongText()
 
 # SPEC 2: text never contains control characters (C0, DEL and C1); long text may hold
 # tabs and line breaks. PostgreSQL refuses NUL in text outright.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_LONG_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A lone surrogate (an unpaired "\\ud800" in JSON) is no text either: UTF-8 cannot hold it.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_IN_LONG_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+# The same rules for the contract (ECMA-262 regular expressions).
+TEXT_PATTERN = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+LONG_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+_CONSTRAINED_TEXT = frozenset({"pattern", "format", "enum", "const"})
+
+
+def document_text_rule(member: dict[str, Any], *, long_text: bool = False) -> None:
+    """Give a free-text string schema (no pattern, format or enum of its own; also inside
+    `anyOf`) the pattern of the text rule, so the contract says what the API refuses."""
+    if _CONSTRAINED_TEXT.intersection(member):
+        return
+    for branch in (member, *member.get("anyOf", [])):
+        if branch.get("type") == "string" and not _CONSTRAINED_TEXT.intersection(branch):
+            branch["pattern"] = LONG_TEXT_PATTERN if long_text else TEXT_PATTERN
 
 
 def control_character(text: str, *, long_text: bool = False) -> str | None:
@@ -212,6 +255,16 @@ class InputModel(BaseModel):
             if any(isinstance(item, LongText) for item in field.metadata)
         )
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        reference = handler(core_schema)
+        schema = handler.resolve_ref_schema(reference)
+        for name, member in schema.get("properties", {}).items():
+            document_text_rule(member, long_text=name in cls._long_text_fields)
+        return reference
+
     @model_validator(mode="after")
     def _refuse_control_characters(self) -> Self:
         # One pass over the fields per object, not a validator per field: a bulk request
@@ -242,7 +295,7 @@ class PatchModel(InputModel):
     def __get_pydantic_json_schema__(
         cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        reference = handler(core_schema)
+        reference = super().__get_pydantic_json_schema__(core_schema, handler)
         schema = handler.resolve_ref_schema(reference)
         for name, member in schema.get("properties", {}).items():
             if name in cls.NULLABLE:

@@ -12,7 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from valuecalc_api.actors.header import actor_from_headers, actor_required
+from valuecalc_api.charts.chart_problems import (
+    currency_required,
+    portfolio_empty,
+    render_timeout,
+)
+from valuecalc_api.charts.render import RENDER_SECONDS
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
+from valuecalc_api.customer_health.profiles import no_profile
+from valuecalc_api.customer_view.book import book_too_large
 from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
 from valuecalc_api.evidence.service import too_large as evidence_too_large
@@ -54,8 +62,11 @@ _IDS = {
     "evidence_id": "e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7",
     "note_id": "a3b4c5d6-e7f8-4091-a2b3-c4d5e6f70819",
     "key_id": "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4",
+    "profile_id": "7b8c9d0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e",
+    "override_id": "4d5e6f70-8192-4a3b-9c4d-5e6f708192a3",
+    "reason_code_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
 }
-PATH_VALUES = {**_IDS, "month": "2026-03", "key": "reps"}
+PATH_VALUES = {**_IDS, "month": "2026-03", "key": "reps", "version": "2"}
 # What a 404 calls the object of an id in the path (as `not_found(what)` does).
 ID_OBJECTS = {
     "tracker_id": "tracker",
@@ -65,6 +76,9 @@ ID_OBJECTS = {
     "evidence_id": "evidence",
     "note_id": "note",
     "key_id": "API key",
+    "profile_id": "health profile",
+    "override_id": "override",
+    "reason_code_id": "reason code",
 }
 TRACKER_PATH = f"/v1/trackers/{_IDS['tracker_id']}"
 _CALCULATION = f"/v1/calculations/{_IDS['calculation_id']}"
@@ -537,3 +551,49 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "/v1/revenue/metrics",
     ),
 }
+
+# Charts and the renewal pack (issue 16).
+EXAMPLES |= {
+    "currency-required": example(
+        "The portfolio holds several currencies",
+        currency_required(["EUR", "USD"]),
+        "/v1/reports/portfolio/charts/realized-by-customer.svg",
+    ),
+    "portfolio-empty": example(
+        "No tracker to draw", portfolio_empty(), "/v1/reports/portfolio/charts/realized-by-customer"
+    ),
+    "chart-render-timeout": example(
+        "Rendering took too long",
+        render_timeout(RENDER_SECONDS),
+        f"{TRACKER_PATH}/charts/benefit-vs-cost.png",
+    ),
+}
+# -- customer health and the book
+_CUSTOMER_HEALTH = f"/v1/customers/{_IDS['customer_id']}/health"
+EXAMPLES.update(
+    {
+        "segment-taken": example(
+            "Another profile covers the segment",
+            conflict(
+                "segment-taken", "The segment(s) enterprise already use the profile 'Standard'."
+            ),
+            "/v1/health-profiles",
+        ),
+        "no-health-profile": example(
+            "No profile applies to the customer", no_profile(), _CUSTOMER_HEALTH
+        ),
+        "override-over": example(
+            "The override is already over",
+            conflict("override-over", "This override has already expired."),
+            f"{_CUSTOMER_HEALTH}/overrides/{_IDS['override_id']}/end",
+        ),
+        "reason-code-taken": example(
+            "The reason code exists",
+            conflict("reason-code-taken", "The reason code 'exec-sponsor-left' already exists."),
+            "/v1/pulse-reason-codes",
+        ),
+        "book-too-large": example(
+            "Too many customers to evaluate", book_too_large(48_210), "/v1/book"
+        ),
+    }
+)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from valuecalc_api.audit.routes import router as audit_router
+from valuecalc_api.charts.routes import router as charts_router
+from valuecalc_api.customer_health.routes import router as health_router
+from valuecalc_api.customer_health.score_routes import router as customer_health_router
+from valuecalc_api.customer_view.routes import router as customer_view_router
 from valuecalc_api.customers.routes import router as customers_router
 from valuecalc_api.engagement.routes import router as engagement_router
 from valuecalc_api.evidence.note_routes import router as notes_router
@@ -16,6 +20,8 @@ from valuecalc_api.locks.routes import router as locks_router
 from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.onboarding.routes import router as onboarding_router
 from valuecalc_api.organizations.routes import router as organizations_router
+from valuecalc_api.pulse.routes import router as pulse_router
+from valuecalc_api.renewal_pack.routes import router as renewal_pack_router
 from valuecalc_api.reports.routes import router as reports_router
 from valuecalc_api.revenue.csv_routes import router as revenue_csv_router
 from valuecalc_api.revenue.metrics_routes import router as revenue_metrics_router
@@ -40,6 +46,8 @@ v1_router.include_router(notes_router)
 v1_router.include_router(imports_router)
 v1_router.include_router(reports_router)
 v1_router.include_router(csv_imports_router)
+v1_router.include_router(charts_router)
+v1_router.include_router(renewal_pack_router)
 v1_router.include_router(revenue_ledger_router)
 v1_router.include_router(revenue_metrics_router)
 v1_router.include_router(revenue_csv_router)
@@ -50,3 +58,7 @@ v1_router.include_router(engagement_router)
 v1_router.include_router(goals_router)
 v1_router.include_router(onboarding_router)
 v1_router.include_router(survey_scores_router)
+v1_router.include_router(health_router)
+v1_router.include_router(customer_health_router)
+v1_router.include_router(pulse_router)
+v1_router.include_router(customer_view_router)

@@ -189,6 +189,8 @@ def combine_with_realized(
         # projection covers every calculation, so it compares with all of `realized`.
         projected: Sequence[Decimal] = [_ZERO] * count
         for part in parts:
+            if not part.covered:  # a part without calculations projects nothing
+                continue
             projected = list(map(add, projected, part.projected))
         projected_column = tuple(projected)
         return _compared(

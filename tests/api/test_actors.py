@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.api.actor_walk_steps import REVENUE_WALK, SIGNAL_WALK, Step, Walk
 from tests.api.conftest import Tenant, bearer
+from tests.api.health_builders import profile_body
 from tests.api.test_isolation import routes_of
 from tests.api.value_tracking_builders import (
     SUPPORT_CALCULATION,
@@ -174,6 +175,76 @@ async def _delete_calculation(w: Walk) -> dict[str, Any] | None:
         await w.call("DELETE", f"{_calc(w)}/measurements/{month}", 204)
     return await w.call("DELETE", _calc(w), 204, headers={"If-Match": "*"})
 
+
+async def _create_health_profile(w: Walk) -> dict[str, Any] | None:
+    body = await w.call("POST", "/v1/health-profiles", 201, json=profile_body())
+    assert body is not None
+    w.ids["health_profile"] = body["id"]
+    return body
+
+
+async def _create_reason_code(w: Walk) -> dict[str, Any] | None:
+    json = {"code": "champion", "kind": "success", "label": "Champion", "category": "People"}
+    body = await w.call("POST", "/v1/pulse-reason-codes", 201, json=json)
+    assert body is not None
+    w.ids["reason_code"] = body["id"]
+    return body
+
+
+async def _record_pulse(w: Walk) -> dict[str, Any] | None:
+    json = {"status": "green", "reason_codes": ["champion"], "recorded_on": "2026-03-01"}
+    body = await w.call("POST", f"/v1/customers/{w.ids['customer']}/pulses", 201, json=json)
+    assert body is not None
+    assert (body["author"]["id"], body["author"]["name"]) == ("u_dana", "Dana Reyes")
+    return body
+
+
+async def _override_health(w: Walk) -> dict[str, Any] | None:
+    json = {"score": "30", "reason": "Sponsor left", "expires_on": "2999-12-31"}
+    path = f"/v1/customers/{w.ids['customer']}/health/overrides"
+    body = await w.call("POST", path, 201, json=json)
+    assert body is not None
+    assert (body["author"]["id"], body["author"]["name"]) == ("u_dana", "Dana Reyes")
+    w.ids["health_override"] = body["id"]
+    return body
+
+
+async def _end_override(w: Walk) -> dict[str, Any] | None:
+    path = f"/v1/customers/{w.ids['customer']}/health/overrides/{w.ids['health_override']}/end"
+    body = await w.call("POST", path, 200)
+    assert body is not None
+    assert body["ended_by"]["id"] == "u_dana"
+    return body
+
+
+HEALTH_WALK: list[tuple[str, str, Step]] = [
+    ("POST", "/v1/health-profiles", _create_health_profile),
+    (
+        "PUT",
+        "/v1/health-profiles/{profile_id}",
+        lambda w: w.call(
+            "PUT",
+            f"/v1/health-profiles/{w.ids['health_profile']}",
+            200,
+            json=profile_body(bands={"yellow_from": "50", "green_from": "75"}),
+        ),
+    ),
+    ("POST", "/v1/pulse-reason-codes", _create_reason_code),
+    ("POST", "/v1/customers/{customer_id}/pulses", _record_pulse),
+    (
+        "PATCH",
+        "/v1/pulse-reason-codes/{reason_code_id}",
+        lambda w: w.call(
+            "PATCH", f"/v1/pulse-reason-codes/{w.ids['reason_code']}", 200, json={"active": False}
+        ),
+    ),
+    ("POST", "/v1/customers/{customer_id}/health/overrides", _override_health),
+    (
+        "POST",
+        "/v1/customers/{customer_id}/health/overrides/{override_id}/end",
+        _end_override,
+    ),
+]
 
 # In order: each step may use what an earlier one created. (method, route, step)
 WRITE_WALK: list[tuple[str, str, Step]] = [
@@ -334,6 +405,7 @@ WRITE_WALK: list[tuple[str, str, Step]] = [
             "DELETE", f"/v1/trackers/{w.ids['tracker']}", 204, headers={"If-Match": "*"}
         ),
     ),
+    *HEALTH_WALK,
     (
         "DELETE",
         "/v1/customers/{customer_id}",
@@ -775,3 +847,20 @@ async def test_a_reporting_currency_change_is_an_audit_event_naming_the_actor(
         )
         for old, new in ((None, "USD"), ("USD", "EUR"))
     ]
+
+
+async def test_history_actor_filter_and_key_flags_refuse_what_the_contract_refuses(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Found by `make fuzz`: a non-ASCII ?actor= and `requires_actor: 0` are outside the
+    contract and answer 422, like every other value the contract does not allow."""
+    graph = await create_graph(client, tenant.editor)
+    history = f"/v1/trackers/{graph.tracker['id']}/history"
+    bad = await client.get(history, params={"actor": "da\u00f1a"}, headers=tenant.viewer)
+    assert bad.status_code == 422
+    created = await client.post(
+        "/v1/api-keys",
+        json={"name": "x", "role": "viewer", "requires_actor": 0},
+        headers=tenant.admin,
+    )
+    assert created.status_code == 422

@@ -185,3 +185,79 @@ async def test_a_served_png_has_a_documented_type(
     content = await client.get(f"/v1/evidence/{created['id']}/content", headers=tenant.admin)
     documented = app.openapi()["paths"]["/v1/evidence/{evidence_id}/content"]["get"]
     assert content.headers["content-type"] in documented["responses"]["200"]["content"]
+
+
+# ---- what `make fuzz` found -------------------------------------------------------------
+
+
+async def test_an_empty_if_match_is_malformed_not_absent(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    graph = await create_graph(client, tenant.admin)
+    answer = await client.patch(
+        f"/v1/trackers/{graph.tracker['id']}",
+        json={"name": "x"},
+        headers={**tenant.admin, "If-Match": ""},
+    )
+    problem(answer, 400, "invalid-if-match")
+
+
+async def test_a_boolean_is_not_a_position(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    graph = await create_graph(client, tenant.admin)
+    answer = await client.post(
+        f"/v1/trackers/{graph.tracker['id']}/use-cases",
+        json={"name": "x", "position": True},
+        headers=tenant.admin,
+    )
+    assert problem(answer, 422)["errors"][0]["field"] == "position"
+    whole = await client.post(
+        f"/v1/trackers/{graph.tracker['id']}/use-cases",
+        json={"name": "y", "position": 3.0},
+        headers=tenant.admin,
+    )
+    assert expect(whole, 201)["position"] == 3
+
+
+async def test_a_history_window_takes_iso_times_only(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    graph = await create_graph(client, tenant.admin)
+    path = f"/v1/trackers/{graph.tracker['id']}/history"
+    problem(await client.get(f"{path}?until=0.5", headers=tenant.admin), 422)
+    expect(await client.get(f"{path}?until=2030-01-01T00:00:00Z", headers=tenant.admin), 200)
+
+
+async def test_a_csv_import_refuses_unknown_form_fields(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    graph = await create_graph(client, tenant.admin)
+    answer = await client.post(
+        f"/v1/trackers/{graph.tracker['id']}/measurements/import",
+        files={"other": ("x.csv", b"a\n", "text/csv")},
+        headers=tenant.admin,
+    )
+    assert answer.status_code in {400, 422}
+    assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_upload_caption_with_a_control_character_is_422(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    graph = await create_graph(client, tenant.admin)
+    answer = await client.post(
+        f"/v1/calculations/{graph.calculation_id}/months/2026-03/evidence",
+        data={"caption": "a\u0000b"},
+        files={"file": ("a.csv", b"a,b\n1,2\n", "text/csv")},
+        headers=tenant.admin,
+    )
+    assert problem(answer, 422)["errors"][0]["field"] == "caption"
+
+
+def test_free_text_is_documented_with_the_text_rule(app: FastAPI) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    assert schemas["CustomerCreate"]["properties"]["name"]["pattern"].startswith("^[^\\u0000")
+    assert "\\u0009" not in schemas["NoteIn"]["properties"]["text"]["pattern"]
+    assert (
+        schemas["NoteIn"]["properties"]["text"]["pattern"]
+        != (schemas["CustomerCreate"]["properties"]["name"]["pattern"])
+    )

@@ -24,6 +24,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from tests.api.conftest import Tenant
+from tests.api.health_builders import profile_body
 from tests.api.revenue_builders import create_revenue_records
 from tests.api.value_tracking_builders import (
     create_calculation,
@@ -63,12 +64,18 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "key_id": lambda a: a.ids["api_key"],
     "note_id": lambda a: a.ids["note"],
     "evidence_id": lambda a: a.ids["evidence"],
+    "tracker_chart": lambda a: "benefit-vs-cost",  # a chart of A's tracker
+    "calculation_chart": lambda a: "metric-trend",  # a chart of A's calculation
     "external_id": lambda a: "acme-rev-1",  # A's movement, renewal, contract line and lead
     "currency": lambda a: "EUR",  # with `month`: A's FX rate
     "response_id": lambda a: a.ids["survey_response"],
     "touch_id": lambda a: a.ids["touch"],
     "goal_id": lambda a: a.ids["goal"],
     "milestones_id": lambda a: a.ids["milestones"],
+    "profile_id": lambda a: a.ids["health_profile"],
+    "version": lambda a: "1",  # the first version of A's health profile
+    "override_id": lambda a: a.ids["health_override"],
+    "reason_code_id": lambda a: a.ids["reason_code"],
 }
 
 _PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
@@ -170,6 +177,25 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    profile = expect(
+        await client.post("/v1/health-profiles", json=profile_body(), headers=headers), 201
+    )
+    override = expect(
+        await client.post(
+            f"/v1/customers/{customer['id']}/health/overrides",
+            json={"score": "30", "reason": "Acme-secret-note", "expires_on": "2999-12-31"},
+            headers=headers,
+        ),
+        201,
+    )
+    reason_code = expect(
+        await client.post(
+            "/v1/pulse-reason-codes",
+            json={"code": "acme", "kind": "risk", "label": "Acme-secret-note", "category": "x"},
+            headers=headers,
+        ),
+        201,
+    )
     keys = expect(await client.get("/v1/api-keys", headers=headers), 200)["items"]
     # Not the admin key: the snapshots use it, which may touch its own row.
     viewer_key = next(k for k in keys if k["role"] == "viewer")
@@ -186,6 +212,9 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "touch": touch["id"],
             "goal": goal["id"],
             "milestones": milestones["id"],
+            "health_profile": profile["id"],
+            "health_override": override["id"],
+            "reason_code": reason_code["id"],
         }
     )
 
@@ -486,6 +515,9 @@ async def test_a_tracker_limited_key_stays_inside_its_tracker(
         # FX rates are the organization's reference data, no customer's revenue: every key
         # of the organization reads them (the other-organization walk still covers them).
         and not (c.template.startswith("/v1/revenue/fx-rates") and c.method == "GET")
+        # Health profiles are the organization's scoring setup, no customer's data: every
+        # key reads them (changing one needs a key for the whole organization).
+        and not (c.template.startswith("/v1/health-profiles") and c.method == "GET")
     ]
     before = await _snapshot(client, calls, a, tenant.admin)
     own_before = expect(

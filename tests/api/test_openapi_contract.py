@@ -569,6 +569,9 @@ def test_standard_headers_are_documented(spec: dict[str, Any]) -> None:
 
 
 ETAG_RESPONSES = [
+    ("POST", "/v1/health-profiles", "201"),
+    ("GET", "/v1/health-profiles/{profile_id}", "200"),
+    ("PUT", "/v1/health-profiles/{profile_id}", "200"),
     ("POST", "/v1/trackers", "201"),
     ("GET", "/v1/trackers/{tracker_id}", "200"),
     ("PATCH", "/v1/trackers/{tracker_id}", "200"),
@@ -612,6 +615,20 @@ ETAG_RESPONSES = [
         )
     ),
 ]
+# The charts (issue 16): every form of every chart family.
+ETAG_RESPONSES += [
+    ("GET", f"/v1/{base}{suffix}", status)
+    for base in (
+        "trackers/{tracker_id}/charts/{tracker_chart}",
+        "calculations/{calculation_id}/charts/{calculation_chart}",
+        "reports/portfolio/charts/realized-by-customer",
+        "revenue/charts/renewal-waterfall",
+        "revenue/charts/movements",
+        "revenue/charts/retention",
+    )
+    for suffix in ("", ".vl.json", ".svg", ".png")
+    for status in ("200", "304")
+] + [("GET", "/v1/trackers/{tracker_id}/renewal-pack", status) for status in ("200", "304")]
 
 
 def test_etag_is_documented_where_it_is_set(spec: dict[str, Any]) -> None:

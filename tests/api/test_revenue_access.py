@@ -24,7 +24,8 @@ _VALUES = {"{external_id}": "acme-rev-1", "{currency}": "EUR", "{month}": "2026-
 def _revenue_calls(app: FastAPI) -> list[tuple[str, str]]:
     calls = []
     for path, methods, _ in routes_of(app):
-        if path.startswith("/v1/revenue"):
+        # The charts refuse parameters they do not take (`at`): test_revenue_charts.py.
+        if path.startswith("/v1/revenue") and "/charts/" not in path:
             for method in sorted(methods - {"HEAD", "OPTIONS"}):
                 filled = path
                 for name, value in _VALUES.items():

@@ -9,11 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from valuecalc_api.actors.header import MAX_ACTOR_CHARS, actor_id
 from valuecalc_api.audit import repository
@@ -33,6 +36,7 @@ ActorQuery = Annotated[
     Query(
         min_length=1,
         max_length=MAX_ACTOR_CHARS,
+        pattern=r"^[ -~]+$",  # printable ASCII, as the header's id
         description="Only the changes made for this person: the id their calls sent in "
         "`Valuecalc-Actor`.",
         examples=["u_123"],
@@ -76,6 +80,19 @@ def _page(events: list[AuditEvent], limit: int) -> Page[AuditEventOut]:
     )
 
 
+def _iso_only(value: Any) -> Any:
+    # Pydantic would also read a bare number as a Unix time ("0.5"): not a documented form.
+    if isinstance(value, str) and not _ISO_DATETIME.match(value):
+        raise PydanticCustomError(
+            "datetime_format", "an ISO 8601 date-time is expected, e.g. 2026-03-01T00:00:00Z."
+        )
+    return value
+
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]")
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_only)]
+
+
 def _check_window(since: datetime | None, until: datetime | None) -> None:
     errors = [
         {"field": name, "code": "naive_datetime", "message": f"{name} needs a time zone (e.g. Z)."}
@@ -103,8 +120,12 @@ async def tracker_history(
             examples=["2026-03"],
         ),
     ] = None,
-    since: Annotated[datetime | None, Query(description="From this time (inclusive).")] = None,
-    until: Annotated[datetime | None, Query(description="Before this time (exclusive).")] = None,
+    since: Annotated[
+        IsoDatetime | None, Query(description="From this time (inclusive), ISO 8601.")
+    ] = None,
+    until: Annotated[
+        IsoDatetime | None, Query(description="Before this time (exclusive), ISO 8601.")
+    ] = None,
     actor: ActorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,

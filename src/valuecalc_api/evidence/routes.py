@@ -32,7 +32,7 @@ from valuecalc_api.evidence.schemas import (
     PastedEvidenceIn,
 )
 from valuecalc_api.evidence.storage import EvidenceStore, evidence_store
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
+from valuecalc_api.fields import MONTH_PARAMETER, TEXT_PATTERN, control_character, month_param
 from valuecalc_api.models.evidence import Evidence, EvidenceKind
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
@@ -84,6 +84,7 @@ _REQUEST_BODY: dict[str, Any] = {
             "schema": {
                 "type": "object",
                 "required": ["file"],
+                "additionalProperties": False,
                 "properties": {
                     "file": {
                         "type": "string",
@@ -91,7 +92,11 @@ _REQUEST_BODY: dict[str, Any] = {
                         "description": "PNG, JPEG, GIF, WebP, PDF, XLSX, CSV or UTF-8 text; "
                         "checked by content.",
                     },
-                    "caption": {"type": "string", "maxLength": MAX_CAPTION_CHARS},
+                    "caption": {
+                        "type": "string",
+                        "maxLength": MAX_CAPTION_CHARS,
+                        "pattern": TEXT_PATTERN,
+                    },
                 },
             },
             "encoding": {
@@ -180,13 +185,16 @@ async def _add_upload(
                 {"field": "file", "code": "missing", "message": "Send the file in a 'file' part."}
             )
         if caption is not None and (
-            not isinstance(caption, str) or len(caption) > MAX_CAPTION_CHARS
+            not isinstance(caption, str)
+            or len(caption) > MAX_CAPTION_CHARS
+            or control_character(caption) is not None
         ):
             errors.append(
                 {
                     "field": "caption",
                     "code": "invalid_caption",
-                    "message": f"caption must be text of at most {MAX_CAPTION_CHARS} characters.",
+                    "message": f"caption must be text of at most {MAX_CAPTION_CHARS} characters, "
+                    "without control characters.",
                 }
             )
         if errors or not isinstance(upload, UploadFile):

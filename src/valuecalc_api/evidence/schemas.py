@@ -50,7 +50,14 @@ class LinkEvidenceIn(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [LINK_EXAMPLE]})
 
     kind: Literal["link"]
-    url: str = Field(min_length=1, max_length=MAX_URL_CHARS, examples=["https://bi.example/d/42"])
+    url: str = Field(
+        min_length=1,
+        max_length=MAX_URL_CHARS,
+        # What `service.check_link` accepts: an absolute http(s) URL naming a host, without
+        # credentials, spaces or control characters.
+        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?([/?#][\x21-\x7e]*)?$",
+        examples=["https://bi.example/d/42"],
+    )
     caption: Caption = None
 
 

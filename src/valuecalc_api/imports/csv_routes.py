@@ -35,6 +35,7 @@ _IMPORT_BODY: dict[str, Any] = {
                 "type": "object",
                 "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "additionalProperties": False,
             },
             "example": {"file": CSV_IMPORT_EXAMPLE},
         },
@@ -70,6 +71,14 @@ async def measurement_template(
 async def _uploaded(request: Request) -> bytes:
     form = await request.form(max_files=1, max_fields=1)
     try:
+        unknown = sorted(set(form.keys()) - {"file"})
+        if unknown:
+            raise invalid(
+                [
+                    {"field": name, "code": "extra_forbidden", "message": "Unknown form field."}
+                    for name in unknown
+                ]
+            )
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise invalid(

@@ -16,9 +16,16 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi.responses import Response
-from pydantic import ConfigDict, Field, NonNegativeInt, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
-from valuecalc_api.fields import DecimalStr, InputModel, MonthStr, MonthText, OutputModel
+from valuecalc_api.fields import (
+    NOT_A_BOOLEAN,
+    DecimalStr,
+    InputModel,
+    MonthStr,
+    MonthText,
+    OutputModel,
+)
 from valuecalc_api.measurements.schemas import Source
 
 MAX_ROWS = 10_000
@@ -71,7 +78,7 @@ class RowAddress(InputModel):
         description="Only needed when the month falls in several trackers of the customer.",
     )
     month: MonthStr
-    if_version: NonNegativeInt | None = Field(
+    if_version: Annotated[int, Field(ge=0), NOT_A_BOOLEAN] | None = Field(
         default=None,
         description="Optimistic concurrency, per row: apply the request only if the stored "
         "value of this month has this `version` (0: only if there is none yet). Any row "

@@ -28,6 +28,7 @@ from valuecalc_api.measurements.schemas import (
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problem_schemas import ETAG, problem_doc
+from valuecalc_api.trackers.calculation_schemas import INPUT_KEY_PATTERN
 from valuecalc_core.months import Month
 
 router = APIRouter(tags=["measurements"])
@@ -40,7 +41,9 @@ MonthPath = Annotated[
         examples=["2026-03"],
     ),
 ]
-InputKeyPath = Annotated[str, Path(max_length=63, description="The input's key, e.g. `reps`.")]
+InputKeyPath = Annotated[
+    str, Path(pattern=INPUT_KEY_PATTERN, description="The input's key, e.g. `reps`.")
+]
 _LOCKED = problem_doc(
     "`month-locked`: the month is locked (or a later locked month would change).",
     "month-locked",

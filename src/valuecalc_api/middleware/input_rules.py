@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valuecalc_api.fields import control_character
+from valuecalc_api.fields import control_character, document_text_rule
 from valuecalc_api.middleware.asgi import header, read_body, replaying, send_problem
 from valuecalc_api.problems import Problem
 
@@ -27,17 +28,24 @@ MAX_JSON_DEPTH = 64
 
 _UNREAD_CONTENT_TYPES = ("multipart/", "application/x-www-form-urlencoded")
 _JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]++")
-# Openers to +1, closers to -1 (as a signed byte).
+_PLAIN_STRING = re.compile(rb'"[^"]*+"')
+# Openers to +1, closers to -1 (as a signed byte); every other byte is deleted.
 _STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
+_NOT_QUOTES_OR_BRACKETS = bytes(set(range(256)) - set(b'"[]{}'))
 
 
 def nests_deeper_than(body: bytes, limit: int) -> bool:
     """Whether the arrays and objects of JSON `body` nest deeper than `limit` (brackets
-    inside strings do not count). Linear and without recursion, at C speed."""
+    inside strings do not count). Linear and without recursion, in C-level byte
+    operations (a few ms for a 10,000-row bulk body)."""
     if body.count(b"[") + body.count(b"{") <= limit:
         return False
-    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", body)).translate(_STEPS)
+    if b"\\" in body:  # escapes: strings need the full scan
+        outside = _JSON_STRING.sub(b"", body)
+    else:  # no escapes: only quotes and brackets matter, and strings are "..."
+        outside = _PLAIN_STRING.sub(b"", body.translate(None, _NOT_QUOTES_OR_BRACKETS))
+    brackets = outside.translate(_STEPS, _NOT_BRACKETS)
     return max(accumulate(memoryview(brackets).cast("b")), default=0) > limit
 
 
@@ -105,3 +113,14 @@ class InputRulesMiddleware:
             await send_problem(scope, receive, send, too_deep())
             return
         await self.app(scope, replaying(body, receive), send)
+
+
+def document_parameter_text_rules(document: dict[str, Any]) -> dict[str, Any]:
+    """The contract's side of the rule above: every free-text path and query parameter
+    gets the text pattern (no control characters)."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") in {"path", "query"} and "schema" in parameter:
+                    document_text_rule(parameter["schema"])
+    return document

@@ -8,6 +8,13 @@ from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.data_version import TrackerDataVersion
 from valuecalc_api.models.evidence import Evidence, EvidenceBlob, EvidenceKind, Note
 from valuecalc_api.models.goal import Goal
+from valuecalc_api.models.health import (
+    HealthOverride,
+    HealthProfile,
+    HealthProfileVersion,
+    Pulse,
+    PulseReasonCode,
+)
 from valuecalc_api.models.idempotency import IdempotencyKey
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.measurement import InputChange, Measurement
@@ -37,6 +44,9 @@ __all__ = [
     "EvidenceKind",
     "FxRate",
     "Goal",
+    "HealthOverride",
+    "HealthProfile",
+    "HealthProfileVersion",
     "IdempotencyKey",
     "InputChange",
     "Measurement",
@@ -44,6 +54,8 @@ __all__ = [
     "OnboardingMilestones",
     "OneTimeFee",
     "Organization",
+    "Pulse",
+    "PulseReasonCode",
     "RampStep",
     "RateLimitBucket",
     "Renewal",

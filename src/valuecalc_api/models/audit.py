@@ -51,6 +51,10 @@ class AuditEntity(StrEnum):
     seat_count = "seat_count"
     signal_settings = "signal_settings"
     revenue_settings = "revenue_settings"
+    health_profile = "health_profile"
+    health_override = "health_override"
+    pulse = "pulse"
+    reason_code = "reason_code"
 
 
 class AuditAction(StrEnum):

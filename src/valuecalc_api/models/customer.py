@@ -23,6 +23,8 @@ class Customer(IdMixin, TimestampMixin, Base):
             "external_id IS NULL OR length(btrim(external_id)) > 0", name="external_id_not_blank"
         ),
         Index("ix_customers_organization_id_created_at", "organization_id", "created_at", "id"),
+        # The book pages by name (migration i15_01).
+        Index("ix_customers_organization_id_name", "organization_id", "name", "id"),
     )
 
     organization_id: Mapped[uuid.UUID] = mapped_column(

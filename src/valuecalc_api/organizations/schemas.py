@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from valuecalc_api.fields import InputModel, OutputModel
 from valuecalc_api.models.organization import Role
@@ -67,7 +67,7 @@ class ApiKeyCreate(InputModel):
         max_length=1000,
         description="Limit the key to these trackers of your organization; null: every tracker.",
     )
-    requires_actor: bool = Field(default=False, description=_REQUIRES_ACTOR)
+    requires_actor: StrictBool = Field(default=False, description=_REQUIRES_ACTOR)
 
 
 class ApiKeyPatch(InputModel):
@@ -75,7 +75,7 @@ class ApiKeyPatch(InputModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"requires_actor": True}]})
 
-    requires_actor: bool | None = Field(default=None, description=_REQUIRES_ACTOR)
+    requires_actor: StrictBool | None = Field(default=None, description=_REQUIRES_ACTOR)
 
 
 class ApiKeyOut(OutputModel):

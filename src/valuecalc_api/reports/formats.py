@@ -121,7 +121,7 @@ def representation(format_query: Representation | None, accept: str | None) -> R
     best: tuple[float, int, Representation] | None = None
     for position, item in enumerate(accept.split(",")):
         media, _, params = item.strip().partition(";")
-        quality = _quality(params)
+        quality = accept_quality(params)
         chosen = _MEDIA_TYPES.get(media.strip().lower())
         if chosen is None or quality <= 0:
             continue
@@ -139,7 +139,8 @@ def representation(format_query: Representation | None, accept: str | None) -> R
     return best[2]
 
 
-def _quality(params: str) -> float:
+def accept_quality(params: str) -> float:
+    """The `q` of one Accept item's parameters (1 when absent, 0 when unreadable)."""
     for param in params.split(";"):
         name, _, value = param.strip().partition("=")
         if name.strip().lower() == "q":

@@ -256,3 +256,21 @@ async def data_version(session: AsyncSession, tracker_id: uuid.UUID) -> int | No
         select(TrackerDataVersion.version).where(TrackerDataVersion.tracker_id == tracker_id),
     )
     return int(rows[0][0]) if rows else None
+
+
+async def data_versions(
+    session: AsyncSession,
+    organization_id: uuid.UUID,
+    *,
+    tracker_ids: Collection[uuid.UUID] | None = None,
+    customer_id: uuid.UUID | None = None,
+) -> list[tuple[uuid.UUID, int | None]]:
+    """(tracker id, data version) of every tracker `load_tracker_rows` would load with the
+    same filters, by id: what a report spanning them depends on (migration 0005)."""
+    ids = _tracker_ids(organization_id, tracker_ids, customer_id).subquery()
+    query = (
+        select(ids.c.id, TrackerDataVersion.version)
+        .outerjoin(TrackerDataVersion, TrackerDataVersion.tracker_id == ids.c.id)
+        .order_by(ids.c.id)
+    )
+    return [(row[0], row[1]) for row in await _all(session, query)]

@@ -10,11 +10,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
-from valuecalc_api.fields import LONG_TEXT, DecimalStr, InputModel, OutputModel, PatchModel
+from valuecalc_api.fields import (
+    LONG_TEXT,
+    NOT_A_BOOLEAN,
+    DecimalStr,
+    InputModel,
+    OutputModel,
+    PatchModel,
+)
 from valuecalc_core.formula import BUILTIN_VARIABLES
 
+INPUT_KEY_PATTERN = r"^[a-z_][a-z0-9_]{0,62}$"
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 CalculationKey = Annotated[
@@ -24,7 +32,7 @@ CalculationKey = Annotated[
 ]
 InputKey = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=63, pattern=r"^[a-z_][a-z0-9_]{0,62}$"),
+    StringConstraints(min_length=1, max_length=63, pattern=INPUT_KEY_PATTERN),
     Field(description="The input's name in the formula, e.g. `cost_per_rep_month`."),
 ]
 # Besides the built-in variables, the formula language's reserved words.
@@ -134,8 +142,18 @@ class RampStepIn(InputModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [_RAMP_EXAMPLE[0]]})
 
-    from_month: Annotated[int, Field(ge=1, le=1200)]
-    share: DecimalStr
+    from_month: Annotated[int, Field(ge=1, le=1200), NOT_A_BOOLEAN]
+    share: Annotated[
+        DecimalStr,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": r"^(0(\.[0-9]{1,12})?|1(\.0{1,12})?)$",
+                "description": "A fraction from 0 to 1 (0.5 is 50 %), as a decimal string.",
+                "examples": ["0.5"],
+            }
+        ),
+    ]
 
     @field_validator("share")
     @classmethod

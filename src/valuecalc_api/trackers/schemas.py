@@ -11,6 +11,8 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from valuecalc_api.fields import (
     LONG_TEXT,
+    NOT_A_BOOLEAN,
+    AmountStr,
     CurrencyCode,
     DecimalStr,
     InputModel,
@@ -50,7 +52,7 @@ class OneTimeFeeIn(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_FEE_EXAMPLE]})
 
     month: MonthStr
-    amount: DecimalStr
+    amount: AmountStr
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
@@ -72,7 +74,7 @@ class TrackerCreate(InputModel):
     currency: CurrencyCode
     start_month: MonthStr
     end_month: MonthStr
-    recurring_fee_amount: DecimalStr = Decimal(0)
+    recurring_fee_amount: AmountStr = Decimal(0)
     recurring_fee_interval: FeeInterval = "month"
     one_time_fees: list[OneTimeFeeIn] = Field(default_factory=list, max_length=MAX_ONE_TIME_FEES)
     missing_months: MissingMonths = Field(
@@ -98,7 +100,7 @@ class TrackerPatch(PatchModel):
     currency: CurrencyCode | None = None
     start_month: MonthStr | None = None
     end_month: MonthStr | None = None
-    recurring_fee_amount: DecimalStr | None = None
+    recurring_fee_amount: AmountStr | None = None
     recurring_fee_interval: FeeInterval | None = None
     one_time_fees: list[OneTimeFeeIn] | None = Field(default=None, max_length=MAX_ONE_TIME_FEES)
     missing_months: MissingMonths | None = None
@@ -161,7 +163,7 @@ class UseCaseCreate(InputModel):
         str, StringConstraints(strip_whitespace=True, max_length=5000), LONG_TEXT
     ] = ""
     status: UseCaseStatus = "draft"
-    position: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    position: Annotated[int, Field(ge=0, le=10_000), NOT_A_BOOLEAN] | None = None
 
 
 class UseCasePatch(PatchModel):
@@ -174,7 +176,7 @@ class UseCasePatch(PatchModel):
         Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), LONG_TEXT] | None
     ) = None
     status: UseCaseStatus | None = None
-    position: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    position: Annotated[int, Field(ge=0, le=10_000), NOT_A_BOOLEAN] | None = None
 
 
 class UseCaseOut(OutputModel):

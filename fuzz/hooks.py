@@ -1,0 +1,158 @@
+"""Schemathesis hooks of `make fuzz` (loaded through SCHEMATHESIS_HOOKS=fuzz.hooks).
+
+Each hook is a deliberate exclusion, with its reason next to it. Nothing else is left out:
+every check runs on every operation.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import schemathesis
+from schemathesis import Case, HookContext
+
+# Refusals of schema-valid requests that no schema can express: they depend on stored
+# data or on what the server issued. Only a 422 whose every error has one of these codes
+# is forgiven (a positive_data_acceptance failure, ST202); any other refusal still fails.
+SEMANTIC_CODES = {
+    # A cursor is opaque: any string the schema allows may still be one we never issued.
+    "invalid_cursor": "opaque pagination cursor",
+    # A month must lie in the stored tracker's contract period.
+    "month_outside_period": "a month outside the stored tracker's period",
+    "month_before_period": "as_of before the stored tracker's period",
+    "before_contract_start": "a lock before the stored tracker's period",
+    # Two fields together: a period runs forward and is at most 240 months.
+    "period_order": "end_month before start_month",
+    "period_too_long": "a period over 240 months",
+    # An id or key in the body must name a stored object of the organization.
+    "not_found": "a customer_id naming no stored customer",
+    "unknown_tracker": "a tracker id naming no stored tracker",
+    "calculation_not_found": "a calculation key naming no stored calculation",
+    "input_not_found": "an input key naming no input of the stored calculation",
+    # A bulk row addresses its calculation by id or by keys (one of two field groups).
+    "missing": "a bulk row with neither address",
+    # A formula is checked against the calculation's inputs and the grammar when saved.
+    "formula_invalid": "a formula naming no input, or not parsing",
+    "customer_not_found": "an external_id naming no stored customer",
+    # A row's tracker_id must be the tracker of the address (path and body together).
+    "address_conflict": "a bulk row with both addresses",
+    "customer_mismatch": "a row's customer other than the tracker's",
+    "tracker_mismatch": "a row's tracker_id other than the path's tracker",
+    # A CSV file's lines and columns are not something a JSON schema can describe.
+    "missing_header": "a CSV body whose first line does not name the columns",
+    "missing_column": "a CSV body without a required column",
+    "not_utf8": "a CSV file that is not UTF-8 text",
+    "empty_file": "an empty evidence file (a binary part's content)",
+    # Items unique by one of their fields (a JSON schema has uniqueItems for whole items).
+    "duplicate_ramp_month": "two ramp steps for one contract month",
+    "duplicate_input": "two inputs with one key",
+    "duplicate_measurement": "two bulk rows for one calculation-month",
+    "duplicate_row": "two bulk rows for one calculation-month",
+    "duplicate_input_change": "two bulk rows for one input-month",
+    # A bulk row into a locked month (stored state, reported per row).
+    "month_locked": "a row in a month the stored lock covers",
+    # Two headers together: a display name names the person whose id comes beside it.
+    "actor_name_without_id": "Valuecalc-Actor-Name sent without Valuecalc-Actor",
+    # Money has no more decimals than its currency's minor unit (another field).
+    "too_many_decimals": "an amount finer than its currency's minor unit",
+    # A chart's width (or height) times its scale stays within the pixel budget.
+    "too_many_pixels": "a chart side times scale over its pixel budget (two parameters)",
+}
+# Statuses that refuse a schema-valid request because of stored state, documented as such.
+STATE_STATUSES = {
+    412: "precondition-failed: If-Match names another version than the stored one",
+    423: "month-locked: the tracker is locked through that month (stored state)",
+}
+# Refusals named by their problem type, for schema-valid requests whose fault no schema
+# can show.
+SEMANTIC_PROBLEMS = {
+    # An evidence file is accepted by its bytes (magic numbers), which a multipart schema
+    # of `format: binary` cannot describe.
+    "unsupported-evidence-type": "file content of no accepted type",
+    # Schemathesis' coverage phase draws header values from letters and digits only
+    # (`ensure_valid_headers_schema`), so it cannot build a quoted ETag and sends e.g.
+    # `If-Match: 0` as a "valid" value; the documented pattern refuses it, and so do we.
+    "invalid-if-match": "an If-Match value that does not match its documented pattern",
+    # The portfolio chart draws one currency of the stored trackers, and needs one.
+    "currency-required": "a portfolio chart over stored trackers in several currencies",
+    "portfolio-empty": "a portfolio chart with no stored tracker to draw",
+}
+# Revoking an API key (DELETE /v1/api-keys/{id}) keeps its row for the record, with
+# `revoked_at`: GET still shows it, so "deleted resource still available" (ST301) is
+# the documented behaviour there.
+KEPT_AFTER_DELETE = ("/v1/api-keys/",)
+# Decimal fields take a JSON integer as well as a decimal string today; SPEC 2's strict
+# decimal input (issue 12, another branch) refuses it. Until that lands, a JSON integer
+# given for one of these fields is not a contract violation of this branch.
+DECIMAL_FIELDS = (
+    "value",
+    "share",
+    "baseline",
+    "target",
+    "initial_value",
+    "amount",
+    "recurring_fee_amount",
+)
+
+
+@schemathesis.hook
+def before_call(context: HookContext, case: Case, kwargs: dict[str, Any]) -> None:
+    """A fresh Idempotency-Key per request: the generator repeats the documented example
+    key, and a key reused with another body is rightly refused (422
+    idempotency-key-reused), which is not what the fuzzer means to test."""
+    headers = case.headers or {}
+    for name in list(headers):
+        if name.lower() == "idempotency-key":
+            headers[name] = str(uuid.uuid4())
+
+
+# ST203 "missing required header accepted" expects 400/422; a missing `If-Match` on an
+# operation that requires it answers 428 Precondition Required, RFC 6585's status for it.
+PRECONDITION_REQUIRED = 428
+
+
+def _dropped_because(failure: Any, response: Any) -> str | None:
+    """The exclusion a failure falls under, or None to keep it."""
+    code = getattr(failure, "code", None)
+    message = str(getattr(failure, "message", ""))
+    if code == "ST203" and response.status_code == PRECONDITION_REQUIRED:
+        return "ST203 428 If-Match"
+    if code == "ST301" and any(path in message for path in KEPT_AFTER_DELETE):
+        return "ST301 revoked API key"
+    if code == "ST201" and any(f"{name}: Incorrect type" in message for name in DECIMAL_FIELDS):
+        return "ST201 integer for a decimal"
+    if code != "ST202":
+        return None
+    if response.status_code in STATE_STATUSES:
+        return f"ST202 {response.status_code}"
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    slug = str(body.get("type", "")).rsplit("/", 1)[-1]
+    if slug in SEMANTIC_PROBLEMS:
+        return f"ST202 {slug}"
+    if response.status_code != 422:
+        return None
+    codes = {error.get("code") for error in body.get("errors") or [] if isinstance(error, dict)}
+    if codes and codes <= set(SEMANTIC_CODES):
+        return "ST202 422 " + ",".join(sorted(str(code) for code in codes))
+    return None
+
+
+@schemathesis.hook
+def filter_failure(context: HookContext, failure: Any, case: Case, response: Any) -> bool:
+    """Keep every failure but those an exclusion above names; `make fuzz` prints how many
+    each exclusion dropped (VALUECALC_FUZZ_DROPPED names the tally file)."""
+    reason = _dropped_because(failure, response)
+    if reason is None:
+        return True
+    tally = os.environ.get("VALUECALC_FUZZ_DROPPED")
+    if tally:
+        with open(tally, "a", encoding="utf-8") as file:
+            file.write(reason + "\n")
+    return False

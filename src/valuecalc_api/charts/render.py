@@ -1,0 +1,102 @@
+"""Rendering a spec to SVG or PNG in-process with vl-convert (no browser), on a budget.
+
+- Never a URL: `allowed_base_urls=[]` makes the renderer refuse any external data (and
+  our specs carry inline data only; `vega.data_urls` is checked before every render).
+- Time: a render runs in a worker thread, off the event loop; a request waits for it at
+  most `RENDER_SECONDS` and then answers 503 `chart-render-timeout`. vl-convert 1.9 has
+  no V8 heap or execution-time cap of its own (those arrive in 2.0), so the inputs are
+  bounded instead: at most `vega.MAX_DATA_ROWS` rows and `vega.MAX_PIXELS_PER_SIDE`
+  pixels a side, checked before rendering.
+- Size: an output larger than `MAX_OUTPUT_BYTES` is refused (503 `chart-too-large`).
+- One render at a time per process (vl-convert serializes its calls on one JavaScript
+  worker anyway); others wait their turn within their time budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from functools import cache
+from html import escape
+from typing import TypeVar
+
+import vl_convert
+from fastapi.concurrency import run_in_threadpool
+
+from valuecalc_api.charts.chart_problems import chart_too_large, render_timeout
+from valuecalc_api.charts.vega import VEGA_LITE_VERSION, ChartForm, Spec, data_urls
+
+RENDER_SECONDS = 20.0
+MAX_OUTPUT_BYTES = 16 * 1024 * 1024
+_ONE_AT_A_TIME = threading.Lock()
+
+T = TypeVar("T")
+
+
+@cache
+def renderer_version() -> str:
+    """What shapes a rendered chart besides our code: vl-convert's Vega and Vega-Lite."""
+    return f"vega{vl_convert.get_vega_version()}-vl{VEGA_LITE_VERSION}"
+
+
+def svg_text(spec: Spec) -> str:
+    """The chart as SVG text (blocking: call from a worker thread)."""
+    _check_inline(spec)
+    with _ONE_AT_A_TIME:
+        svg: str = vl_convert.vegalite_to_svg(
+            spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[]
+        )
+    svg = accessible(svg, spec)
+    _check_size(len(svg))
+    return svg
+
+
+def png_bytes(spec: Spec, scale: int) -> bytes:
+    """The chart as PNG, `scale` device pixels per CSS pixel (blocking)."""
+    _check_inline(spec)
+    with _ONE_AT_A_TIME:
+        png: bytes = vl_convert.vegalite_to_png(
+            spec, vl_version=VEGA_LITE_VERSION, scale=scale, allowed_base_urls=[]
+        )
+    _check_size(len(png))
+    return png
+
+
+def accessible(svg: str, spec: Spec) -> str:
+    """The SVG with the chart's title and description as its accessible name
+    (`role="img"`, `<title>`, `<desc>`): Vega's SVG labels each mark but not the whole."""
+    title = spec.get("title", {})
+    name = title.get("text", "") if isinstance(title, dict) else str(title)
+    end = svg.index(">", svg.index("<svg")) + 1
+    head = svg[: end - 1] + ' role="img">'
+    named = (
+        f"<title>{escape(str(name))}</title><desc>{escape(str(spec.get('description', '')))}</desc>"
+    )
+    return head + named + svg[end:]
+
+
+def rendered(spec: Spec, form: ChartForm, scale: int) -> bytes:
+    """The chart's bytes in a rendered form (blocking)."""
+    if form is ChartForm.PNG:
+        return png_bytes(spec, scale)
+    return svg_text(spec).encode()
+
+
+async def off_the_loop(work: Callable[[], T], seconds: float = RENDER_SECONDS) -> T:
+    """Run rendering work in a worker thread within its time budget (503 past it)."""
+    try:
+        return await asyncio.wait_for(run_in_threadpool(work), seconds)
+    except TimeoutError:
+        raise render_timeout(seconds) from None
+
+
+def _check_inline(spec: Spec) -> None:
+    urls = data_urls(spec)
+    if urls:  # pragma: no cover - our builders never write one; a programming error
+        raise RuntimeError(f"a chart spec names a URL: {urls[0][:80]!r}")
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_OUTPUT_BYTES:
+        raise chart_too_large(MAX_OUTPUT_BYTES)
