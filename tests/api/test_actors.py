@@ -8,9 +8,8 @@ access; an idempotent retry that names another actor is another request.
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.api.actor_walk_steps import REVENUE_WALK, SIGNAL_WALK, Step, Walk
 from tests.api.conftest import Tenant, bearer
 from tests.api.health_builders import profile_body
 from tests.api.test_isolation import routes_of
@@ -60,23 +60,6 @@ async def last_seq(session: AsyncSession) -> int:
 
 # --- walking every write route -------------------------------------------------------
 
-
-@dataclass
-class Walk:
-    client: httpx.AsyncClient
-    headers: dict[str, str]
-    ids: dict[str, str]
-
-    async def call(
-        self, method: str, path: str, status: int, **kwargs: Any
-    ) -> dict[str, Any] | None:
-        headers = {**self.headers, **kwargs.pop("headers", {})}
-        response = await self.client.request(method, path, headers=headers, **kwargs)
-        body: dict[str, Any] | None = expect(response, status)
-        return body
-
-
-Step = Callable[[Walk], Awaitable[dict[str, Any] | None]]
 
 # Customers and API keys have no audit trail (SPEC 6 audits value-tracking data).
 UNAUDITED = {
@@ -442,6 +425,8 @@ WRITE_WALK: list[tuple[str, str, Step]] = [
         "/v1/api-keys/{key_id}",
         lambda w: w.call("DELETE", f"/v1/api-keys/{w.ids['key']}", 200),
     ),
+    *REVENUE_WALK,
+    *SIGNAL_WALK,
 ]
 
 _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -450,7 +435,8 @@ _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def test_the_walk_covers_every_write_route(app: FastAPI) -> None:
     """A new write route must join `WRITE_WALK`, so its audit events are checked too."""
     routes = {
-        (method, path)
+        # A path convertor (`{external_id:ledger_record_id}`) is not part of the template.
+        (method, re.sub(r"{(\w+):\w+}", r"{\1}", path))
         for path, methods, _ in routes_of(app)
         if path.startswith("/v1/")
         for method in methods & _WRITE_METHODS
@@ -466,8 +452,13 @@ async def test_every_write_route_records_the_actor_on_its_audit_events(
     walk = Walk(client, as_dana(tenant), {})
     for method, route, step in WRITE_WALK:
         before = await last_seq(session)
-        await step(walk)
+        body = await step(walk)
         events = await events_after(session, before)
+        if body is not None and "rows" in body:  # a bulk write: an event per changed row
+            changed = {r["id"] for r in body["rows"] if r["status"] != "unchanged"}
+            assert changed <= {str(e.entity_id) for e in events}, (method, route)
+        elif body is not None and "id" in body and (method, route) not in UNAUDITED:
+            assert body["id"] in {str(e.entity_id) for e in events}, (method, route)
         if (method, route) in UNAUDITED:
             assert events == [], (method, route)
             continue
@@ -827,6 +818,37 @@ def test_actor_ids_and_names_in_the_contract(app: FastAPI) -> None:
             refs = {p.get("$ref") for p in operation.get("parameters", [])}
             assert "#/components/parameters/ValuecalcActor" in refs, (method, path)
             assert "actor-required" in str(operation["responses"]["422"]), (method, path)
+
+
+async def test_a_reporting_currency_change_is_an_audit_event_naming_the_actor(
+    client: httpx.AsyncClient, session: AsyncSession, tenant: Tenant
+) -> None:
+    """Every converted revenue figure follows the reporting currency: who changed it, from
+    what to what, is kept like the signal settings' changes (SPEC 6)."""
+    before = await last_seq(session)
+    for currency in ("USD", "EUR"):
+        expect(
+            await client.put(
+                "/v1/revenue/settings",
+                json={"reporting_currency": currency},
+                headers={**tenant.editor, **JOSE},
+            ),
+            200,
+        )
+    events = sorted(await events_after(session, before), key=lambda e: e.seq)
+    assert [
+        (e.entity_type, e.entity_id, e.action, e.before, e.after, e.actor_id) for e in events
+    ] == [
+        (
+            "revenue_settings",
+            tenant.organization_id,
+            "update",
+            {"reporting_currency": old},
+            {"reporting_currency": new},
+            "jose@northwind.example",
+        )
+        for old, new in ((None, "USD"), ("USD", "EUR"))
+    ]
 
 
 async def test_history_actor_filter_and_key_flags_refuse_what_the_contract_refuses(

@@ -50,6 +50,7 @@ class AuditEntity(StrEnum):
     usage_month = "usage_month"
     seat_count = "seat_count"
     signal_settings = "signal_settings"
+    revenue_settings = "revenue_settings"
     health_profile = "health_profile"
     health_override = "health_override"
     pulse = "pulse"

@@ -18,9 +18,11 @@ from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
+from valuecalc_api.audit.service import record
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, CurrencyCode, InputModel, month_param
+from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.problem_schemas import problem_doc
 from valuecalc_api.problems import invalid
 from valuecalc_api.reports.csv_export import csv_response
@@ -385,7 +387,18 @@ async def put_revenue_settings(
     """Set the reporting currency: reports then convert every customer's amounts to it with
     the FX table (`/v1/revenue/fx-rates`)."""
     require_whole_organization(principal, "changing the reporting currency")
+    before = await ledger_repository.reporting_currency(session, principal.organization_id)
     await ledger_repository.set_reporting_currency(
         session, principal.organization_id, body.reporting_currency
+    )
+    await record(  # every converted figure follows it (SPEC 6: who, when, before, after)
+        session,
+        principal,
+        entity_type=AuditEntity.revenue_settings,
+        entity_id=principal.organization_id,
+        tracker_id=None,
+        action=AuditAction.update,
+        before={"reporting_currency": before},
+        after={"reporting_currency": body.reporting_currency},
     )
     return RevenueSettingsOut(reporting_currency=body.reporting_currency)
