@@ -7,15 +7,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt
+from pydantic import ConfigDict, Field, StrictBool
 
 from valuecalc_api.fields import DecimalStr, OutputModel
 from valuecalc_api.signals.schemas import (
     Code,
     Comment,
     CustomerReference,
+    Day,
     ExternalId,
     Line,
+    WholeNumber,
     WindowOut,
 )
 from valuecalc_core.signals.surveys import RenewAnswer, ScoreDefinition, SurveyKind
@@ -57,12 +59,12 @@ class SurveyResponseRow(CustomerReference):
 
     external_id: ExternalId
     respondent: Line = Field(description="Who answered (an email or contact id).")
-    answered_on: date
+    answered_on: Day
     kind: Code = Field(
         description="nps, csat, ces or renew_today.",
         json_schema_extra={"enum": [k.value for k in SurveyKind]},
     )
-    score: StrictInt | None = None
+    score: WholeNumber | None = None
     answer: Code | None = Field(
         default=None, json_schema_extra={"enum": [a.value for a in RenewAnswer]}
     )
@@ -109,6 +111,14 @@ class SurveyResponseOut(OutputModel):
     excluded_reason: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class ScoredKind(StrEnum):
+    """The survey kinds that have a score (renew_today has its own report)."""
+
+    nps = "nps"
+    csat = "csat"
+    ces = "ces"
 
 
 class ScoreGroupBy(StrEnum):
