@@ -116,8 +116,11 @@ async def test_a_day_given_as_a_number_is_refused(
 
 
 async def test_whole_numbers_written_with_a_point_are_integers(
-    client: httpx.AsyncClient, tenant: Tenant
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
+    documented = app.openapi()["components"]["schemas"]["UsageMonthRow"]["properties"]
+    users = documented["monthly_active_users"]
+    assert (users["type"], users["minimum"], users["maximum"]) == ("integer", 0, 100_000_000)
     await create_customer(client, tenant.admin, external_id="crm-1")
     seats = {"customer_external_id": "crm-1", "effective_on": "2026-01-01", "seats": 60.0}
     expect(

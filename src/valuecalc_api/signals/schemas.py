@@ -89,8 +89,11 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-WholeNumber = Annotated[StrictInt, BeforeValidator(_whole_number)]
-"""An integer field: a JSON number without a fraction, never a string or a boolean."""
+# After a strict integer's constraints (`Annotated[StrictInt, Field(ge=…), WHOLE_NUMBER]`, so
+# they stay documented as minimum/maximum): a JSON number without a fraction, never a string
+# or a boolean.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
+WholeNumber = Annotated[StrictInt, WHOLE_NUMBER]
 FeatureName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 
 

@@ -6,12 +6,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 
 from valuecalc_api.fields import DecimalStr, MonthStr, MonthText, OutputModel
-from valuecalc_api.signals.schemas import CustomerReference, Day, FeatureName, WholeNumber
+from valuecalc_api.signals.schemas import WHOLE_NUMBER, CustomerReference, Day, FeatureName
 
-ActiveCount = Annotated[WholeNumber, Field(ge=0, le=100_000_000)]
+ActiveCount = Annotated[StrictInt, Field(ge=0, le=100_000_000), WHOLE_NUMBER]
 
 USAGE_DAY_ROWS_EXAMPLE: list[dict[str, Any]] = [
     {
