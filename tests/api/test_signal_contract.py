@@ -180,3 +180,24 @@ async def test_c1_control_characters_are_refused_as_the_contract_says(
     pattern = app.openapi()["components"]["schemas"]["GoalRow"]["properties"]["external_id"]
     assert not re.search(pattern["pattern"], "g\u0091")
     assert re.search(pattern["pattern"], "goal-deflect-20")
+
+
+async def test_a_blank_line_is_refused_as_the_contract_says(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await create_customer(client, tenant.admin, external_id="crm-1")
+    row = {
+        "customer_external_id": "crm-1",
+        "external_id": "r-1",
+        "respondent": "   ",
+        "answered_on": "2026-03-10",
+        "kind": "nps",
+        "score": 9,
+    }
+    problem(
+        await client.post("/v1/survey-responses/bulk", json={"rows": [row]}, headers=tenant.editor),
+        422,
+    )
+    schema = app.openapi()["components"]["schemas"]["SurveyResponseRow"]["properties"]
+    assert not re.fullmatch(schema["respondent"]["pattern"], "   ")
+    assert re.fullmatch(schema["respondent"]["pattern"], " cfo@northwind.example ")

@@ -24,15 +24,18 @@ from valuecalc_core.signals.planning import RowStatus
 # The shared rule's patterns (C0, DEL and C1), so the contract refuses what the API does.
 NO_CONTROL = TEXT_PATTERN
 LONG_TEXT = LONG_TEXT_PATTERN
+# A line that is more than whitespace (it is stripped, then must keep a character).
+_CONTROLS = "\\u0000-\\u001F\\u007F-\\u009F"
+NOT_BLANK = f"^[^{_CONTROLS}]*[^\\s{_CONTROLS}][^{_CONTROLS}]*$"
 
 
 ExternalId = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
 ]
 Line = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
 ]
 """One line of user text (a respondent, a title, an author), without control characters."""
 Code = Annotated[str, StringConstraints(max_length=32, pattern=NO_CONTROL)]
