@@ -201,3 +201,21 @@ async def test_a_blank_line_is_refused_as_the_contract_says(
     schema = app.openapi()["components"]["schemas"]["SurveyResponseRow"]["properties"]
     assert not re.fullmatch(schema["respondent"]["pattern"], "   ")
     assert re.fullmatch(schema["respondent"]["pattern"], " cfo@northwind.example ")
+
+
+async def test_a_survey_comment_is_long_text(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    await create_customer(client, tenant.admin, external_id="crm-1")
+    row = {
+        "customer_external_id": "crm-1",
+        "external_id": "r-1",
+        "respondent": "cfo@northwind.example",
+        "answered_on": "2026-03-10",
+        "kind": "nps",
+        "score": 9,
+        "comment": "two\r\nlines\tand a tab",
+        "excluded": True,
+        "excluded_reason": "a test\nanswer",
+    }
+    expect(await client.post("/v1/survey-responses", json=row, headers=tenant.editor), 201)
+    row = {**row, "external_id": "r-2", "comment": "a\u0007b"}
+    problem(await client.post("/v1/survey-responses", json=row, headers=tenant.editor), 422)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StrictBool
 
-from valuecalc_api.fields import DecimalStr, OutputModel
+from valuecalc_api.fields import LONG_TEXT, DecimalStr, OutputModel
 from valuecalc_api.signals.schemas import (
     Code,
     Comment,
@@ -68,11 +68,11 @@ class SurveyResponseRow(CustomerReference):
     answer: Code | None = Field(
         default=None, json_schema_extra={"enum": [a.value for a in RenewAnswer]}
     )
-    comment: Comment | None = None
+    comment: Annotated[Comment | None, LONG_TEXT] = None
     excluded: StrictBool = Field(
         default=False, description="Kept but left out of every score (e.g. a test answer)."
     )
-    excluded_reason: Comment | None = Field(default=None, max_length=500)
+    excluded_reason: Annotated[Comment | None, LONG_TEXT] = Field(default=None, max_length=500)
 
 
 class SurveyResponseOut(OutputModel):
