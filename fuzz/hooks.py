@@ -199,3 +199,30 @@ SEMANTIC_CODES.update(
         "version_mismatch": "a bulk row's if_version other than the stored version",
     }
 )
+# signals: the customer-signal routes' refusals that no schema can express.
+SEMANTIC_CODES.update(
+    {
+        # A signal row names its customer by customer_id or by customer_external_id: exactly one
+        # of two fields (like the bulk row's two addresses above).
+        "customer_reference": "a signal row naming its customer by both fields or by neither",
+        # A window is `from` and `to` together, or `window_days` (with `as_of_day`): a rule
+        # across query parameters, and `to` on or after `from`.
+        "window_invalid": "from without to, to before from, or from/to with window_days",
+        # `as_of_day` less `window_days` would start before 1900-01-01 (two parameters).
+        "window_out_of_range": "a rolling window ending early in 1900 that would start before it",
+        # The organization's today (its time zone) is not in the contract.
+        "date_in_future": "a signal day after the organization's today",
+        "month_in_future": "a usage month after the organization's current month",
+        # The zone names PostgreSQL's time zone database knows (pg_timezone_names) are the
+        # server's data, which changes with its tzdata release.
+        "unknown_time_zone": "a time_zone naming no zone of the server's tz database",
+        # A survey row's kind decides what it takes (two fields): renew_today an `answer`,
+        # nps (0-10), csat (1-5) and ces (1-7) a `score` on their own scale.
+        "score_not_allowed": "a renew_today row with a score",
+        "unknown_answer": "a renew_today row without an answer",
+        "answer_not_allowed": "an nps, csat or ces row with an answer",
+        "score_out_of_scale": "a score outside its kind's scale, or missing",
+        # Two query parameters: customer_mean is defined for NPS only.
+        "definition_unknown": "definition=customer_mean with kind csat or ces",
+    }
+)

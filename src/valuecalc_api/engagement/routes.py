@@ -20,7 +20,7 @@ from valuecalc_api.engagement.schemas import (
 from valuecalc_api.models.touch import Touch
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table, one_decimal
-from valuecalc_api.signals.route_parts import CustomerQuery, WindowDep
+from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, CustomerQuery, WindowDep
 from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
 from valuecalc_api.signals.schemas import WindowOut
 
@@ -106,7 +106,7 @@ async def _engagement(
 EngagementDep = Annotated[EngagementOut, Depends(_engagement)]
 
 
-@router.get("/engagement", response_model=EngagementOut)
+@router.get("/engagement", response_model=EngagementOut, responses=CUSTOMER_NOT_FOUND)
 async def engagement(report: EngagementDep) -> EngagementOut:
     """Days since the last touch and the last inbound touch, touches and cadence in the
     window (`from`/`to`, or `window_days` ending `as_of_day`; default the 90 days to today),
@@ -114,7 +114,7 @@ async def engagement(report: EngagementDep) -> EngagementOut:
     return report
 
 
-@router.get("/engagement.csv", response_class=Response, responses=CSV_OK)
+@router.get("/engagement.csv", response_class=Response, responses=CSV_OK | CUSTOMER_NOT_FOUND)
 async def engagement_csv(report: EngagementDep) -> Response:
     """The engagement report as CSV: per customer, days since the last touch and the last inbound touch, touches in the period, cadence."""
     head = [

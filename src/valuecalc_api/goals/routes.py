@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -22,8 +21,9 @@ from valuecalc_api.models.goal import Goal
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
-from valuecalc_api.signals.route_parts import CustomerQuery
+from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, CustomerQuery
 from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
+from valuecalc_api.signals.schemas import Day
 from valuecalc_api.signals.windows import check_day
 from valuecalc_core.money import quantize_ratio
 from valuecalc_core.signals.goals import GoalShare
@@ -68,7 +68,7 @@ async def _summary(
     session: SessionDep,
     principal: PrincipalDep,
     as_of: Annotated[
-        date | None,
+        Day | None,
         Query(alias="as_of_day", description="Overdue and due as of this day; default today."),
     ] = None,
     customer_id: CustomerQuery = None,
@@ -94,13 +94,13 @@ async def _summary(
 SummaryDep = Annotated[GoalSummaryOut, Depends(_summary)]
 
 
-@router.get("/goal-summary", response_model=GoalSummaryOut)
+@router.get("/goal-summary", response_model=GoalSummaryOut, responses=CUSTOMER_NOT_FOUND)
 async def goal_summary(summary: SummaryDep) -> GoalSummaryOut:
     """Share of goals achieved over the book and per customer, and the overdue goals."""
     return summary
 
 
-@router.get("/goal-summary.csv", response_class=Response, responses=CSV_OK)
+@router.get("/goal-summary.csv", response_class=Response, responses=CSV_OK | CUSTOMER_NOT_FOUND)
 async def goal_summary_csv(summary: SummaryDep) -> Response:
     """One line per customer with goals."""
     head = [

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from valuecalc_api.fields import DecimalStr, OutputModel
-from valuecalc_api.signals.schemas import CustomerReference, ExternalId, Line
+from valuecalc_api.signals.schemas import CustomerReference, Day, ExternalId, Line
 from valuecalc_core.signals.goals import GoalStatus
 
 _CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
@@ -34,8 +34,8 @@ class GoalRow(CustomerReference):
     external_id: ExternalId
     title: Line
     status: GoalStatus
-    due_on: date | None = None
-    achieved_on: date | None = None
+    due_on: Day | None = None
+    achieved_on: Day | None = None
     use_case_id: uuid.UUID | None = None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -24,8 +23,9 @@ from valuecalc_api.onboarding.schemas import (
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table, one_decimal
-from valuecalc_api.signals.route_parts import CustomerQuery
+from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, CustomerQuery
 from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
+from valuecalc_api.signals.schemas import Day
 from valuecalc_api.signals.windows import check_day
 from valuecalc_core.signals.onboarding import DurationSummary
 
@@ -69,7 +69,7 @@ async def _report(
     session: SessionDep,
     principal: PrincipalDep,
     as_of: Annotated[
-        date | None, Query(alias="as_of_day", description="Count as of this day; default today.")
+        Day | None, Query(alias="as_of_day", description="Count as of this day; default today.")
     ] = None,
     cohort_by: Annotated[CohortBy, Query(description="One cohort per group.")] = CohortBy.none,
     customer_id: CustomerQuery = None,
@@ -113,7 +113,7 @@ async def _report(
 ReportDep = Annotated[OnboardingOut, Depends(_report)]
 
 
-@router.get("/onboarding", response_model=OnboardingOut)
+@router.get("/onboarding", response_model=OnboardingOut, responses=CUSTOMER_NOT_FOUND)
 async def onboarding_report(report: ReportDep) -> OnboardingOut:
     """Time to onboard and time to first value per customer and per cohort (all, kickoff
     month or segment): median, 25th/75th/90th percentiles and distribution; customers still
@@ -121,7 +121,7 @@ async def onboarding_report(report: ReportDep) -> OnboardingOut:
     return report
 
 
-@router.get("/onboarding.csv", response_class=Response, responses=CSV_OK)
+@router.get("/onboarding.csv", response_class=Response, responses=CSV_OK | CUSTOMER_NOT_FOUND)
 async def onboarding_report_csv(report: ReportDep) -> Response:
     """One line per customer."""
     head = ["customer_id", "name", "kickoff_on", "days_to_onboard", "days_to_first_value",

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from valuecalc_api.fields import DecimalStr, OutputModel
-from valuecalc_api.signals.schemas import CustomerReference
+from valuecalc_api.signals.schemas import CustomerReference, Day
 
 _CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
 MILESTONE_ROW_EXAMPLE: dict[str, Any] = {
@@ -31,9 +31,9 @@ class MilestoneRow(CustomerReference):
 
     model_config = ConfigDict(json_schema_extra={"examples": [MILESTONE_ROW_EXAMPLE]})
 
-    kickoff_on: date | None = None
-    go_live_on: date | None = None
-    first_value_on: date | None = None
+    kickoff_on: Day | None = None
+    go_live_on: Day | None = None
+    first_value_on: Day | None = None
 
 
 class MilestonesOut(OutputModel):

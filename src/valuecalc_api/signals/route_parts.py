@@ -35,6 +35,14 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
         "bulk-envelope-invalid",
     ),
 }
+# A `customer_id` query naming no customer the key can see answers 404 (`check_customer`).
+CUSTOMER_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: problem_doc(
+        "`not-found`: no such customer (`customer_id`) in your organization, or outside the "
+        "trackers of a tracker-limited key.",
+        "customer-not-found",
+    )
+}
 CustomerQuery = Annotated[
     uuid.UUID | None, Query(description="Only this customer (404 if you cannot see it).")
 ]

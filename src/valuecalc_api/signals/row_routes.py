@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.convertors import Convertor, register_url_convertor
 
 from valuecalc_api.auth.dependencies import EditorDep, Principal, PrincipalDep
 from valuecalc_api.db import SessionDep
@@ -26,9 +27,24 @@ from valuecalc_api.problems import not_found
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import SignalOutcome, applied, applied_one, require_signal_writer
-from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery
+from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, WRITE_ERRORS, CustomerQuery
 from valuecalc_api.signals.schemas import CustomerReference, SignalBulkResult
 from valuecalc_api.trackers.paging import page_of, position_after
+
+
+class _RowIdConvertor(Convertor[str]):
+    """A row id in a path: any segment but `bulk` (validated as a UUID by the route)."""
+
+    regex = "(?!bulk$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("row_id", _RowIdConvertor())
 
 BulkWrite = Callable[
     [AsyncSession, Principal, Sequence[Any], Sequence[RowError]], Awaitable[SignalOutcome]
@@ -122,9 +138,11 @@ def add_row_routes(router: APIRouter, kind: SignalKind, *, with_list: bool = Tru
             )
             return page_of(found, limit, kind.out.model_validate)
 
-        router.get(kind.path, response_model=Page[kind.out])(  # type: ignore[name-defined]
-            _named(listed, f"list_{name}", f"The {kind.plural} in the order they were stored.")
-        )
+        router.get(
+            kind.path,
+            response_model=Page[kind.out],  # type: ignore[name-defined]
+            responses=CUSTOMER_NOT_FOUND,
+        )(_named(listed, f"list_{name}", f"The {kind.plural} in the order they were stored."))
 
     async def read(row_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> Any:
         stored = await signals.get_signal_row(
@@ -145,6 +163,8 @@ def add_row_routes(router: APIRouter, kind: SignalKind, *, with_list: bool = Tru
         )
 
     read_by_name.__signature__ = read.__signature__  # type: ignore[attr-defined]
-    router.get(f"{kind.path}/{{{kind.id_parameter}}}", response_model=kind.out)(
+    # `:row_id` keeps `{kind.path}/bulk` out of this route, so a GET there is a 405 whose
+    # `Allow` names POST alone (the contract documents no GET on `/bulk`).
+    router.get(f"{kind.path}/{{{kind.id_parameter}:row_id}}", response_model=kind.out)(
         _named(read_by_name, f"get_{one}", f"One {kind.singular}, by its id.")
     )

@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
-from valuecalc_api.fields import InputModel, OutputModel
+from valuecalc_api.fields import LONG_TEXT_PATTERN, TEXT_PATTERN, InputModel, OutputModel
 from valuecalc_core.signals.planning import RowStatus
 
 # SPEC 2: text never holds control characters; long text may hold tabs and newlines.
-NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-LONG_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+# The shared rule's patterns (C0, DEL and C1), so the contract refuses what the API does.
+NO_CONTROL = TEXT_PATTERN
+LONG_TEXT = LONG_TEXT_PATTERN
+# A line that is more than whitespace (it is stripped, then must keep a character).
+_CONTROLS = "\\u0000-\\u001F\\u007F-\\u009F"
+NOT_BLANK = f"^[^{_CONTROLS}]*[^\\s{_CONTROLS}][^{_CONTROLS}]*$"
 
 
 ExternalId = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
 ]
 Line = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_CONTROL),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK),
 ]
 """One line of user text (a respondent, a title, an author), without control characters."""
 Code = Annotated[str, StringConstraints(max_length=32, pattern=NO_CONTROL)]
@@ -35,6 +48,55 @@ SignalRowStatus = Annotated[
     str,
     WithJsonSchema({"type": "string", "enum": [status.value for status in RowStatus]}),
 ]
+# SPEC 2: a day is YYYY-MM-DD from 1900-01-01 to 2999-12-31. The pattern documents the range
+# (so a generator never sends 0417-02-11) and is enforced before pydantic reads the date,
+# which would otherwise take `0` as a Unix timestamp (1970-01-01).
+DAY_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_WRITTEN_AS_DAY = re.compile(r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}$")
+
+
+def _day_text(value: Any) -> Any:
+    """A day is sent as YYYY-MM-DD text in the documented range (a `date` passes: code)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(DAY_PATTERN, value):
+        return value
+    if isinstance(value, str) and _WRITTEN_AS_DAY.fullmatch(value):
+        raise PydanticCustomError(
+            "date_out_of_range", "A day must be from 1900-01-01 to 2999-12-31."
+        )
+    raise PydanticCustomError(
+        "date_format", "Write a day as YYYY-MM-DD, from 1900-01-01 to 2999-12-31."
+    )
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_day_text),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": DAY_PATTERN,
+            "description": "A day, YYYY-MM-DD, from 1900-01-01 to 2999-12-31.",
+        }
+    ),
+]
+
+
+def _whole_number(value: Any) -> Any:
+    """3.0 is a JSON Schema integer as much as 3: read it as 3 (strings and booleans stay
+    refused by the strict integer)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# After a strict integer's constraints (`Annotated[StrictInt, Field(ge=…), WHOLE_NUMBER]`, so
+# they stay documented as minimum/maximum): a JSON number without a fraction, never a string
+# or a boolean.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
+WholeNumber = Annotated[StrictInt, WHOLE_NUMBER]
 FeatureName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 
 

@@ -11,7 +11,8 @@ from typing import Annotated
 from fastapi import Query
 
 from valuecalc_api.problems import invalid
-from valuecalc_core.signals.days import day_problems
+from valuecalc_api.signals.schemas import Day
+from valuecalc_core.signals.days import FIRST_DAY, day_problems
 
 MAX_WINDOW_DAYS = 3660
 
@@ -23,17 +24,17 @@ class RollingDays(IntEnum):
 
 
 FromQuery = Annotated[
-    date | None, Query(alias="from", description="First day of the window (with `to`).")
+    Day | None, Query(alias="from", description="First day of the window (with `to`).")
 ]
 ToQuery = Annotated[
-    date | None, Query(alias="to", description="Last day of the window (with `from`).")
+    Day | None, Query(alias="to", description="Last day of the window (with `from`).")
 ]
 WindowDaysQuery = Annotated[
     RollingDays | None,
     Query(description="A rolling window of 30, 90 or 365 days ending at `as_of_day`."),
 ]
 AsOfQuery = Annotated[
-    date | None,
+    Day | None,
     Query(
         alias="as_of_day",
         description="The day a rolling window ends and counts are taken; default today "
@@ -90,7 +91,17 @@ def window_of(
     last = as_of or today
     days = int(window_days or default_days)
     first = last - timedelta(days=days - 1)
-    check_day("as_of_day", first)
+    if first < FIRST_DAY:
+        # Two parameters together (`as_of_day` less `window_days`): no schema shows it.
+        raise invalid(
+            [
+                {
+                    "field": "window_days",
+                    "code": "window_out_of_range",
+                    "message": f"The window ending {last} would start before {FIRST_DAY}.",
+                }
+            ]
+        )
     return Window(first, last)
 
 

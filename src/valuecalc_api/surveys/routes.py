@@ -8,7 +8,6 @@ replays its first answer.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -19,8 +18,9 @@ from valuecalc_api.models.survey_response import SurveyResponse
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
-from valuecalc_api.signals.route_parts import CustomerQuery
+from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, CustomerQuery
 from valuecalc_api.signals.row_routes import SignalKind, add_row_routes
+from valuecalc_api.signals.schemas import Day
 from valuecalc_api.surveys import service
 from valuecalc_api.surveys.schemas import (
     SURVEY_BULK_EXAMPLE,
@@ -33,7 +33,9 @@ from valuecalc_core.signals.surveys import SurveyKind
 router = APIRouter(tags=["surveys"])
 
 
-@router.get("/survey-responses", response_model=Page[SurveyResponseOut])
+@router.get(
+    "/survey-responses", response_model=Page[SurveyResponseOut], responses=CUSTOMER_NOT_FOUND
+)
 async def list_survey_responses(
     principal: PrincipalDep,
     session: SessionDep,
@@ -42,11 +44,9 @@ async def list_survey_responses(
     customer_id: CustomerQuery = None,
     kind: Annotated[SurveyKind | None, Query(description="Only this kind.")] = None,
     first_day: Annotated[
-        date | None, Query(alias="from", description="Answered on or after this day.")
+        Day | None, Query(alias="from", description="Answered on or after this day.")
     ] = None,
-    last_day: Annotated[
-        date | None, Query(alias="to", description="Answered on or before.")
-    ] = None,
+    last_day: Annotated[Day | None, Query(alias="to", description="Answered on or before.")] = None,
 ) -> Page[SurveyResponseOut]:
     """Survey responses in the order they were stored."""
     await check_customer(session, principal, customer_id)

@@ -5,17 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt
+from pydantic import ConfigDict, Field, StrictBool
 
-from valuecalc_api.fields import DecimalStr, OutputModel
+from valuecalc_api.fields import LONG_TEXT, DecimalStr, OutputModel
 from valuecalc_api.signals.schemas import (
     Code,
     Comment,
     CustomerReference,
+    Day,
     ExternalId,
     Line,
+    WholeNumber,
     WindowOut,
 )
 from valuecalc_core.signals.surveys import RenewAnswer, ScoreDefinition, SurveyKind
@@ -57,20 +59,20 @@ class SurveyResponseRow(CustomerReference):
 
     external_id: ExternalId
     respondent: Line = Field(description="Who answered (an email or contact id).")
-    answered_on: date
+    answered_on: Day
     kind: Code = Field(
         description="nps, csat, ces or renew_today.",
         json_schema_extra={"enum": [k.value for k in SurveyKind]},
     )
-    score: StrictInt | None = None
+    score: WholeNumber | None = None
     answer: Code | None = Field(
         default=None, json_schema_extra={"enum": [a.value for a in RenewAnswer]}
     )
-    comment: Comment | None = None
+    comment: Annotated[Comment | None, LONG_TEXT] = None
     excluded: StrictBool = Field(
         default=False, description="Kept but left out of every score (e.g. a test answer)."
     )
-    excluded_reason: Comment | None = Field(default=None, max_length=500)
+    excluded_reason: Annotated[Comment | None, LONG_TEXT] = Field(default=None, max_length=500)
 
 
 class SurveyResponseOut(OutputModel):
@@ -109,6 +111,14 @@ class SurveyResponseOut(OutputModel):
     excluded_reason: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class ScoredKind(StrEnum):
+    """The survey kinds that have a score (renew_today has its own report)."""
+
+    nps = "nps"
+    csat = "csat"
+    ces = "ces"
 
 
 class ScoreGroupBy(StrEnum):

@@ -14,7 +14,7 @@ from valuecalc_api.db import SessionDep
 from valuecalc_api.problems import invalid
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
-from valuecalc_api.signals.route_parts import CustomerQuery, WindowDep
+from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, CustomerQuery, WindowDep
 from valuecalc_api.signals.schemas import WindowOut
 from valuecalc_api.surveys import service
 from valuecalc_api.surveys.repository import ScoreQuery
@@ -22,6 +22,7 @@ from valuecalc_api.surveys.schemas import (
     RenewCount,
     RenewFollowUp,
     RenewTodayOut,
+    ScoredKind,
     ScoreGroupBy,
     SeriesInterval,
     SurveyScoreGroup,
@@ -33,7 +34,7 @@ from valuecalc_core.signals.surveys import DEFINITIONS, ScoreDefinition, SurveyK
 
 router = APIRouter(tags=["surveys"])
 
-KindQuery = Annotated[SurveyKind, Query(description="nps, csat or ces.")]
+KindQuery = Annotated[ScoredKind, Query(alias="kind", description="nps, csat or ces.")]
 DefinitionQuery = Annotated[
     ScoreDefinition,
     Query(description="every_response, or customer_mean (NPS only: mean of per-customer NPS)."),
@@ -58,13 +59,14 @@ async def _scores(
     session: SessionDep,
     principal: PrincipalDep,
     window: WindowDep,
-    kind: KindQuery,
+    scored: KindQuery,
     definition: DefinitionQuery = ScoreDefinition.every_response,
     group_by: Annotated[
         ScoreGroupBy, Query(description="One score per group.")
     ] = ScoreGroupBy.none,
     customer_id: CustomerQuery = None,
 ) -> SurveyScoresOut:
+    kind = SurveyKind(scored.value)
     _check_definition(kind, definition)
     await check_customer(session, principal, customer_id)
     query = ScoreQuery(
@@ -94,7 +96,7 @@ async def _scores(
 ScoresDep = Annotated[SurveyScoresOut, Depends(_scores)]
 
 
-@router.get("/survey-scores", response_model=SurveyScoresOut)
+@router.get("/survey-scores", response_model=SurveyScoresOut, responses=CUSTOMER_NOT_FOUND)
 async def survey_scores(scores: ScoresDep) -> SurveyScoresOut:
     """NPS, CSAT or CES over a window (`from`/`to`, or `window_days` ending `as_of_day`; default
     the 90 days to today), overall or per customer, segment or owner, each with its
@@ -102,7 +104,7 @@ async def survey_scores(scores: ScoresDep) -> SurveyScoresOut:
     return scores
 
 
-@router.get("/survey-scores.csv", response_class=Response, responses=CSV_OK)
+@router.get("/survey-scores.csv", response_class=Response, responses=CSV_OK | CUSTOMER_NOT_FOUND)
 async def survey_scores_csv(scores: ScoresDep) -> Response:
     """The same scores as CSV: one line per group, the distribution as `answer_<n>` columns."""
     answers = [entry.answer for entry in scores.groups[0].distribution] if scores.groups else []
@@ -148,13 +150,14 @@ async def _series(
     session: SessionDep,
     principal: PrincipalDep,
     window: WindowDep,
-    kind: KindQuery,
+    scored: KindQuery,
     definition: DefinitionQuery = ScoreDefinition.every_response,
     interval: Annotated[
         SeriesInterval, Query(description="month or quarter.")
     ] = SeriesInterval.month,
     customer_id: CustomerQuery = None,
 ) -> SurveySeriesOut:
+    kind = SurveyKind(scored.value)
     _check_definition(kind, definition)
     await check_customer(session, principal, customer_id)
     query = ScoreQuery(
@@ -191,14 +194,16 @@ async def _series(
 SeriesDep = Annotated[SurveySeriesOut, Depends(_series)]
 
 
-@router.get("/survey-scores/series", response_model=SurveySeriesOut)
+@router.get("/survey-scores/series", response_model=SurveySeriesOut, responses=CUSTOMER_NOT_FOUND)
 async def survey_score_series(series: SeriesDep) -> SurveySeriesOut:
     """A score per month or quarter of the window (periods without answers are left out);
     each period counts each respondent's latest answer in it once."""
     return series
 
 
-@router.get("/survey-scores/series.csv", response_class=Response, responses=CSV_OK)
+@router.get(
+    "/survey-scores/series.csv", response_class=Response, responses=CSV_OK | CUSTOMER_NOT_FOUND
+)
 async def survey_score_series_csv(series: SeriesDep) -> Response:
     """Survey scores as a series by month or quarter, as CSV."""
     head = [
@@ -273,7 +278,7 @@ async def _renew_today(
 RenewTodayDep = Annotated[RenewTodayOut, Depends(_renew_today)]
 
 
-@router.get("/renew-today", response_model=RenewTodayOut)
+@router.get("/renew-today", response_model=RenewTodayOut, responses=CUSTOMER_NOT_FOUND)
 async def renew_today(summary: RenewTodayDep) -> RenewTodayOut:
     """ "If your renewal was today, would you renew?" over a window: counts, the ARR behind
     each answer (unavailable, with the reason, when the revenue ledger has none), and the
@@ -281,7 +286,7 @@ async def renew_today(summary: RenewTodayDep) -> RenewTodayOut:
     return summary
 
 
-@router.get("/renew-today.csv", response_class=Response, responses=CSV_OK)
+@router.get("/renew-today.csv", response_class=Response, responses=CSV_OK | CUSTOMER_NOT_FOUND)
 async def renew_today_csv(summary: RenewTodayDep) -> Response:
     """The follow-ups as CSV (one line per no or unsure answer, newest first)."""
     head = ["response_id", "customer_id", "respondent", "answered_on", "answer", "comment"]

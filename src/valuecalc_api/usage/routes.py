@@ -16,7 +16,7 @@ from valuecalc_api.imports.schemas import bulk_body_schema
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import applied, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
-from valuecalc_api.signals.route_parts import WRITE_ERRORS, CustomerQuery
+from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, WRITE_ERRORS, CustomerQuery
 from valuecalc_api.signals.schemas import SignalBulkResult
 from valuecalc_api.usage import service
 from valuecalc_api.usage.schemas import (
@@ -116,14 +116,14 @@ async def _report(
 ReportDep = Annotated[UsageReportOut, Depends(_report)]
 
 
-@router.get("/usage", response_model=UsageReportOut)
+@router.get("/usage", response_model=UsageReportOut, responses=CUSTOMER_NOT_FOUND)
 async def usage_report(report: ReportDep) -> UsageReportOut:
     """DAU/MAU, license utilization (seats in force that month; unlimited seats have no
     ratio) and adoption breadth of one month, per customer (default), segment or owner."""
     return report
 
 
-@router.get("/usage.csv", response_class=Response, responses=CSV_OK)
+@router.get("/usage.csv", response_class=Response, responses=CSV_OK | CUSTOMER_NOT_FOUND)
 async def usage_report_csv(report: ReportDep) -> Response:
     """The usage report (DAU/MAU, license utilization, adoption breadth) as CSV."""
     head = [

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, StrictInt
 
 from valuecalc_api.fields import DecimalStr, MonthStr, MonthText, OutputModel
-from valuecalc_api.signals.schemas import CustomerReference, FeatureName
+from valuecalc_api.signals.schemas import WHOLE_NUMBER, CustomerReference, Day, FeatureName
 
-ActiveCount = Annotated[StrictInt, Field(ge=0, le=100_000_000)]
+ActiveCount = Annotated[StrictInt, Field(ge=0, le=100_000_000), WHOLE_NUMBER]
 
 USAGE_DAY_ROWS_EXAMPLE: list[dict[str, Any]] = [
     {
@@ -42,9 +42,14 @@ class UsageDayRow(CustomerReference):
 
     model_config = ConfigDict(json_schema_extra={"examples": [*USAGE_DAY_ROWS_EXAMPLE]})
 
-    day: date
+    day: Day
     active_users: ActiveCount
-    feature_actives: dict[FeatureName, ActiveCount] = Field(default_factory=dict, max_length=100)
+    feature_actives: dict[FeatureName, ActiveCount] = Field(
+        default_factory=dict,
+        max_length=100,
+        # Only feature names are keys: the contract says so as the validation does.
+        json_schema_extra={"additionalProperties": False},
+    )
 
 
 class UsageMonthRow(CustomerReference):
@@ -63,10 +68,8 @@ class SeatRow(CustomerReference):
 
     model_config = ConfigDict(json_schema_extra={"examples": [*SEAT_ROWS_EXAMPLE]})
 
-    effective_on: date
-    seats: Annotated[StrictInt, Field(ge=0, le=100_000_000)] | None = Field(
-        description="Purchased seats; null for unlimited."
-    )
+    effective_on: Day
+    seats: ActiveCount | None = Field(description="Purchased seats; null for unlimited.")
 
 
 class UsageGroupBy(StrEnum):
