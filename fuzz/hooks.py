@@ -226,3 +226,23 @@ SEMANTIC_CODES.update(
         "definition_unknown": "definition=customer_mean with kind csat or ces",
     }
 )
+
+# After the merges: rules across fields or on stored data that the domains' own runs
+# did not meet, each with its reason.
+SEMANTIC_CODES.update(
+    {
+        # A converted report needs the stored FX rates of the currencies in the ledger.
+        "missing_fx_rate": "a revenue report over stored currencies without stored rates",
+        # The core's ledger check: a movement against the customer's stored ARR.
+        "new_with_existing_arr": "a `new` movement for a customer that already has ARR",
+        "renewal_outcome_inconsistent": "a renewal's outcome against its closed date",
+        "invalid_closed_revenue": "a lead's closed revenue against its status",
+        # Goals and onboarding: two fields together.
+        "needs_kickoff": "a go-live or first-value day without a kickoff day",
+        "not_achieved": "an achieved day on a goal whose status is not achieved",
+        # A goal's use case must be a stored use case of the organization.
+        "use_case_not_found": "a use_case_id naming no stored use case",
+        # The display name is percent-decoded first: a rule on the decoded text.
+        "invalid_actor_name": "a Valuecalc-Actor-Name that decodes to a control character",
+    }
+)

@@ -66,7 +66,9 @@ FormQuery = Annotated[
     ChartForm | None,
     Query(
         alias="format",
-        description="`vl.json` (the Vega-Lite spec), `svg` or `png`; overrides the Accept header.",
+        # An alias kept for scripts, not documented: each form is its own operation
+        # (`.vl.json`, `.svg`, `.png`), so every documented operation has one media type.
+        include_in_schema=False,
     ),
 ]
 

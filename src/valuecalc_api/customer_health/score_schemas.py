@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, StringConstraints
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
+from valuecalc_api.customer_health.days import Day
 from valuecalc_api.customer_health.profile_schemas import PROFILE_ID
 from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
 from valuecalc_core.health.history import Every, TrendDirection
@@ -172,8 +173,8 @@ class OverrideCreate(InputModel):
 
     score: DecimalStr
     reason: Reason
-    starts_on: date | None = Field(default=None, description="Default: today (UTC).")
-    expires_on: date
+    starts_on: Day | None = Field(default=None, description="Default: today (UTC).")
+    expires_on: Day
 
 
 class HealthScoreOut(OutputModel):

@@ -31,7 +31,10 @@ class TouchRow(CustomerReference):
     model_config = ConfigDict(json_schema_extra={"examples": [TOUCH_ROW_EXAMPLE]})
 
     external_id: ExternalId
-    occurred_at: AwareDatetime = Field(description="When, with its UTC offset.")
+    occurred_at: AwareDatetime = Field(
+        description="When, with its UTC offset (years 1900 to 2999).",
+        json_schema_extra={"pattern": r"^(19|2[0-9])[0-9]{2}-"},
+    )
     channel: Channel
     direction: Direction
     author: Line | None = None
