@@ -106,9 +106,8 @@ SEMANTIC_PROBLEMS = {
 # `revoked_at`: GET still shows it, so "deleted resource still available" (ST301) is
 # the documented behaviour there.
 KEPT_AFTER_DELETE = ("/v1/api-keys/",)
-# Decimal fields take a JSON integer as well as a decimal string today; SPEC 2's strict
-# decimal input (issue 12, another branch) refuses it. Until that lands, a JSON integer
-# given for one of these fields is not a contract violation of this branch.
+# Decimal fields take a JSON integer of at most 15 digits as well as a decimal string (the
+# `DecimalStr` description says so); a JSON schema of type string cannot express it.
 DECIMAL_FIELDS = (
     "value",
     "share",
@@ -117,6 +116,7 @@ DECIMAL_FIELDS = (
     "initial_value",
     "amount",
     "recurring_fee_amount",
+    "score",  # a health override's score
 )
 
 
@@ -244,5 +244,21 @@ SEMANTIC_CODES.update(
         "use_case_not_found": "a use_case_id naming no stored use case",
         # The display name is percent-decoded first: a rule on the decoded text.
         "invalid_actor_name": "a Valuecalc-Actor-Name that decodes to a control character",
+    }
+)
+SEMANTIC_CODES.update(
+    {
+        # Onboarding milestones: go-live and first value on or after kickoff (fields together).
+        "before_kickoff": "a go-live or first-value day before the kickoff day",
+        # The core's ledger check against the stored ledger.
+        "unknown_renewal": "a renewal_external_id naming no stored renewal",
+        "churn_amount_mismatch": "a churn other than the customer's whole stored ARR",
+        "currency_mismatch": "an amount in another currency than the stored customer's",
+        # A CSV cell (an import's amount) is not something a JSON schema describes.
+        "non_positive_amount": "a CSV import's amount of zero or less",
+        # A date-time's year range (a touch's occurred_at, 1900-2999) has no JSON Schema
+        # keyword that the generator honours with `format: date-time` (a pattern beside it
+        # filters out nearly every example); days state their range as a pattern.
+        "date_out_of_range": "a date-time outside the years 1900 to 2999",
     }
 )

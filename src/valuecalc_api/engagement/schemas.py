@@ -32,8 +32,7 @@ class TouchRow(CustomerReference):
 
     external_id: ExternalId
     occurred_at: AwareDatetime = Field(
-        description="When, with its UTC offset (years 1900 to 2999).",
-        json_schema_extra={"pattern": r"^(19|2[0-9])[0-9]{2}-"},
+        description="When, with its UTC offset (years 1900 to 2999)."
     )
     channel: Channel
     direction: Direction
