@@ -16,6 +16,7 @@ from valuecalc_api.docs import install_offline_docs
 from valuecalc_api.health import router as health_router
 from valuecalc_api.middleware.input_rules import document_parameter_text_rules
 from valuecalc_api.middleware.stack import install_request_handling
+from valuecalc_api.openapi_errors import document_errors
 from valuecalc_api.openapi_names import (
     SERVERS,
     declared_tags,
@@ -26,7 +27,6 @@ from valuecalc_api.openapi_names import (
     operation_id,
     restore_null_examples,
 )
-from valuecalc_api.problem_schemas import document_errors
 from valuecalc_api.problems import install_problem_handlers
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
 from valuecalc_api.routes_v1 import v1_router
@@ -65,7 +65,7 @@ on every audit event, note and evidence beside the key.
 
 class ValuecalcAPI(FastAPI):
     """FastAPI whose OpenAPI document shows the errors as they are answered: every 4xx/5xx
-    as `application/problem+json` (`problem_schemas.document_errors`)."""
+    as `application/problem+json` (`openapi_errors.document_errors`)."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:

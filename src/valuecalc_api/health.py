@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from valuecalc_api import migrate
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.problems import database_not_migrated, database_unreachable
 
 READINESS_TIMEOUT_SECONDS = 5.0

@@ -2,7 +2,7 @@
 
 Each is built with `Problem.body` and, wherever the code has one, the very function that
 raises that problem, so its wording cannot drift from what the API answers. Routes name
-the ones they can answer with through `problem_schemas.problem_doc()`.
+the ones they can answer with through `problem_refs.problem_doc()`.
 """
 
 from __future__ import annotations

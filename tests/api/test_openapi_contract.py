@@ -19,7 +19,7 @@ import re
 import typing
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
@@ -40,7 +40,10 @@ from valuecalc_api.imports.csv_format import measurement_rows, missing_columns, 
 from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.imports.schemas import InputChangeRow, MeasurementRow
 from valuecalc_api.onboarding.schemas import MilestoneRow
+from valuecalc_api.openapi_errors import document_errors
+from valuecalc_api.openapi_headers import HEADERS
 from valuecalc_api.problem_examples import EXAMPLES
+from valuecalc_api.problem_refs import HeaderName, ProblemExample, problem_doc
 from valuecalc_api.problem_schemas import (
     ProblemError,
     ProblemOut,
@@ -865,3 +868,22 @@ def test_cache_location_and_attachment_headers_are_declared(spec: dict[str, Any]
     assert {"Location", "Cache-Control"} <= set(created)
     download = paths["/v1/evidence/{evidence_id}/content"]["get"]["responses"]["200"]["headers"]
     assert {"ETag", "Content-Disposition", "Cache-Control"} <= set(download)
+
+
+def test_a_route_naming_an_undescribed_example_stops_the_document() -> None:
+    """Routes name examples and headers (`problem_refs`, a leaf module); the bodies are
+    resolved only when the document is built, which refuses a name it cannot resolve."""
+    app = FastAPI()
+
+    @app.get(
+        "/v1/teapot",
+        responses={418: problem_doc("`teapot`: short and stout.", "no-such-example")},  # type: ignore[arg-type]
+    )
+    def teapot() -> None: ...
+
+    document = app.openapi()
+    with pytest.raises(AssertionError, match="no-such-example"):
+        document_errors(document, app.routes)
+    # The names routes may use and the bodies and headers the document describes agree.
+    assert set(get_args(ProblemExample)) == set(EXAMPLES)
+    assert set(get_args(HeaderName)) == set(HEADERS)

@@ -1,5 +1,5 @@
 """How the OpenAPI contract shows the actor headers: reusable header parameters that
-every operation taking an API key refers to (`problem_schemas.document_errors`)."""
+every operation taking an API key refers to (`openapi_errors.document_errors`)."""
 
 from __future__ import annotations
 

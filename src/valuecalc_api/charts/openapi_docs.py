@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from valuecalc_api.charts.vega import ChartForm
-from valuecalc_api.problem_schemas import CACHED_READ, header_refs, problem_doc
+from valuecalc_api.problem_refs import CACHED_READ, header_refs, problem_doc
 
 SPEC_EXAMPLE: dict[str, Any] = {
     "$schema": "https://vega.github.io/schema/vega-lite/v5.20.json",

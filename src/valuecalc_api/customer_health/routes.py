@@ -26,7 +26,7 @@ from valuecalc_api.customer_health.scores import chosen_profile
 from valuecalc_api.customer_view.repository import visible_customers
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problem_schemas import ETAG, problem_doc
+from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.problems import not_found
 from valuecalc_api.trackers.paging import page_of, position_after
 

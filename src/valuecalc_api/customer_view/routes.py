@@ -32,7 +32,7 @@ from valuecalc_api.customer_view.summary import customer_summary
 from valuecalc_api.db import SessionDep
 from valuecalc_api.models.health import PulseStatus
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.pulse.service import today
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_core.health.profile import Band

@@ -16,7 +16,7 @@ from valuecalc_api.customers import repository, service
 from valuecalc_api.customers.schemas import CustomerCreate, CustomerOut, CustomerPatch
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.trackers.paging import page_of, position_after
 
 router = APIRouter(tags=["customers"])

@@ -24,7 +24,7 @@ from valuecalc_api.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 
 router = APIRouter(tags=["notes"])
 _LOCKED = problem_doc("`month-locked`: the note's month is locked.", "month-locked")

@@ -42,7 +42,7 @@ from valuecalc_api.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from valuecalc_api.problem_schemas import header_refs, problem_doc
+from valuecalc_api.problem_refs import header_refs, problem_doc
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_core.months import Month
 

@@ -16,7 +16,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.imports import csv_import
 from valuecalc_api.imports.schemas import CSV_IMPORT_EXAMPLE, BulkResult
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.problems import Problem, invalid
 
 router = APIRouter(tags=["bulk writes"])

@@ -28,7 +28,7 @@ from valuecalc_api.imports.schemas import (
     MeasurementRow,
     bulk_body_schema,
 )
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 
 router = APIRouter(tags=["bulk writes"])
 

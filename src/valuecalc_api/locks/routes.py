@@ -11,7 +11,7 @@ from valuecalc_api.db import SessionDep
 from valuecalc_api.locks import service
 from valuecalc_api.locks.schemas import LockIn, LockOut
 from valuecalc_api.models.lock import TrackerLock
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 
 router = APIRouter(tags=["locks"])
 

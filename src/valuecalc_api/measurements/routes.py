@@ -27,7 +27,7 @@ from valuecalc_api.measurements.schemas import (
 )
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problem_schemas import ETAG, problem_doc
+from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.trackers.calculation_schemas import INPUT_KEY_PATTERN
 from valuecalc_core.months import Month
 

@@ -28,7 +28,7 @@ from valuecalc_api.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from valuecalc_api.problem_schemas import header_refs, problem_doc
+from valuecalc_api.problem_refs import header_refs, problem_doc
 from valuecalc_api.problems import not_found
 from valuecalc_api.settings import Settings
 from valuecalc_api.trackers.access import require_within_trackers

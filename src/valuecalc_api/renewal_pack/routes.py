@@ -16,7 +16,7 @@ from valuecalc_api.charts.openapi_docs import DOCUMENT_READ
 from valuecalc_api.charts.render import renderer_version
 from valuecalc_api.charts.service import DOCUMENT_HEADERS, check_query
 from valuecalc_api.db import SessionDep
-from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
+from valuecalc_api.problem_refs import CACHED_READ, problem_doc
 from valuecalc_api.renewal_pack.service import renewal_pack
 from valuecalc_api.reports import service as reports
 from valuecalc_api.reports import serving

@@ -25,7 +25,7 @@ from pydantic_core import to_json
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
-from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
+from valuecalc_api.problem_refs import CACHED_READ, problem_doc
 from valuecalc_api.reports import csv_export, service, serving
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import Representation, representation

@@ -19,7 +19,7 @@ from valuecalc_api.imports.csv_format import read_csv, write_csv
 from valuecalc_api.imports.csv_routes import _CSV_TYPES, _uploaded
 from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, schema_errors
 from valuecalc_api.imports.row_parsing import check_row_count
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_api.revenue.record_schemas import LedgerWriteResult
 from valuecalc_api.revenue.resource_kinds import CONTRACT_LINES, MOVEMENTS

@@ -23,7 +23,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, CurrencyCode, InputModel, month_param
 from valuecalc_api.models.audit import AuditAction, AuditEntity
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.problems import invalid
 from valuecalc_api.reports.csv_export import csv_response
 from valuecalc_api.reports.formats import Representation, representation

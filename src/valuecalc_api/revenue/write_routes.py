@@ -25,7 +25,7 @@ from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.imports.schemas import MAX_ROWS
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page, encode_cursor
-from valuecalc_api.problem_schemas import ETAG, problem_doc
+from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.problems import invalid
 from valuecalc_api.revenue import record_repository, write_service
 from valuecalc_api.revenue.record_schemas import (

@@ -9,7 +9,7 @@ from fastapi import Depends, Query
 
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.problem_schemas import problem_doc
+from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.windows import (
     AsOfQuery,

@@ -15,7 +15,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problem_schemas import ETAG, problem_doc
+from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.trackers import repository, service
 from valuecalc_api.trackers.paging import page_of, position_after
 from valuecalc_api.trackers.schemas import (
