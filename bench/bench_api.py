@@ -53,8 +53,10 @@ from api_seed import MONTHS, START, USE_CASES, bench_database, seed
 from valuecalc_api import migrate
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
+from valuecalc_api.reports.bodies import body_json
 from valuecalc_api.reports.report_payload import tracker_report_payload
 from valuecalc_api.reports.repository import load_tracker_rows
+from valuecalc_api.reports.schemas import TrackerReportOut
 from valuecalc_api.reports.service import tracker_specs
 from valuecalc_api.settings import Settings
 from valuecalc_core.report import tracker_report
@@ -114,11 +116,15 @@ def _steps(rows: Any) -> dict[str, Callable[[], object]]:
     def serialize() -> None:
         state["json"] = to_json(state["payload"])
 
+    def serve() -> None:
+        state["body"] = body_json(TrackerReportOut, state["payload"])
+
     return {
         "rows -> TrackerSpec": convert,
         "core tracker_report": compute,
         "payload (strings)": present,
-        "JSON serialization": serialize,
+        "JSON of the dict": serialize,
+        "JSON via the model": serve,
     }
 
 
@@ -437,7 +443,11 @@ def main() -> None:
         print("  one report in this process, best of 7:")
         for name, ms in steps.items():
             print(f"    {name:24s} {ms:7.2f} ms")
-        print(f"    {'sum':24s} {sum(steps.values()):7.2f} ms")
+        # The route serves the JSON via the model; the dict's plain JSON is its reference.
+        served = sum(ms for name, ms in steps.items() if name != "JSON of the dict")
+        print(f"    {'sum (as served)':24s} {served:7.2f} ms")
+        ratio = steps["JSON via the model"] / steps["JSON of the dict"]
+        print(f"    via the model / dict JSON: {ratio:.2f}x")
         for cache in (True, False):
             with serving(url, cache=cache) as base_url:
                 plan = json.dumps(_plan(base_url, seeded, cache))

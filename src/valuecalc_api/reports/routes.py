@@ -20,13 +20,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic_core import to_json
 
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problem_refs import CACHED_READ, problem_doc
 from valuecalc_api.reports import csv_export, service, serving
+from valuecalc_api.reports.bodies import body_json
 from valuecalc_api.reports.cache import ReportKey
 from valuecalc_api.reports.formats import Representation, representation
 from valuecalc_api.reports.report_payload import (
@@ -38,6 +38,7 @@ from valuecalc_api.reports.report_payload import (
 from valuecalc_api.reports.schemas import (
     MeasurementsViewOut,
     PortfolioOut,
+    ReportModel,
     TrackerReportOut,
     TrackerTableOut,
     UseCaseTableResponse,
@@ -84,9 +85,9 @@ _CSV: dict[int | str, dict[str, Any]] = {
 HiddenFormatQuery = Annotated[Representation | None, Query(alias="format", include_in_schema=False)]
 
 
-def json_response(payload: dict[str, Any]) -> Response:
-    """The payload (all decimals already strings) serialized in one pass."""
-    return Response(content=to_json(payload), media_type="application/json")
+def json_response(model: type[ReportModel], payload: dict[str, Any]) -> Response:
+    """The payload serialized through its documented response model (`reports.bodies`)."""
+    return Response(content=body_json(model, payload), media_type="application/json")
 
 
 async def computed(work: Callable[[], Response]) -> Response:
@@ -128,7 +129,9 @@ async def get_measurements_view(
         )
         annotations = await service.calculation_annotations(session, principal, tracker_id)
         response = await computed(
-            lambda: json_response(measurements_view(loaded, shown, annotations))
+            lambda: json_response(
+                MeasurementsViewOut, measurements_view(loaded, shown, annotations)
+            )
         )
         return response, ("default" if month is None else str(shown),)
 
@@ -190,7 +193,7 @@ async def _tracker_table(
                     csv_export.tracker_table_csv(payload),
                     f"tracker-{tracker_id}-table-{month}.csv",
                 )
-            return json_response(payload)
+            return json_response(TrackerTableOut, payload)
 
         return await computed(work), (str(month), wanted.value)
 
@@ -259,7 +262,7 @@ async def _use_case_table(
                     csv_export.use_case_table_csv(payload),
                     f"use-case-{use_case_id}-table-{month}.csv",
                 )
-            return json_response(payload)
+            return json_response(UseCaseTableResponse, payload)
 
         return await computed(work), (loaded.spec.id, str(month), wanted.value)
 
@@ -326,7 +329,7 @@ async def _tracker_report(
                     csv_export.report_monthly_csv(payload),
                     f"tracker-{tracker_id}-report-{month}.csv",
                 )
-            return json_response(payload)
+            return json_response(TrackerReportOut, payload)
 
         return await computed(work), (str(month), wanted.value)
 
@@ -367,6 +370,7 @@ async def get_portfolio(
     month = month or default_portfolio_as_of(trackers)
     if month is None:  # no trackers, no month to speak of
         return json_response(
+            PortfolioOut,
             {
                 "as_of": None,
                 "customer_id": None if customer_id is None else str(customer_id),
@@ -374,12 +378,12 @@ async def get_portfolio(
                 "definitions": DEFINITIONS,
                 "currencies": [],
                 "trackers": [],
-            }
+            },
         )
     as_of_month = month
 
     def work() -> Response:
         report = portfolio_report([t.spec for t in trackers], as_of_month)
-        return json_response(portfolio_payload(report, trackers, customer_id))
+        return json_response(PortfolioOut, portfolio_payload(report, trackers, customer_id))
 
     return await computed(work)
