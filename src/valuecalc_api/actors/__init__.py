@@ -7,8 +7,9 @@ stamps it on every audit event, and authored objects (notes, evidence) keep it b
 their key. The actor is a label only: what a call may do is decided by the key alone.
 
 Reuse in a new domain (pulse, overrides, ...):
-- `ActorDep` (`dependencies`) gives a route the `Actor | None` of the call; a service
-  that has the `Principal` reads `principal.actor_id` / `principal.actor_name`;
+- a route reads the `Actor | None` of the call as `principal.actor` (`PrincipalDep`), a
+  service that has the `Principal` reads `principal.actor_id` / `principal.actor_name`
+  (`actors` imports nothing of `auth`: `auth` reads the headers with `actors.header`);
 - `audit.service.record` / `record_many` stamp the actor on every event by themselves
   (bulk SQL lists `AUDIT_WHO_COLUMNS` / `AUDIT_WHO_VALUES` with `**who_made_it(principal)`);
 - a row with an author takes `actor_id_column()`, `actor_name_column()` and

@@ -23,7 +23,7 @@ from valuecalc_api.customer_health.profile_schemas import (
 from valuecalc_api.customer_health.score_schemas import BacktestOut
 from valuecalc_api.customer_health.score_views import run_backtest
 from valuecalc_api.customer_health.scores import chosen_profile
-from valuecalc_api.customer_view.repository import visible_customers
+from valuecalc_api.customers.repository import visible_customers
 from valuecalc_api.db import SessionDep
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problem_refs import ETAG, problem_doc

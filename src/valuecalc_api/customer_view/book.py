@@ -26,8 +26,9 @@ from valuecalc_api.customer_health.indicator_sources import read_indicators
 from valuecalc_api.customer_health.overrides import core_override
 from valuecalc_api.customer_health.scores import ScoredCustomer, score_customers
 from valuecalc_api.customer_view import repository
-from valuecalc_api.customer_view.repository import BookFilter
 from valuecalc_api.customer_view.schemas import BookPage, BookRow, BookSort, SortOrder
+from valuecalc_api.customers import repository as customers_repository
+from valuecalc_api.customers.repository import BookFilter
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_api.pulse.repository import latest_pulses
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
@@ -65,7 +66,7 @@ def _decode(cursor: str) -> list[Any]:
     raise _bad_cursor()
 
 
-Customer = Any  # a row of `repository.visible_customers`
+Customer = Any  # a row of `customers.repository.visible_customers`
 
 
 async def book_rows(
@@ -214,7 +215,7 @@ async def book_page(session: AsyncSession, principal: Principal, query: BookQuer
     by_name = query.sort is BookSort.name and query.band is None and query.pulse is None
     if by_name:
         after = None if query.cursor is None else _name_position(query.cursor)
-        page = await repository.page_by_name(
+        page = await customers_repository.page_by_name(
             session,
             organization_id,
             principal.tracker_ids,
@@ -227,11 +228,11 @@ async def book_page(session: AsyncSession, principal: Principal, query: BookQuer
         rows = await book_rows(session, principal, shown, query.as_of, arr)
         more = len(page) > query.limit
         next_cursor = _encode([shown[-1].name, str(shown[-1].id)]) if more else None
-        count = await repository.count_customers(
+        count = await customers_repository.count_customers(
             session, organization_id, principal.tracker_ids, query.where
         )
         everyone = (
-            await repository.visible_customers(
+            await customers_repository.visible_customers(
                 session, organization_id, principal.tracker_ids, query.where
             )
             if arr
@@ -280,12 +281,12 @@ async def evaluated_book(
     session: AsyncSession, principal: Principal, where: BookFilter
 ) -> Sequence[Customer]:
     """The filtered book to evaluate whole; 422 `book-too-large` beyond `MAX_EVALUATED`."""
-    count = await repository.count_customers(
+    count = await customers_repository.count_customers(
         session, principal.organization_id, principal.tracker_ids, where
     )
     if count > MAX_EVALUATED:
         raise book_too_large(count)
-    return await repository.visible_customers(
+    return await customers_repository.visible_customers(
         session, principal.organization_id, principal.tracker_ids, where
     )
 

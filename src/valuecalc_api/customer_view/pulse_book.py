@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.customer_view.book import book_rows, evaluated_book
-from valuecalc_api.customer_view.repository import BookFilter
 from valuecalc_api.customer_view.schemas import PulseBook
+from valuecalc_api.customers.repository import BookFilter
 from valuecalc_api.models.health import PulseStatus, ReasonKind
 from valuecalc_api.pulse.repository import list_reason_codes
 from valuecalc_api.revenue.arr_lookup import arr_by_customer

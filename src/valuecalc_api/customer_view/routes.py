@@ -20,7 +20,6 @@ from valuecalc_api.customer_view.book import (
 )
 from valuecalc_api.customer_view.csv_export import book_csv
 from valuecalc_api.customer_view.pulse_book import pulse_book
-from valuecalc_api.customer_view.repository import BookFilter
 from valuecalc_api.customer_view.schemas import (
     BookPage,
     BookSort,
@@ -29,6 +28,7 @@ from valuecalc_api.customer_view.schemas import (
     SortOrder,
 )
 from valuecalc_api.customer_view.summary import customer_summary
+from valuecalc_api.customers.repository import BookFilter
 from valuecalc_api.db import SessionDep
 from valuecalc_api.models.health import PulseStatus
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
