@@ -105,13 +105,16 @@ def use_case_table_payload(
 
 
 def table_frame(tracker: TrackerSpec, months: tuple[Any, ...]) -> Payload:
-    """What every table payload starts with: the tracker, its currency and the columns."""
+    """What every table payload starts with: the tracker, its currency and the columns.
+
+    `months` runs from the contract's first month to `as_of`, which the routes never let
+    fall before it (422), so there is always a last month (`TableFrame.as_of`)."""
     return {
         "tracker_id": tracker.id,
         "currency": tracker.currency,
         "period": {"start_month": str(tracker.period.first), "end_month": str(tracker.period.last)},
         "missing_months": tracker.missing_months.value,
-        "as_of": str(months[-1]) if months else None,
+        "as_of": str(months[-1]),
         "months": [str(m) for m in months],
     }
 
