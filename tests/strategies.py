@@ -8,6 +8,7 @@ kind it needs (e.g. non-negative, or not using `metric`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ from valuecalc_core.tracker_model import (
     UseCaseSpec,
     UseCaseStatus,
 )
+from valuecalc_core.write_plan import RowsToWrite
 
 START = Month.parse("2026-01")
 
@@ -221,4 +223,57 @@ def v1_calculation(
         ),
         measurements=tuple(MeasurementEntry(Month.parse(m), Decimal(v)) for m, v in values.items()),
         ramp=ramp,
+    )
+
+
+# --- write requests (valuecalc_core.write_plan) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A stored value as the write plan sees it."""
+
+    value: Decimal
+    estimate: bool
+    source: str | None
+    version: int
+
+
+_write_months = st.integers(0, 5).map(lambda offset: Month.parse("2026-01") + offset)
+_write_values = st.sampled_from([Decimal("1"), Decimal("1.0"), Decimal("2"), Decimal("30.5")])
+_write_sources = st.sampled_from([None, "import", "crm"])
+_stored_rows = st.builds(
+    StoredRow,
+    value=_write_values,
+    estimate=st.booleans(),
+    source=st.sampled_from(["import", "crm"]),
+    version=st.integers(1, 3),
+)
+
+
+@st.composite
+def write_requests(draw: st.DrawFn, unchanged_in_locked: bool = True) -> RowsToWrite:
+    """A request of 0-12 rows over 2 owners and months 2026-01..2026-06 (periods of
+    2026-02..2026-05 or the whole span, so some rows fall outside), the same stored value
+    for every row of one slot, some trackers locked."""
+    count = draw(st.integers(0, 12))
+    owners = [draw(st.sampled_from(["a", "b"])) for _ in range(count)]
+    months = [draw(_write_months) for _ in range(count)]
+    slots = list(zip(owners, months, strict=True))
+    stored_of = {slot: draw(st.none() | _stored_rows) for slot in sorted(set(slots), key=str)}
+    narrow = {owner: draw(st.booleans()) for owner in "ab"}
+    lock = {owner: draw(st.none() | _write_months) for owner in "ab"}
+    return RowsToWrite(
+        slots=slots,
+        months=months,
+        values=[draw(st.none() | _write_values) for _ in range(count)],
+        estimates=[draw(st.booleans()) for _ in range(count)],
+        sources=[draw(_write_sources) for _ in range(count)],
+        if_versions=[draw(st.none() | st.integers(0, 3)) for _ in range(count)],
+        stored=[stored_of[slot] for slot in slots],
+        period_starts=[Month.parse("2026-02" if narrow[o] else "2026-01") for o in owners],
+        period_ends=[Month.parse("2026-05" if narrow[o] else "2026-06") for o in owners],
+        locked_through=[lock[owner] for owner in owners],
+        initial_value_required=draw(st.booleans()),
+        unchanged_in_locked=unchanged_in_locked,
     )

@@ -12,6 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 from valuecalc_api.actors.header import actor_from_headers, actor_required
+from valuecalc_api.bulk_writes.applying import concurrent_write
+from valuecalc_api.bulk_writes.row_errors import (
+    RowError,
+    RowsRefused,
+    locked_error,
+    refused,
+    version_mismatch,
+)
+from valuecalc_api.bulk_writes.row_parsing import check_row_count
 from valuecalc_api.charts.chart_problems import (
     currency_required,
     portfolio_empty,
@@ -19,15 +28,12 @@ from valuecalc_api.charts.chart_problems import (
 )
 from valuecalc_api.charts.render import RENDER_SECONDS
 from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
+from valuecalc_api.csv_ingest.format import missing_columns, read_csv
 from valuecalc_api.customer_health.profiles import no_profile
 from valuecalc_api.customer_view.book import book_too_large
 from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
 from valuecalc_api.evidence.service import too_large as evidence_too_large
-from valuecalc_api.imports.csv_format import missing_columns, read_csv
-from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, version_mismatch
-from valuecalc_api.imports.row_parsing import check_row_count
-from valuecalc_api.imports.service import concurrent_write, locked_error
 from valuecalc_api.locks.service import month_locked
 from valuecalc_api.middleware.input_rules import control_character_in, too_deep
 from valuecalc_api.problems import (

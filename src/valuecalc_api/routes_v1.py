@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from valuecalc_api.audit.routes import router as audit_router
+from valuecalc_api.bulk_writes.routes import router as imports_router
 from valuecalc_api.charts.routes import router as charts_router
+from valuecalc_api.csv_ingest.routes import router as csv_imports_router
 from valuecalc_api.customer_health.routes import router as health_router
 from valuecalc_api.customer_health.score_routes import router as customer_health_router
 from valuecalc_api.customer_view.routes import router as customer_view_router
@@ -14,8 +16,6 @@ from valuecalc_api.engagement.routes import router as engagement_router
 from valuecalc_api.evidence.note_routes import router as notes_router
 from valuecalc_api.evidence.routes import router as evidence_router
 from valuecalc_api.goals.routes import router as goals_router
-from valuecalc_api.imports.csv_routes import router as csv_imports_router
-from valuecalc_api.imports.routes import router as imports_router
 from valuecalc_api.locks.routes import router as locks_router
 from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.onboarding.routes import router as onboarding_router

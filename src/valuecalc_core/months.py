@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from valuecalc_core.errors import CoreError
 
@@ -48,6 +49,15 @@ class Month:
         if year < 1:
             raise MonthFormatError(f"{text!r} is not a month: the year must be 0001 or later.")
         return cls(year * 12 + month - 1)
+
+    @classmethod
+    def of_day(cls, day: date) -> Month:
+        """The month a calendar day (or a stored first-of-month DATE) falls in."""
+        return cls(day.year * 12 + day.month - 1)
+
+    def first_day(self) -> date:
+        """The month's first day: how PostgreSQL stores a month (a DATE column)."""
+        return date(self.ordinal // 12, self.ordinal % 12 + 1, 1)
 
     @property
     def year(self) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.api.conftest import Tenant
 from tests.api.value_tracking_builders import create_graph, expect, problem
-from valuecalc_api.imports.schemas import BulkResult
+from valuecalc_api.bulk_writes.schemas import BulkResult
 from valuecalc_api.models import AuditEvent
 
 

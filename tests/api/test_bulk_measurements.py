@@ -29,8 +29,8 @@ from tests.api.value_tracking_builders import (
     put_measurement,
 )
 from valuecalc_api.app import tune_collector
-from valuecalc_api.imports import service
-from valuecalc_api.imports.schemas import BulkResult
+from valuecalc_api.bulk_writes.schemas import BulkResult
+from valuecalc_api.measurements import writes
 from valuecalc_api.models import AuditEvent, Calculation, Measurement, Role, UseCase
 from valuecalc_core.months import Month, Period
 
@@ -585,7 +585,7 @@ async def test_a_row_written_by_someone_else_meanwhile_refuses_the_request(
     async def nothing_stored(*args: Any, **kwargs: Any) -> dict[Any, Any]:
         return {}  # as if the read had happened before the other request's commit
 
-    monkeypatch.setattr(service, "existing_measurements", nothing_stored)
+    monkeypatch.setattr(writes, "existing_measurements", nothing_stored)
     response = await client.post(
         f"/v1/trackers/{graph.tracker['id']}/measurements/bulk",
         json={

@@ -22,7 +22,7 @@ from tests.api.value_tracking_builders import (
     problem,
     put_measurement,
 )
-from valuecalc_api.imports.schemas import BulkResult
+from valuecalc_api.bulk_writes.schemas import BulkResult
 from valuecalc_api.models import AuditEvent, Measurement
 
 

@@ -31,14 +31,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tests.api.conftest import Tenant
 from tests.api.value_tracking_builders import create_graph
 from valuecalc_api.app import create_app
+from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
+from valuecalc_api.bulk_writes.schemas import InputChangeRow, MeasurementRow
+from valuecalc_api.csv_ingest.format import measurement_rows, missing_columns, read_csv
 from valuecalc_api.engagement.schemas import TouchRow
 from valuecalc_api.evidence.file_types import detect_file_type
 from valuecalc_api.evidence.schemas import JSON_EVIDENCE, MAX_CAPTION_CHARS
 from valuecalc_api.fields import MONTH_PATTERN, InputModel
 from valuecalc_api.goals.schemas import GoalRow
-from valuecalc_api.imports.csv_format import measurement_rows, missing_columns, read_csv
-from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
-from valuecalc_api.imports.schemas import InputChangeRow, MeasurementRow
 from valuecalc_api.onboarding.schemas import MilestoneRow
 from valuecalc_api.openapi_errors import document_errors
 from valuecalc_api.openapi_headers import HEADERS
@@ -354,7 +354,7 @@ def test_every_model_example_is_valid_and_shows_what_the_api_returns(
 
 
 def test_the_model_walk_reaches_nested_and_paged_models(contract_app: FastAPI) -> None:
-    from valuecalc_api.imports.schemas import BulkCounts
+    from valuecalc_api.bulk_writes.schemas import BulkCounts
     from valuecalc_api.trackers.calculation_schemas import MetricIn
     from valuecalc_api.trackers.schemas import OneTimeFeeIn, TrackerOut
 

@@ -115,9 +115,7 @@ async def record_many(
         calculation_ids.append(change.calculation_id)
         entity_types.append(AuditEntity(change.entity_type).value)
         entity_ids.append(change.entity_id)
-        months.append(
-            None if change.month is None else date(change.month.year, change.month.month, 1)
-        )
+        months.append(None if change.month is None else change.month.first_day())
         actions.append(AuditAction(change.action).value)
         befores.append(_json_text(change.before))
         afters.append(_json_text(change.after))

@@ -3,13 +3,18 @@
 A tracker includes its one-time fees, a calculation its inputs (with their initial
 values) and ramp, so a record shows every number the change could have moved. Callers
 load those relationships first (they are `lazy="raise"`).
+
+Measurements and input changes are written by set-based statements that insert their
+audit events themselves (`measurements.write_repository`, `input_changes.write_repository`):
+their state is built in SQL, here, from the statement's row `i`. Values are text in plain
+notation, months `YYYY-MM`, as `snapshot` gives them.
 """
 
 from __future__ import annotations
 
+from valuecalc_api.audit.service import AUDIT_WHO_COLUMNS
 from valuecalc_api.audit.values import JsonValue, snapshot
 from valuecalc_api.models.calculation import Calculation
-from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.models.tracker import Tracker, UseCase
 
 
@@ -39,9 +44,29 @@ def calculation_state(calculation: Calculation) -> dict[str, JsonValue]:
     return snapshot(calculation, extra={"inputs": inputs, "ramp": ramp})
 
 
-def measurement_state(measurement: Measurement) -> dict[str, JsonValue]:
-    return snapshot(measurement)
+AUDIT_EVENT_COLUMNS = f"""
+    id, {AUDIT_WHO_COLUMNS}, tracker_id, calculation_id,
+    entity_type, entity_id, month, action, before, after
+"""
+"""The columns of an audit event, in the order the write statements select them."""
 
 
-def input_change_state(change: InputChange, input_key: str) -> dict[str, JsonValue]:
-    return snapshot(change, extra={"input_key": input_key})
+def measurement_state_sql(value: str, estimate: str, source: str, version: str) -> str:
+    """A measurement's audited state (id, calculation_id, month, value, estimate, source,
+    version) as a SQL expression: id, calculation_id and month from row `i`, the rest the
+    given SQL expressions (the state before or after the write)."""
+    return (
+        "jsonb_build_object('id', i.id::text, 'calculation_id', i.calculation_id::text, "
+        f"'month', to_char(i.month, 'YYYY-MM'), 'value', ({value})::text, "
+        f"'estimate', {estimate}, 'source', {source}, 'version', {version})"
+    )
+
+
+def input_change_state_sql(value: str, version: str) -> str:
+    """An input change's audited state (id, input_id, month, value, version, input_key) as
+    a SQL expression, like `measurement_state_sql`."""
+    return (
+        "jsonb_build_object('id', i.id::text, 'input_id', i.input_id::text, "
+        f"'month', to_char(i.month, 'YYYY-MM'), 'value', ({value})::text, "
+        f"'version', {version}, 'input_key', i.input_key)"
+    )

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.bulk_writes.row_errors import RowError
 from valuecalc_api.engagement import repository
 from valuecalc_api.engagement.schemas import TouchRow
-from valuecalc_api.imports.row_errors import RowError
 from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.bulk import SignalOutcome

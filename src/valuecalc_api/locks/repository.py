@@ -4,12 +4,15 @@ a lock change and a write to the same tracker from interleaving."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Uuid, any_, bindparam, delete, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.models.lock import TrackerLock
 from valuecalc_api.models.tracker import Tracker
+from valuecalc_core.months import Month
 
 # First key of PostgreSQL's two-key advisory locks: the ASCII of "lock", so these never
 # collide with another feature's advisory locks. The second key is 32 bits of the tracker
@@ -76,3 +79,38 @@ async def get_lock(
 
 async def delete_lock(session: AsyncSession, lock: TrackerLock) -> None:
     await session.execute(delete(TrackerLock).where(TrackerLock.tracker_id == lock.tracker_id))
+
+
+_HOLD_LOCK_STATES_SHARED = text(
+    """
+    SELECT count(pg_advisory_xact_lock_shared(CAST(:namespace AS integer), k))
+    FROM (SELECT DISTINCT k FROM unnest(CAST(:keys AS integer[])) AS k ORDER BY k) AS keys
+    """
+)
+
+
+async def held_locks(
+    session: AsyncSession, organization_id: uuid.UUID, tracker_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Month]:
+    """The last locked month of each of the trackers that has a lock, held fixed until the
+    transaction ends: each tracker's lock state held shared (`hold_lock_state_shared` for
+    many trackers in one statement, keys in order), then the lock rows read FOR SHARE."""
+    if not tracker_ids:
+        return {}
+    await session.execute(
+        _HOLD_LOCK_STATES_SHARED,
+        {
+            "namespace": ADVISORY_NAMESPACE,
+            "keys": [advisory_key(tracker_id) for tracker_id in tracker_ids],
+        },
+    )
+    query = (
+        select(TrackerLock.tracker_id, TrackerLock.locked_through)
+        .where(
+            TrackerLock.organization_id == organization_id,
+            TrackerLock.tracker_id
+            == any_(bindparam("tracker_ids", list(tracker_ids), type_=ARRAY(Uuid()))),
+        )
+        .with_for_update(read=True)
+    )
+    return {row[0]: row[1] for row in (await session.execute(query)).all()}

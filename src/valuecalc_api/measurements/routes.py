@@ -17,6 +17,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
+from valuecalc_api.input_changes import service as input_service
 from valuecalc_api.measurements import service
 from valuecalc_api.measurements.schemas import (
     InputChangeOut,
@@ -86,7 +87,7 @@ async def list_inputs(
     calculation_id: uuid.UUID, principal: PrincipalDep, session: SessionDep
 ) -> Page[InputWithChangesOut]:
     """Every input of the calculation with its changes by month (one page, no cursor)."""
-    inputs = await service.list_inputs(session, principal, calculation_id)
+    inputs = await input_service.list_inputs(session, principal, calculation_id)
     return Page[InputWithChangesOut](
         items=[InputWithChangesOut.model_validate(i) for i in inputs], next_cursor=None
     )
@@ -108,7 +109,7 @@ async def put_input_change(
     if_match: IfMatchHeader = None,
 ) -> InputChangeOut:
     """Set the input's value from `month` on, until its next change."""
-    change, created = await service.put_input_change(
+    change, created = await input_service.put_input_change(
         session, principal, calculation_id, key, month_in_path(month), body.value, if_match
     )
     _status(response, created)
@@ -130,7 +131,7 @@ async def get_input_change(
     response: Response,
 ) -> InputChangeOut:
     """The input's change at `month` (404 if it has none there), with its ETag."""
-    change = await service.get_input_change(
+    change = await input_service.get_input_change(
         session, principal, calculation_id, key, month_in_path(month)
     )
     _etag(response, change)
@@ -158,7 +159,7 @@ async def delete_input_change(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """Remove a change (not the initial value): the previous value carries forward."""
-    await service.delete_input_change(
+    await input_service.delete_input_change(
         session, principal, calculation_id, key, month_in_path(month), if_match
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

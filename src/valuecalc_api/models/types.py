@@ -23,10 +23,10 @@ class MonthType(TypeDecorator[Month]):
             return None
         if not isinstance(value, Month):
             raise TypeError(f"expected a Month, got {type(value).__name__}")
-        return date(value.year, value.month, 1)
+        return value.first_day()
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Month | None:
         if value is None:
             return None
         assert isinstance(value, date)
-        return Month.of(value.year, value.month)
+        return Month.of_day(value)

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowError
+from valuecalc_api.bulk_writes.row_errors import RowError
 from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.onboarding import repository
 from valuecalc_api.onboarding.schemas import MilestoneRow

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, refused, schema_errors
+from valuecalc_api.bulk_writes.row_parsing import check_row_count
+from valuecalc_api.csv_ingest.format import read_csv, write_csv
+from valuecalc_api.csv_ingest.routes import _CSV_TYPES, _uploaded
 from valuecalc_api.db import SessionDep
-from valuecalc_api.imports.csv_format import read_csv, write_csv
-from valuecalc_api.imports.csv_routes import _CSV_TYPES, _uploaded
-from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, schema_errors
-from valuecalc_api.imports.row_parsing import check_row_count
 from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.problems import Problem, invalid
 from valuecalc_api.revenue.record_schemas import LedgerWriteResult

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit.service import AuditChange, record_many
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, version_mismatch
 from valuecalc_api.concurrency import check_if_match, etag_for
-from valuecalc_api.imports.row_errors import RowError, RowsRefused, version_mismatch
 from valuecalc_api.problems import Problem, conflict, not_found
 from valuecalc_api.revenue import ledger_repository as repository
 from valuecalc_api.revenue.ledger_check import LedgerChanges, check_ledger

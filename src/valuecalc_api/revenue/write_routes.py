@@ -20,10 +20,10 @@ from starlette.convertors import StringConvertor, register_url_convertor
 
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.bulk_writes.schemas import MAX_ROWS
 from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
-from valuecalc_api.imports.schemas import MAX_ROWS
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page, encode_cursor
 from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.problems import invalid

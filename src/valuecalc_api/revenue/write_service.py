@@ -11,9 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused, schema_errors
-from valuecalc_api.imports.row_parsing import rows_of_body
-from valuecalc_api.imports.service import concurrent_write, transient_errors_as_concurrent_write
+from valuecalc_api.bulk_writes.applying import (
+    concurrent_write,
+    transient_errors_as_concurrent_write,
+)
+from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, refused, schema_errors
+from valuecalc_api.bulk_writes.row_parsing import rows_of_body
 from valuecalc_api.problems import not_found
 from valuecalc_api.revenue import record_repository
 from valuecalc_api.revenue.resources import LedgerResource

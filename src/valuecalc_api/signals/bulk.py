@@ -15,8 +15,8 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused
-from valuecalc_api.imports.service import new_row_ids, transient_errors_as_concurrent_write
+from valuecalc_api.bulk_writes.applying import new_row_ids, transient_errors_as_concurrent_write
+from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, refused
 from valuecalc_api.problems import Problem
 from valuecalc_api.signals import repository
 from valuecalc_api.signals.schemas import CustomerReference

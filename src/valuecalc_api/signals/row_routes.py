@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.convertors import Convertor, register_url_convertor
 
 from valuecalc_api.auth.dependencies import EditorDep, Principal, PrincipalDep
+from valuecalc_api.bulk_writes.row_errors import RowError
+from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
+from valuecalc_api.bulk_writes.schemas import bulk_body_schema
 from valuecalc_api.db import SessionDep
-from valuecalc_api.imports.row_errors import RowError
-from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
-from valuecalc_api.imports.schemas import bulk_body_schema
 from valuecalc_api.models.base import Base
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problems import not_found

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit.service import AuditChange, record_many
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowsRefused
+from valuecalc_api.bulk_writes.row_errors import RowsRefused
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.signals.bulk import SignalOutcome, duplicate_errors, row_ids
 from valuecalc_core.signals.planning import RowStatus, plan_rows

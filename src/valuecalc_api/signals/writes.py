@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowError, RowsRefused
+from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused
 from valuecalc_api.signals import repository
 from valuecalc_api.signals.bulk import SignalOutcome, core_problems, resolve_customers
 from valuecalc_api.signals.schemas import CustomerReference

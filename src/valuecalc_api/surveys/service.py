@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowError
+from valuecalc_api.bulk_writes.row_errors import RowError
 from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_api.signals.bulk import SignalOutcome

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.row_errors import RowError
+from valuecalc_api.bulk_writes.row_errors import RowError
 from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.problems import invalid
 from valuecalc_api.signals import repository as signals

@@ -1,7 +1,7 @@
 """Measurements as CSV for a tracker: download the template, import a filled-in file.
 
 The import takes the file as the raw body (`Content-Type: text/csv`) or as the `file`
-part of `multipart/form-data`; see `csv_import` for the format and rules.
+part of `multipart/form-data`; see `service` for the format and rules.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.bulk_writes.schemas import CSV_IMPORT_EXAMPLE, BulkResult
+from valuecalc_api.csv_ingest import service as csv_import
 from valuecalc_api.db import SessionDep
-from valuecalc_api.imports import csv_import
-from valuecalc_api.imports.schemas import CSV_IMPORT_EXAMPLE, BulkResult
 from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.problems import Problem, invalid
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi.responses import Response
@@ -27,6 +25,8 @@ from valuecalc_api.fields import (
     OutputModel,
 )
 from valuecalc_api.measurements.schemas import Source
+from valuecalc_core.months import Month
+from valuecalc_core.write_plan import RowStatus
 
 MAX_ROWS = 10_000
 
@@ -115,13 +115,6 @@ class InputChangeRow(RowAddress):
 
     input_key: InputKey
     value: DecimalStr | None = Field(description="The input's value; null removes the change.")
-
-
-class RowStatus(StrEnum):
-    created = "created"
-    updated = "updated"
-    unchanged = "unchanged"
-    deleted = "deleted"
 
 
 class BulkCounts(OutputModel):
@@ -228,16 +221,16 @@ def row_result(
     row_id: uuid.UUID | None,
     status: RowStatus,
     calculation_id: uuid.UUID,
-    month: date,
+    month: Month,
     input_key: str | None = None,
     line: int | None = None,
 ) -> dict[str, Any]:
-    """One `RowResult` as plain JSON data (`month`: the first day of the month)."""
+    """One `RowResult` as plain JSON data."""
     return {
         "id": None if row_id is None else str(row_id),
         "status": status.value,
         "calculation_id": str(calculation_id),
-        "month": f"{month.year:04d}-{month.month:02d}",
+        "month": str(month),
         "input_key": input_key,
         "line": line,
     }

@@ -1,5 +1,5 @@
 """A tracker's measurements as CSV: the template to fill in, and importing a filled-in file
-through the same validation and all-or-nothing apply as the bulk endpoint.
+through the same validation and write as the bulk endpoint (`measurements.writes`).
 
 Template: one line per active calculation and month of the contract period, months in
 order, each month's calculations together; months with a measurement come pre-filled
@@ -16,8 +16,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports import repository, service
-from valuecalc_api.imports.csv_format import (
+from valuecalc_api.bulk_writes.addressing import tracker_scope
+from valuecalc_api.bulk_writes.applying import transient_errors_as_concurrent_write
+from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, refused
+from valuecalc_api.bulk_writes.row_parsing import check_row_count, validate_rows
+from valuecalc_api.bulk_writes.schemas import BulkOutcome, MeasurementRow
+from valuecalc_api.csv_ingest import repository
+from valuecalc_api.csv_ingest.format import (
     TEMPLATE_COLUMNS,
     lines_with_values,
     measurement_rows,
@@ -26,16 +31,14 @@ from valuecalc_api.imports.csv_format import (
     read_csv,
     write_csv,
 )
-from valuecalc_api.imports.row_errors import RowError, RowsRefused, refused
-from valuecalc_api.imports.row_parsing import check_row_count, validate_rows
-from valuecalc_api.imports.schemas import BulkOutcome, MeasurementRow
+from valuecalc_api.measurements.writes import write_measurements
 from valuecalc_api.problems import invalid
 from valuecalc_core.months import Period
 
 
 async def template(session: AsyncSession, principal: Principal, tracker_id: uuid.UUID) -> bytes:
     """The filled-in-so-far template of the tracker (see the module docstring)."""
-    scope = await service.tracker_scope(session, principal, tracker_id)
+    scope = await tracker_scope(session, principal, tracker_id)
     tracker = scope.tracker
     calculations = await repository.active_calculations(
         session, principal.organization_id, tracker.id
@@ -71,7 +74,7 @@ async def import_csv(
     session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, content: bytes
 ) -> BulkOutcome:
     """Apply every line with a value, or none; 422 (423) naming each bad line and column."""
-    scope = await service.tracker_scope(session, principal, tracker_id)
+    scope = await tracker_scope(session, principal, tracker_id)
     header, lines = read_csv(content)
     missing = missing_columns(header)
     if missing:
@@ -89,8 +92,8 @@ async def import_csv(
         return {"line": numbered[error.row].line, "column": error.field}
 
     try:
-        async with service.transient_errors_as_concurrent_write():
-            return await service.write_measurements(
+        async with transient_errors_as_concurrent_write():
+            return await write_measurements(
                 session, principal, rows, problems, scope, [line.line for line in numbered]
             )
     except RowsRefused as error:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from valuecalc_api.imports.row_errors import RowError
+from valuecalc_api.bulk_writes.row_errors import RowError
 from valuecalc_api.problems import invalid
 
 TEMPLATE_COLUMNS = (

@@ -1,12 +1,11 @@
-"""The statements that write measurements in bulk, each with its audit events.
+"""The statements that write measurements, one row or 10,000, each with its audit events.
 
-One upsert (`INSERT … SELECT FROM unnest(…) ON CONFLICT … DO UPDATE … RETURNING`) and one
-delete, each carrying a second, data-modifying CTE that inserts one audit event per
-changed row (SPEC 6: who, when, before, after) in the same statement: no per-row ORM
-objects, no second round trip, no JSON built in Python. The rows' stored state was read
-(and locked) before, so `before` comes from the caller and `after` from the row itself. `before` / `after` hold the same
-keys as `audit.snapshots.measurement_state`: id, calculation_id, month, value, estimate,
-source, version; values as strings, `value` in plain notation.
+The stored rows are read (and locked) first; then one upsert (`INSERT … SELECT FROM
+unnest(…) ON CONFLICT … DO UPDATE … RETURNING`) and one delete, each carrying a second,
+data-modifying CTE that inserts one audit event per changed row (SPEC 6: who, when,
+before, after) in the same statement: no per-row ORM objects, no second round trip, no
+JSON built in Python. `before` comes from the caller (the stored state it read), `after`
+from the row itself; both are `audit.snapshots.measurement_state_sql`.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from typing import NamedTuple
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.audit.service import AUDIT_WHO_COLUMNS, AUDIT_WHO_VALUES, who_made_it
+from valuecalc_api.audit.service import AUDIT_WHO_VALUES, who_made_it
+from valuecalc_api.audit.snapshots import AUDIT_EVENT_COLUMNS, measurement_state_sql
 from valuecalc_api.auth.dependencies import Principal
 
 
@@ -92,15 +92,13 @@ async def existing_measurements(
     return {key: row for row in stored if (key := (row.calculation_id, row.month)) in wanted}
 
 
-def planned_versions(befores: Sequence[int | None]) -> tuple[int, int]:
-    """(count, sum of new versions) a write of rows with these stored versions must give."""
-    return len(befores), sum(1 if before is None else before + 1 for before in befores)
-
-
-AUDIT_EVENT_COLUMNS = f"""
-    id, {AUDIT_WHO_COLUMNS}, tracker_id, calculation_id,
-    entity_type, entity_id, month, action, before, after
-"""
+_BEFORE = measurement_state_sql(
+    "i.before_value", "i.before_estimate", "i.before_source", "i.before_version"
+)
+_AFTER = measurement_state_sql(
+    "i.value", "i.estimate", "i.source", "coalesce(i.before_version + 1, 1)"
+)
+_REMOVED = measurement_state_sql("i.value", "i.estimate", "i.source", "i.version")
 
 # The rows travel as arrays, with their stored state (`before_*`, null for a new row):
 # the audit events are built from the same arrays, so the statement joins nothing
@@ -142,23 +140,13 @@ _UPSERT = text(
         SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
                'measurement', i.id, i.month,
                CASE WHEN i.before_version IS NULL THEN 'create' ELSE 'update' END,
-               CASE WHEN i.before_version IS NULL THEN NULL ELSE jsonb_build_object(
-                   'id', i.id::text, 'calculation_id', i.calculation_id::text,
-                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.before_value::text,
-                   'estimate', i.before_estimate, 'source', i.before_source,
-                   'version', i.before_version
-               ) END,
-               jsonb_build_object(
-                   'id', i.id::text, 'calculation_id', i.calculation_id::text,
-                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.value::text,
-                   'estimate', i.estimate, 'source', i.source,
-                   'version', coalesce(i.before_version + 1, 1)
-               )
+               CASE WHEN i.before_version IS NULL THEN NULL ELSE {_BEFORE} END,
+               {_AFTER}
         FROM incoming AS i
         ORDER BY i.n
     )
     SELECT count(*), coalesce(sum(w.version), 0) FROM written AS w
-    """  # noqa: S608 - the only interpolations are the constant lists above
+    """  # noqa: S608 - the only interpolations are the constant SQL above
 )
 
 
@@ -170,8 +158,9 @@ _ROOM_FOR_THE_ROWS = text("SET LOCAL work_mem = '32MB'")
 
 
 async def make_room_for_rows(session: AsyncSession) -> None:
-    """Give this transaction's bulk statements the memory above; call before `upsert_measurements`
-    (a round trip of its own, so that the upsert goes out as soon as it is started)."""
+    """Give this transaction's bulk statements the memory above; call before
+    `upsert_measurements` (a round trip of its own, so that the upsert goes out as soon as
+    it is started)."""
     await session.execute(_ROOM_FOR_THE_ROWS)
 
 
@@ -179,8 +168,8 @@ async def upsert_measurements(
     session: AsyncSession, principal: Principal, rows: Sequence[MeasurementWrite]
 ) -> tuple[int, int]:
     """Write the rows (each a different calculation-month) and one audit event each;
-    returns how many rows were written and the sum of their new versions. The transaction
-    has `make_room_for_rows` already.
+    returns how many rows were written and the sum of their new versions. A write of many
+    rows calls `make_room_for_rows` first.
 
     The caller checks both against its plan (`planned_versions`). Every surprise shows:
     a row someone else created meanwhile is updated instead (version above 1), a row
@@ -230,18 +219,12 @@ _DELETE = text(
     audited AS (
         INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
         SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
-               'measurement', i.id, i.month, 'delete',
-               jsonb_build_object(
-                   'id', i.id::text, 'calculation_id', i.calculation_id::text,
-                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.value::text,
-                   'estimate', i.estimate, 'source', i.source, 'version', i.version
-               ),
-               NULL
+               'measurement', i.id, i.month, 'delete', {_REMOVED}, NULL
         FROM incoming AS i
         ORDER BY i.n
     )
     SELECT count(*) FROM gone
-    """  # noqa: S608 - the only interpolations are the constant lists above
+    """  # noqa: S608 - the only interpolations are the constant SQL above
 )
 
 
@@ -254,7 +237,6 @@ async def delete_measurements(
     event each; returns how many were removed."""
     if not rows:
         return 0
-    await make_room_for_rows(session)
     removed = await session.scalar(
         _DELETE,
         {

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from valuecalc_api.bulk_writes.row_errors import RowError, schema_errors
+from valuecalc_api.bulk_writes.schemas import MAX_ROWS
 from valuecalc_api.fields import InputModel
-from valuecalc_api.imports.row_errors import RowError, schema_errors
-from valuecalc_api.imports.schemas import MAX_ROWS
 from valuecalc_api.problems import Problem, invalid
 
 R = TypeVar("R", bound=InputModel)

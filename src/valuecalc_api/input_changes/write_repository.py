@@ -1,8 +1,8 @@
-"""The statements that write input changes in bulk, each with its audit events.
+"""The statements that write input changes, one row or 10,000, each with its audit events.
 
-Same shape as `measurement_writes`: one upsert and one delete, each inserting one audit
-event per changed row in the same statement. `before` / `after` hold the keys of
-`audit.snapshots.input_change_state`: id, input_id, month, value, version, input_key.
+Same shape as `measurements.write_repository`: the stored rows read FOR UPDATE, one upsert
+and one delete, each inserting one audit event per changed row in the same statement;
+`before` / `after` are `audit.snapshots.input_change_state_sql`.
 """
 
 from __future__ import annotations
@@ -17,17 +17,22 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit.service import AUDIT_WHO_VALUES, who_made_it
+from valuecalc_api.audit.snapshots import AUDIT_EVENT_COLUMNS, input_change_state_sql
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports.measurement_writes import AUDIT_EVENT_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
 class StoredInputChange:
+    """A stored change; `estimate` and `source` are what a write plan compares (an input
+    value has neither)."""
+
     id: uuid.UUID
     input_id: uuid.UUID
     month: date
     value: Decimal
     version: int
+    estimate: bool = False
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,10 @@ async def existing_input_changes(
     }
 
 
+_BEFORE = input_change_state_sql("i.before_value", "i.before_version")
+_AFTER = input_change_state_sql("i.value", "coalesce(i.before_version + 1, 1)")
+_REMOVED = input_change_state_sql("i.value", "i.version")
+
 _UPSERT = text(
     f"""
     WITH incoming AS (
@@ -115,21 +124,13 @@ _UPSERT = text(
         SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
                'input_change', i.id, i.month,
                CASE WHEN i.before_version IS NULL THEN 'create' ELSE 'update' END,
-               CASE WHEN i.before_version IS NULL THEN NULL ELSE jsonb_build_object(
-                   'id', i.id::text, 'input_id', i.input_id::text,
-                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.before_value::text,
-                   'version', i.before_version, 'input_key', i.input_key
-               ) END,
-               jsonb_build_object(
-                   'id', i.id::text, 'input_id', i.input_id::text,
-                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.value::text,
-                   'version', coalesce(i.before_version + 1, 1), 'input_key', i.input_key
-               )
+               CASE WHEN i.before_version IS NULL THEN NULL ELSE {_BEFORE} END,
+               {_AFTER}
         FROM incoming AS i
         ORDER BY i.n
     )
     SELECT count(*), coalesce(sum(w.version), 0) FROM written AS w
-    """  # noqa: S608 - the only interpolations are the constant lists above
+    """  # noqa: S608 - the only interpolations are the constant SQL above
 )
 
 
@@ -137,7 +138,8 @@ async def upsert_input_changes(
     session: AsyncSession, principal: Principal, rows: Sequence[InputChangeWrite]
 ) -> tuple[int, int]:
     """Write the rows (each a different input-month) and one audit event each; returns
-    how many were written and the sum of their new versions (see `upsert_measurements`)."""
+    how many were written and the sum of their new versions (see
+    `measurements.write_repository.upsert_measurements`)."""
     if not rows:
         return 0, 0
     result = await session.execute(
@@ -179,18 +181,12 @@ _DELETE = text(
     audited AS (
         INSERT INTO audit_events ({AUDIT_EVENT_COLUMNS})
         SELECT gen_random_uuid(), {AUDIT_WHO_VALUES}, i.tracker_id, i.calculation_id,
-               'input_change', i.id, i.month, 'delete',
-               jsonb_build_object(
-                   'id', i.id::text, 'input_id', i.input_id::text,
-                   'month', to_char(i.month, 'YYYY-MM'), 'value', i.value::text,
-                   'version', i.version, 'input_key', i.input_key
-               ),
-               NULL
+               'input_change', i.id, i.month, 'delete', {_REMOVED}, NULL
         FROM incoming AS i
         ORDER BY i.n
     )
     SELECT count(*) FROM gone
-    """  # noqa: S608 - the only interpolations are the constant lists above
+    """  # noqa: S608 - the only interpolations are the constant SQL above
 )
 
 

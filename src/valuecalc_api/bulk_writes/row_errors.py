@@ -17,6 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from valuecalc_api.problems import Problem
+from valuecalc_core.months import Month
+from valuecalc_core.write_plan import ProblemKind, RowProblem, RowsToWrite
 
 MONTH_LOCKED = "month_locked"
 VERSION_MISMATCH = "version_mismatch"
@@ -108,3 +110,70 @@ def version_mismatch(index: int, expected: int, stored: int) -> RowError:
         "and resend the row.",
         {"current_version": stored},
     )
+
+
+def locked_error(index: int, month: Month, through: Month) -> RowError:
+    """Row `index` would change `month`, at or before the tracker's lock."""
+    return RowError(
+        index,
+        "month",
+        MONTH_LOCKED,
+        f"{month} is locked (the tracker is locked through {through}); an admin must move "
+        "or remove the lock first.",
+        {"locked_through": str(through)},
+    )
+
+
+def outside_period(index: int, month: Month, start: Month, end: Month) -> RowError:
+    return RowError(
+        index,
+        "month",
+        "month_outside_period",
+        f"{month} is outside the contract period {start}..{end}.",
+    )
+
+
+def plan_errors(
+    problems: Sequence[RowProblem], rows: RowsToWrite, index_of: Sequence[int], what: str
+) -> list[RowError]:
+    """The write plan's problems as row errors; `index_of[i]` is the request index of the
+    planned row i, `what` names a row's slot ("calculation and month")."""
+    errors = []
+    for problem in problems:
+        at = problem.row
+        index = index_of[at]
+        month = rows.months[at]
+        if problem.kind is ProblemKind.outside_period:
+            errors.append(
+                outside_period(index, month, rows.period_starts[at], rows.period_ends[at])
+            )
+        elif problem.kind is ProblemKind.initial_value_required:
+            errors.append(
+                RowError(
+                    index,
+                    "value",
+                    "initial_value_required",
+                    f"{month} holds the input's initial value (the contract's first "
+                    "month); change it instead of removing it.",
+                )
+            )
+        elif problem.kind is ProblemKind.duplicate:
+            assert problem.duplicate_of is not None
+            earlier = index_of[problem.duplicate_of]
+            errors.append(
+                RowError(
+                    index,
+                    "month",
+                    "duplicate_row",
+                    f"Row {earlier} already sets this {what}; send each one once.",
+                    {"duplicate_of": earlier},
+                )
+            )
+        elif problem.kind is ProblemKind.stale_version:
+            assert problem.if_version is not None
+            assert problem.stored_version is not None
+            errors.append(version_mismatch(index, problem.if_version, problem.stored_version))
+        else:
+            assert problem.locked_through is not None
+            errors.append(locked_error(index, month, problem.locked_through))
+    return errors

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.imports import repository
-from valuecalc_api.imports.repository import CalculationTarget
-from valuecalc_api.imports.row_errors import RowError
-from valuecalc_api.imports.schemas import RowAddress
+from valuecalc_api.bulk_writes import repository
+from valuecalc_api.bulk_writes.repository import CalculationTarget
+from valuecalc_api.bulk_writes.row_errors import RowError, outside_period
+from valuecalc_api.bulk_writes.schemas import RowAddress
 from valuecalc_api.models.tracker import Tracker
-from valuecalc_core.months import Month
+from valuecalc_api.problems import not_found
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +34,16 @@ class TrackerScope:
     customer_external_id: str | None
 
 
-def _outside_period(row: int, month: Month, start: Month, end: Month) -> RowError:
-    return RowError(
-        row,
-        "month",
-        "month_outside_period",
-        f"{month} is outside the contract period {start}..{end}.",
-    )
+async def tracker_scope(
+    session: AsyncSession, principal: Principal, tracker_id: uuid.UUID
+) -> TrackerScope:
+    """The tracker of a tracker-level endpoint, locked FOR SHARE; 404 if not visible."""
+    principal.check_tracker(tracker_id)
+    found = await repository.get_tracker_for_share(session, principal.organization_id, tracker_id)
+    if found is None:
+        raise not_found("tracker")
+    tracker, external_id = found
+    return TrackerScope(tracker=tracker, customer_external_id=external_id)
 
 
 def _address_errors(index: int, row: RowAddress, scope: TrackerScope | None) -> list[RowError]:
@@ -143,7 +146,7 @@ async def resolve(
                 )
             )
         elif not target.start_month <= row.month <= target.end_month:
-            errors.append(_outside_period(index, row.month, target.start_month, target.end_month))
+            errors.append(outside_period(index, row.month, target.start_month, target.end_month))
         else:
             targets[index] = target
 
@@ -202,7 +205,7 @@ async def _resolve_in_tracker(
                 )
             )
         elif not tracker.start_month <= row.month <= tracker.end_month:
-            errors.append(_outside_period(index, row.month, tracker.start_month, tracker.end_month))
+            errors.append(outside_period(index, row.month, tracker.start_month, tracker.end_month))
         else:
             targets[index] = target
     return errors

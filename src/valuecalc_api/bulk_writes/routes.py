@@ -17,17 +17,20 @@ from fastapi import APIRouter, Request, Response
 
 from valuecalc_api import metrics
 from valuecalc_api.auth.dependencies import EditorDep
-from valuecalc_api.db import SessionDep
-from valuecalc_api.imports import input_service, service
-from valuecalc_api.imports.row_errors import RowsRefused, refused
-from valuecalc_api.imports.row_parsing import rows_of_body, validate_rows
-from valuecalc_api.imports.schemas import (
+from valuecalc_api.bulk_writes.addressing import tracker_scope
+from valuecalc_api.bulk_writes.applying import transient_errors_as_concurrent_write
+from valuecalc_api.bulk_writes.row_errors import RowsRefused, refused
+from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
+from valuecalc_api.bulk_writes.schemas import (
     BulkOutcome,
     BulkResult,
     InputChangeRow,
     MeasurementRow,
     bulk_body_schema,
 )
+from valuecalc_api.db import SessionDep
+from valuecalc_api.input_changes.writes import write_input_changes
+from valuecalc_api.measurements.writes import write_measurements
 from valuecalc_api.problem_refs import problem_doc
 
 router = APIRouter(tags=["bulk writes"])
@@ -76,7 +79,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 async def _applied(write: Awaitable[BulkOutcome]) -> Response:
     """Run a bulk write: bad rows answer 422 (423, 412) listing each; a transient conflict 503."""
     try:
-        async with service.transient_errors_as_concurrent_write():
+        async with transient_errors_as_concurrent_write():
             outcome = await write
     except RowsRefused as error:
         raise refused(error) from None
@@ -98,9 +101,9 @@ async def bulk_tracker_measurements(
     Rows address a calculation by `calculation_id` or by `calculation_key` (the tracker's
     customer is implied; `customer_external_id`, if sent, must be it).
     """
-    scope = await service.tracker_scope(session, principal, tracker_id)
+    scope = await tracker_scope(session, principal, tracker_id)
     rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
-    return await _applied(service.write_measurements(session, principal, rows, problems, scope))
+    return await _applied(write_measurements(session, principal, rows, problems, scope))
 
 
 @router.post(
@@ -117,7 +120,7 @@ async def bulk_measurements(
     customer's one with that calculation whose period contains the month; `tracker_id`
     chooses when several do), or by `calculation_id` + `month`."""
     rows, problems = validate_rows(rows_of_body(await request.body()), MeasurementRow)
-    return await _applied(service.write_measurements(session, principal, rows, problems, None))
+    return await _applied(write_measurements(session, principal, rows, problems, None))
 
 
 @router.post(
@@ -131,8 +134,6 @@ async def bulk_input_changes(
 ) -> Response:
     """Set (or with `value: null` remove) many input changes of one tracker at once: input
     `input_key` of the addressed calculation has `value` from `month` on."""
-    scope = await service.tracker_scope(session, principal, tracker_id)
+    scope = await tracker_scope(session, principal, tracker_id)
     rows, problems = validate_rows(rows_of_body(await request.body()), InputChangeRow)
-    return await _applied(
-        input_service.write_input_changes(session, principal, rows, problems, scope)
-    )
+    return await _applied(write_input_changes(session, principal, rows, problems, scope))

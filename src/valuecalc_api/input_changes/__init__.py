@@ -1,0 +1,1 @@
+"""Input changes: an input's value from a month on (SPEC 3 "Carry-forward timelines")."""
