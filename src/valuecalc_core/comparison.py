@@ -17,6 +17,7 @@ from decimal import Decimal
 from itertools import accumulate
 from operator import add, sub
 
+from valuecalc_core.frozen import fast_init
 from valuecalc_core.measurement_table import (
     CalculationTable,
     has_missing,
@@ -41,6 +42,7 @@ class ProjectionGap:
     reason: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RealizedVsProjected:
     """Realized and projected benefit side by side, per month and cumulatively, with variance.

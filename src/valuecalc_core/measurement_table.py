@@ -21,6 +21,7 @@ from itertools import accumulate, repeat
 from operator import add, is_not
 
 from valuecalc_core.formula import Formula
+from valuecalc_core.frozen import fast_init
 from valuecalc_core.money import money_quantum, quantize_ratio
 from valuecalc_core.months import Month
 from valuecalc_core.timeline import Provenance, Timeline, build_timeline
@@ -47,6 +48,7 @@ CARRIED_MONTH_NO_BENEFIT = "carried_month_no_benefit"
 _ZERO = Decimal(0)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class InputColumn:
     """The value of one input in effect in each month (carried forward)."""
@@ -57,6 +59,7 @@ class InputColumn:
     values: tuple[Decimal, ...]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CalculationTable:
     """One calculation's measurement table up to `as_of`.
@@ -89,6 +92,7 @@ class CalculationTable:
         return tuple(None if v is None else quantize_ratio(v) for v in self.improvement)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class UseCaseTable:
     """A use case's calculations stacked, with their per-month sum; `counted` if active."""

@@ -20,6 +20,7 @@ from itertools import accumulate
 from operator import itemgetter, mul, sub
 
 from valuecalc_core.formula import Formula
+from valuecalc_core.frozen import fast_init
 from valuecalc_core.measurement_table import (
     CalculationTable,
     running_total,
@@ -33,6 +34,7 @@ _ZERO = Decimal(0)
 _ONE = Decimal(1)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Projection:
     """A calculation's projected path: share, projected metric and benefit per month."""

@@ -27,6 +27,7 @@ from valuecalc_core.comparison import (
     compare_filled,
 )
 from valuecalc_core.formula import Formula
+from valuecalc_core.frozen import fast_init
 from valuecalc_core.measurement_table import (
     CalculationTable,
     TrackerTable,
@@ -57,6 +58,7 @@ from valuecalc_core.valuation import FormulaCache, compile_calculation, exact_co
 _ZERO = Decimal(0)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CalculationReport:
     table: CalculationTable
@@ -66,6 +68,7 @@ class CalculationReport:
     findings: tuple[Finding, ...]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class UseCaseReport:
     table: UseCaseTable

@@ -36,6 +36,7 @@ from enum import StrEnum
 from itertools import compress, repeat
 from operator import gt, is_not, sub
 
+from valuecalc_core.frozen import fast_init
 from valuecalc_core.months import Month
 from valuecalc_core.timeline import Provenance
 
@@ -80,6 +81,7 @@ class CalculationAnnotations:
 NO_ANNOTATIONS = CalculationAnnotations()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a reviewer must look at; `detail` is a sentence for a person.

@@ -15,6 +15,7 @@ from enum import StrEnum
 from itertools import compress, repeat
 from operator import is_
 
+from valuecalc_core.frozen import fast_init
 from valuecalc_core.months import Month
 from valuecalc_core.tracker_model import CalculationSpec
 
@@ -34,6 +35,7 @@ _CARRIED = Provenance.CARRIED
 _NONE = Provenance.NONE
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Timeline:
     """A calculation's carried-forward columns over `month_count` months from `first`.

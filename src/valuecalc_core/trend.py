@@ -43,6 +43,7 @@ from decimal import Decimal
 from enum import StrEnum
 from operator import itemgetter, neg, sub
 
+from valuecalc_core.frozen import fast_init
 from valuecalc_core.months import Month
 from valuecalc_core.tracker_model import Direction, ImprovementMetric
 
@@ -71,6 +72,7 @@ _ACTIONABLE_NOW = frozenset({Trend.FLAT, Trend.DECLINING})
 _GAINS = frozenset({Trend.STEADY_CLIMB, Trend.ACCELERATING, Trend.VOLATILE})
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TrendReading:
     """The whole series' class, the recent window's class and the headline between them.
