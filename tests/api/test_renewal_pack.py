@@ -165,9 +165,9 @@ async def test_the_pack_is_cached_by_data_version(
     problem(await client.get(pack_path(graph.tracker["id"], "2025-12"), headers=tenant.viewer), 422)
 
 
-async def test_the_pack_shows_the_customers_revenue_and_health_as_the_api_does(
-    client: httpx.AsyncClient, tenant: Tenant
-) -> None:
+async def with_revenue_and_health(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
+    """The pack tracker, its customer with ARR (180,000 new, 24,500.50 upsell), a renewal
+    due 2026-06-30, a health profile (pulse, NPS, CSAT) and a red then a green pulse."""
     made = await pack_tracker(client, tenant.editor)
     graph = made["graph"]
     customer_id = graph.customer["id"]
@@ -198,7 +198,15 @@ async def test_the_pack_shows_the_customers_revenue_and_health_as_the_api_does(
     )
     await record_pulse(client, tenant.editor, customer_id, "red", "2026-01-20")
     await record_pulse(client, tenant.editor, customer_id, "green", "2026-03-10")
+    return made
 
+
+async def test_the_pack_shows_the_customers_revenue_and_health_as_the_api_does(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    made = await with_revenue_and_health(client, tenant)
+    graph = made["graph"]
+    customer_id = graph.customer["id"]
     path = pack_path(graph.tracker["id"])
     first = await client.get(path, headers=tenant.viewer)
     html = expect_html(first)

@@ -87,17 +87,20 @@ RENDERS = RenderCache(RENDER_CACHE_BYTES)
 
 
 def _render_key(spec: Spec, form: str) -> str:
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # Keys in the order the builders write them (the same figures give the same text):
+    # sorting them would cost more than the digest itself.
+    text = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{renderer_version()}|{form}|{text}".encode()).hexdigest()
 
 
 def svg_text(spec: Spec) -> str:
-    """The chart as SVG text (blocking: call from a worker thread)."""
-    _check_inline(spec)
+    """The chart as SVG text (blocking: call from a worker thread). A spec already
+    rendered (checked then) comes from the cache."""
     key = _render_key(spec, "svg")
     kept = RENDERS.get(key)
     if kept is not None:
         return kept.decode()
+    _check_inline(spec)
     with _ONE_AT_A_TIME:
         svg: str = vl_convert.vegalite_to_svg(
             spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[]
@@ -110,11 +113,11 @@ def svg_text(spec: Spec) -> str:
 
 def png_bytes(spec: Spec, scale: int) -> bytes:
     """The chart as PNG, `scale` device pixels per CSS pixel (blocking)."""
-    _check_inline(spec)
     key = _render_key(spec, f"png@{scale}")
     kept = RENDERS.get(key)
     if kept is not None:
         return kept
+    _check_inline(spec)
     with _ONE_AT_A_TIME:
         png: bytes = vl_convert.vegalite_to_png(
             spec, vl_version=VEGA_LITE_VERSION, scale=scale, allowed_base_urls=[]
