@@ -628,6 +628,12 @@ ETAG_RESPONSES += [
         "revenue/charts/renewal-waterfall",
         "revenue/charts/movements",
         "revenue/charts/retention",
+        "customers/{customer_id}/health/charts/history",
+        "customers/{customer_id}/health/charts/contributions",
+        "pulse-book/charts/customers-by-pulse",
+        "pulse-book/charts/arr-by-pulse",
+        "survey-scores/charts/nps-distribution",
+        "survey-scores/charts/nps-by-group",
     )
     for suffix in ("", ".vl.json", ".svg", ".png")
     for status in ("200", "304")

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 
 from tests.api.conftest import Tenant
+from tests.api.health_builders import create_profile, indicator, record_pulse
+from tests.api.revenue_builders import bulk, movement
 from tests.api.test_value_examples_http import v1_graph
 from tests.api.value_tracking_builders import (
     create_calculation,
@@ -161,3 +163,113 @@ async def test_the_pack_is_cached_by_data_version(
     problem(await client.get(path, headers=limited), 404, "not-found")
     problem(await client.get(f"{path}&url=https://x.example", headers=tenant.viewer), 422)
     problem(await client.get(pack_path(graph.tracker["id"], "2025-12"), headers=tenant.viewer), 422)
+
+
+async def with_revenue_and_health(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
+    """The pack tracker, its customer with ARR (180,000 new, 24,500.50 upsell), a renewal
+    due 2026-06-30, a health profile (pulse, NPS, CSAT) and a red then a green pulse."""
+    made = await pack_tracker(client, tenant.editor)
+    graph = made["graph"]
+    customer_id = graph.customer["id"]
+    expect(
+        await client.patch(
+            f"/v1/customers/{customer_id}",
+            json={"external_id": "nw-1", "currency": "USD"},
+            headers=tenant.admin,
+        ),
+        200,
+    )
+    ledger = [
+        movement("nw-new", "nw-1", "2025-04-01", "new", "180000"),
+        movement("nw-up", "nw-1", "2026-02-10", "upsell", "24500.50"),
+    ]
+    expect(await bulk(client, tenant.editor, "movements", ledger), 200)
+    renewal = {"external_id": "nw-r1", "customer_external_id": "nw-1",
+               "due_date": "2026-06-30", "renewable_arr": "204500.50"}  # fmt: skip
+    expect(await bulk(client, tenant.editor, "renewals", [renewal]), 200)
+    await create_profile(
+        client,
+        tenant.admin,
+        indicators=[
+            indicator("pulse", "50", "0", "125"),
+            indicator("nps", "20"),
+            indicator("csat", "20"),
+        ],
+    )
+    await record_pulse(client, tenant.editor, customer_id, "red", "2026-01-20")
+    await record_pulse(client, tenant.editor, customer_id, "green", "2026-03-10")
+    return made
+
+
+async def test_the_pack_shows_the_customers_revenue_and_health_as_the_api_does(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    made = await with_revenue_and_health(client, tenant)
+    graph = made["graph"]
+    customer_id = graph.customer["id"]
+    path = pack_path(graph.tracker["id"])
+    first = await client.get(path, headers=tenant.viewer)
+    html = expect_html(first)
+    day = {"as_of": "2026-03-31"}
+    summary = expect(
+        await client.get(f"/v1/customers/{customer_id}/summary", params=day, headers=tenant.viewer),
+        200,
+    )
+    health = expect(
+        await client.get(f"/v1/customers/{customer_id}/health", params=day, headers=tenant.viewer),
+        200,
+    )
+    history = expect(
+        await client.get(
+            f"/v1/customers/{customer_id}/health/history",
+            params={"from": "2026-01-01", "to": "2026-03-31"},
+            headers=tenant.viewer,
+        ),
+        200,
+    )
+    # Revenue: ARR, the next renewal, the latest movements, each as the API states it.
+    assert summary["arr"]["amount"] == "204500.50"
+    assert "<dt>ARR</dt><dd>$204,500.50<small>" in html
+    assert summary["renewal_date"] == "2026-06-30"
+    assert f"<dt>Next renewal</dt><dd>{summary['renewal_date']}<small>" in html
+    for moved in summary["arr_movements"]:
+        assert f"<td>{moved['date']}</td><td>{moved['kind']}</td>" in html
+    assert "<td>2026-02-10</td><td>upsell</td><td>$24,500.50</td>" in html
+    # Health: the score and band, each indicator's part, the trend over the month ends.
+    assert (health["score"], health["band"]) == ("80.00", "green")
+    assert f"<dt>Health score</dt><dd>{health['score']} ({health['band']})<small>" in html
+    (pulse,) = [i for i in health["indicators"] if i["kind"] == "pulse"]
+    assert (
+        f"<td>Pulse</td><td>{pulse['value']}</td><td>{pulse['points']}</td><td>100 %</td>"
+        f"<td>{pulse['contribution']}</td>"
+    ) in html
+    for skipped in ("NPS", "CSAT"):
+        assert f'<td>{skipped}</td><td colspan="4">No value (no_survey_answer)' in html
+    trend = history["trend"]
+    assert (trend["change"], trend["direction"]) == ("80.00", "up")
+    assert f"<dt>Trend</dt><dd>up 80.00 points since {trend['previous_on']}<small>" in html
+    for point in history["points"]:
+        assert f"<li>{point['as_of_date']}: {point['score']} ({point['band']})</li>" in html
+    assert html.count('<section class="customer"') == 1
+
+    # A change of the customer's figures alone (no tracker data) makes a new pack.
+    await record_pulse(client, tenant.editor, customer_id, "yellow", "2026-03-20")
+    changed = await client.get(
+        path, headers=tenant.viewer | {"If-None-Match": first.headers["ETag"]}
+    )
+    assert changed.status_code == 200
+    assert "<dt>Health score</dt><dd>40.00 (yellow)<small>" in changed.text
+    same = await client.get(
+        path, headers=tenant.viewer | {"If-None-Match": changed.headers["ETag"]}
+    )
+    assert same.status_code == 304
+
+
+async def test_without_revenue_or_health_the_pack_has_no_customer_page(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    made = await pack_tracker(client, tenant.editor)
+    html = expect_html(
+        await client.get(pack_path(made["graph"].tracker["id"]), headers=tenant.viewer)
+    )
+    assert '<section class="customer"' not in html

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from tests.api.chart_checks import PNG_SIGNATURE, png_size
 from tests.api.conftest import Tenant
-from tests.api.test_renewal_pack import pack_path, pack_tracker
+from tests.api.test_renewal_pack import pack_path, pack_tracker, with_revenue_and_health
 
 playwright_api = pytest.importorskip("playwright.async_api")
 
@@ -96,4 +96,34 @@ async def test_the_pack_renders_in_a_real_browser(
     pdf = await page.pdf(format="A4", print_background=True)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     assert pages == 1 + 2 + 1  # the summary, one page per use case, the evidence
+    await page.close()
+
+
+async def test_the_customers_revenue_and_health_print_on_a_page_of_their_own(
+    client: httpx.AsyncClient, tenant: Tenant, browser: Any
+) -> None:
+    made = await with_revenue_and_health(client, tenant)
+    response = await client.get(pack_path(made["graph"].tracker["id"]), headers=tenant.viewer)
+    assert response.status_code == 200, response.text
+    page = await browser.new_page(viewport={"width": 900, "height": 1200})
+    console: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.on("request", lambda r: requests.append(r.url))
+    await page.set_content(response.text, wait_until="load")
+    assert [m for m in console if m.startswith(("error", "pageerror"))] == []
+    assert requests == []
+    section = page.locator("section.customer")
+    assert await section.is_visible()
+    text = await section.inner_text()
+    assert "$204,500.50" in text
+    assert "80.00 (green)" in text
+    explanation = page.locator("section.customer table.explanation")
+    assert await explanation.is_visible()
+    box = await explanation.bounding_box()
+    assert box["width"] > 500
+    pdf = await page.pdf(format="A4", print_background=True)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert pages == 1 + 1 + 2 + 1  # the summary, the customer, each use case, the evidence
     await page.close()

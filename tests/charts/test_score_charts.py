@@ -1,4 +1,4 @@
-"""The score-history and category-bar shapes that health and experience charts will use."""
+"""The score-history and category-bar shapes the health and experience charts use."""
 
 from __future__ import annotations
 

@@ -140,3 +140,28 @@ PORTFOLIO_PROBLEMS: dict[int | str, dict[str, Any]] = {
         "portfolio-too-large",
     ),
 }
+CUSTOMER_CHART_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: problem_doc(
+        "`not-found`: no such customer in your organization (or outside the trackers of a "
+        "tracker-limited key), or no such health profile or version.",
+        "customer-not-found",
+    ),
+    409: problem_doc(
+        "`no-health-profile`: no profile applies to the customer (no default, none for its "
+        "segment) and none was named.",
+        "no-health-profile",
+    ),
+}
+PULSE_ARR_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    422: problem_doc(
+        "`currency-required`: the book's ARR is in several currencies, name one with `currency`.",
+        "currency-required",
+    ),
+}
+SURVEY_CHART_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    404: problem_doc(
+        "`not-found`: no such customer (`customer_id`) in your organization, or outside the "
+        "trackers of a tracker-limited key.",
+        "customer-not-found",
+    ),
+}

@@ -16,8 +16,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from valuecalc_api.charts import revenue_sources, value_sources
-from valuecalc_api.charts.openapi_docs import PORTFOLIO_PROBLEMS, alias_responses, form_responses
+from valuecalc_api.charts import health_sources, revenue_sources, value_sources
+from valuecalc_api.charts.openapi_docs import (
+    CUSTOMER_CHART_PROBLEMS,
+    PORTFOLIO_PROBLEMS,
+    PULSE_ARR_PROBLEMS,
+    SURVEY_CHART_PROBLEMS,
+    alias_responses,
+    form_responses,
+)
 from valuecalc_api.charts.options import ChartOptionsDep, FormQuery, negotiated_form
 from valuecalc_api.charts.service import ChartSource, answer
 from valuecalc_api.charts.vega import ChartForm
@@ -143,4 +150,54 @@ add_chart_routes(
     revenue_sources.retention_chart,
     name="revenue_retention",
     what="GRR, NRR and logo retention per period",
+)
+add_chart_routes(
+    "/customers/{customer_id}/health/charts/history",
+    health_sources.health_history_chart,
+    name="health_history",
+    what="A customer's health score per month end (or week) from `from` to `to`, all "
+    "under one profile version, over that version's red, yellow and green bands, with the "
+    "trend (the figures of `GET /v1/customers/{customer_id}/health/history`)",
+    problems=CUSTOMER_CHART_PROBLEMS,
+)
+add_chart_routes(
+    "/customers/{customer_id}/health/charts/contributions",
+    health_sources.health_contributions_chart,
+    name="health_contributions",
+    what="A customer's health score as of a date, indicator by indicator: each bar the "
+    "indicator's contribution (points x weight share; they add up to the score), those "
+    "without a value named (the figures of `GET /v1/customers/{customer_id}/health`)",
+    problems=CUSTOMER_CHART_PROBLEMS,
+)
+add_chart_routes(
+    "/pulse-book/charts/customers-by-pulse",
+    health_sources.pulse_customers_chart,
+    name="pulse_customers",
+    what="Customers per pulse status (red, yellow, green, no pulse) as of a date (the "
+    "figures of `GET /v1/pulse-book`)",
+)
+add_chart_routes(
+    "/pulse-book/charts/arr-by-pulse",
+    health_sources.pulse_arr_chart,
+    name="pulse_arr",
+    what="ARR per pulse status as of a date, in one currency (never added across "
+    "currencies; the figures of `GET /v1/pulse-book`)",
+    problems=PULSE_ARR_PROBLEMS,
+)
+add_chart_routes(
+    "/survey-scores/charts/nps-distribution",
+    health_sources.nps_distribution_chart,
+    name="nps_distribution",
+    what="How many answered each of 0-10 in the window (detractors, passives, promoters "
+    "coloured), with the NPS and its 95 % margin of error (the figures of "
+    "`GET /v1/survey-scores?kind=nps`)",
+    problems=SURVEY_CHART_PROBLEMS,
+)
+add_chart_routes(
+    "/survey-scores/charts/nps-by-group",
+    health_sources.nps_by_group_chart,
+    name="nps_by_group",
+    what="NPS per segment, owner or customer in the window, the 95 % interval as "
+    "whiskers (the figures of `GET /v1/survey-scores?kind=nps&group_by=`)",
+    problems=SURVEY_CHART_PROBLEMS,
 )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from valuecalc_api.charts.labels import plain_number
 from valuecalc_api.charts.vega import (
+    MAX_MONTH_LABELS,
     NEGATIVE,
     REALIZED,
     ChartOptions,
@@ -52,7 +53,16 @@ def score_history(
         {"at": p.at, "score": p.value, "description": f"{p.at}: {plain_number(p.value)}"}
         for p in points
     ]
-    x = {"field": "at", "type": "ordinal", "sort": None, "title": None, "axis": {"labelAngle": -45}}
+    # At most MAX_MONTH_LABELS labels (every k-th point, from the first): 160 weekly
+    # points cannot all be read, and text is most of a render's cost.
+    step = -(-len(points) // MAX_MONTH_LABELS) or 1
+    x = {
+        "field": "at",
+        "type": "ordinal",
+        "sort": None,
+        "title": None,
+        "axis": {"labelAngle": -45, "values": [p.at for p in points[::step]]},
+    }
     band_layer: Spec = {
         "data": inline_data(
             [{"band": b.label, "low": b.low, "high": b.high} for b in bands], ["low", "high"]

@@ -12,10 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
-from valuecalc_api.charts.labels import long_month_label, month_label
+from valuecalc_api.charts.health_charts import indicator_name, trend_text
+from valuecalc_api.charts.labels import long_month_label, money_label, month_label, percent_label
 from valuecalc_api.renewal_pack.repository import Backing
 from valuecalc_api.renewal_pack.story import Figure, PackStory
+
+Payload = dict[str, Any]
 
 _CSS = """
 @page { size: A4; margin: 14mm 14mm 16mm 14mm; }
@@ -126,11 +130,129 @@ def _backing(items: Sequence[Backing], total: int, names: dict[str, str]) -> str
     )
 
 
+def _revenue(part: Payload) -> str:
+    arr = part["arr"]
+    if arr is None:
+        return '<p class="none">No ARR is recorded for this customer on that day.</p>'
+    currency = arr["currency"]
+    renewal = part["renewal_date"]
+    figures = [
+        Figure(
+            "ARR",
+            money_label(arr["amount"], currency),
+            f"Annual recurring revenue at the end of {arr['as_of_date']}, from the revenue "
+            "ledger's movements.",
+        ),
+        Figure(
+            "Next renewal",
+            renewal if renewal is not None else "none undecided",
+            "The earliest renewal still undecided on that day.",
+        ),
+    ]
+    movements = part["arr_movements"]
+    if not movements:
+        return _figures(figures)
+    rows = "".join(
+        f"<tr><td>{escape(m['date'])}</td><td>{escape(m['kind'])}</td>"
+        f"<td>{escape(money_label(m['amount'], m['currency']))}</td></tr>"
+        for m in movements
+    )
+    return (
+        f'{_figures(figures)}<h3>Latest ARR movements</h3><table class="movements"><thead>'
+        f"<tr><th>Date</th><th>Movement</th><th>Amount</th></tr></thead><tbody>{rows}</tbody>"
+        "</table>"
+    )
+
+
+def _explanation(health: Payload) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(indicator_name(i['kind']))}</td>"
+        + (
+            f"<td>{escape(i['value'])}</td><td>{escape(i['points'])}</td>"
+            f"<td>{escape(percent_label(i['weight_share']))}</td>"
+            f"<td>{escape(i['contribution'])}</td>"
+            if i["contribution"] is not None
+            else f'<td colspan="4">No value ({escape(str(i["missing_reason"]))}): its weight '
+            "is shared out.</td>"
+        )
+        + "</tr>"
+        for i in health["indicators"]
+    )
+    return (
+        '<table class="explanation"><thead><tr><th>Indicator</th><th>Value</th><th>Points'
+        "</th><th>Weight share</th><th>Contribution</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _point_text(point: Payload) -> str:
+    """'2026-03-31: 65.00 (yellow)'."""
+    if point["score"] is None:
+        return f"{point['as_of_date']}: no score ({point['undefined_reason']})"
+    return f"{point['as_of_date']}: {point['score']} ({point['band']})"
+
+
+def _health(part: Payload) -> str:
+    health = part["health"]
+    if health is None:
+        return '<p class="none">No health profile applies to this customer.</p>'
+    profile = health["profile"]
+    score = (
+        f"{health['score']} ({health['band']})"
+        if health["score"] is not None
+        else f"not defined ({health['undefined_reason']})"
+    )
+    history = part["health_history"]
+    figures = [
+        Figure(
+            "Health score",
+            score,
+            f"On {health['as_of_date']}, profile {profile['name']} v{profile['version']}: "
+            "each indicator's points x its weight share, added up.",
+        ),
+        Figure(
+            "Trend",
+            trend_text(history["trend"]),
+            "The score at the pack's day against the month end before, under the same "
+            "profile version.",
+        ),
+    ]
+    override = health["override"]
+    if override is not None:
+        figures.append(
+            Figure(
+                "Override in force",
+                f"{override['score']} ({override['band']}) through {override['expires_on']}",
+                override["reason"],
+            )
+        )
+    points = "".join(f"<li>{escape(_point_text(p))}</li>" for p in history["points"])
+    return (
+        f'{_figures(figures)}<h3>Score by month end</h3><ul class="history">{points}</ul>'
+        f"<h3>What the score is made of</h3>{_explanation(health)}"
+        f'<p class="none">{escape(health["definition"])}</p>'
+    )
+
+
+def customer_html(part: Payload | None, customer: str) -> str:
+    """The customer's revenue and health (a page of its own), when either exists."""
+    if part is None or (part["arr"] is None and part["health"] is None):
+        return ""
+    return (
+        '<section class="customer">'
+        f"<h2>{escape(customer)}: revenue and health</h2>"
+        f'<h3>Revenue</h3><div class="revenue">{_revenue(part)}</div>'
+        f'<h3>Health</h3><div class="health">{_health(part)}</div>'
+        "</section>"
+    )
+
+
 def pack_html(
     story: PackStory,
     charts: PackCharts,
     backing: tuple[Sequence[Backing], int],
     calculation_names: dict[str, str],
+    customer: Payload | None = None,
 ) -> str:
     """The whole document."""
     as_of = long_month_label(story.as_of)
@@ -166,5 +288,6 @@ def pack_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Renewal pack: {escape(story.customer)}, {escape(story.title)}, "
         f"{escape(as_of)}</title><style>{_CSS}</style></head>"
-        f"<body><main>{summary}{use_cases}{evidence}</main></body></html>"
+        f"<body><main>{summary}{customer_html(customer, story.customer)}{use_cases}"
+        f"{evidence}</main></body></html>"
     )

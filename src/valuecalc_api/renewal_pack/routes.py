@@ -17,6 +17,7 @@ from valuecalc_api.charts.render import renderer_version
 from valuecalc_api.charts.service import DOCUMENT_HEADERS, check_query
 from valuecalc_api.db import SessionDep
 from valuecalc_api.problem_refs import CACHED_READ, problem_doc
+from valuecalc_api.renewal_pack.customer import customer_part, digest, pack_day
 from valuecalc_api.renewal_pack.service import renewal_pack
 from valuecalc_api.reports import service as reports
 from valuecalc_api.reports import serving
@@ -65,14 +66,21 @@ async def get_renewal_pack(
     customers"): the headline in the seed's words, total realized benefit against the
     projection, net ROI and value multiple (labelled), payback, each use case's trend
     chart with its wins (months above the projection) and challenges (flat or declining
-    trends, data-quality findings), and the notes and evidence behind the figures.
-    Printable: the summary is page 1, each use case a page, then the evidence."""
+    trends, data-quality findings), and the notes and evidence behind the figures; and,
+    when the customer has ARR or a health profile applies, a page with its ARR, latest
+    movements and next renewal, and its health score with each indicator's part and the
+    trend. Printable: the summary is page 1, the customer's page, each use case a page,
+    then the evidence."""
     check_query(request, {"as_of"})
     state = await serving.tracker_state(session, principal, tracker_id)
     asked = reports.report_as_of(as_of, state.period)
 
+    # The customer's revenue and health have no data version: their digest keys the pack.
+    customer = await customer_part(session, principal, tracker_id, pack_day(asked))
+    figures = digest(customer)
+
     async def build() -> Built:
-        html, month = await renewal_pack(session, principal, tracker_id, as_of)
+        html, month, used = await renewal_pack(session, principal, tracker_id, as_of)
         response = Response(
             html,
             media_type="text/html; charset=utf-8",
@@ -81,9 +89,12 @@ async def get_renewal_pack(
                 **DOCUMENT_HEADERS,
             },
         )
-        return response, (str(month), renderer_version())
+        return response, (str(month), renderer_version(), used)
 
     key = ReportKey(
-        "renewal_pack", principal.organization_id, tracker_id, (str(asked), renderer_version())
+        "renewal_pack",
+        principal.organization_id,
+        tracker_id,
+        (str(asked), renderer_version(), figures),
     )
     return await serving.respond(request, session, key, state.version, build)

@@ -12,6 +12,7 @@ from valuecalc_api.charts import render, value_charts
 from valuecalc_api.charts.use_case_charts import use_case_trend
 from valuecalc_api.charts.value_sources import report_figures
 from valuecalc_api.charts.vega import ChartOptions
+from valuecalc_api.renewal_pack.customer import customer_part, digest, pack_day
 from valuecalc_api.renewal_pack.document import PackCharts, pack_html
 from valuecalc_api.renewal_pack.repository import backing_of
 from valuecalc_api.renewal_pack.story import pack_story
@@ -27,9 +28,10 @@ PACK_RENDER_SECONDS = 60.0
 
 async def renewal_pack(
     session: AsyncSession, principal: Principal, tracker_id: uuid.UUID, as_of: str | None
-) -> tuple[str, Month]:
-    """The pack's HTML and the month it is as of."""
+) -> tuple[str, Month, str]:
+    """The pack's HTML, the month it is as of, and the digest of its customer figures."""
     report, month, marks = await report_figures(session, principal, tracker_id, as_of)
+    customer = await customer_part(session, principal, tracker_id, pack_day(month))
     backing = await backing_of(session, principal.organization_id, tracker_id, month)
     story = pack_story(report)
     months = report["months"]
@@ -51,6 +53,6 @@ async def renewal_pack(
                 for u in shown
             },
         )
-        return pack_html(story, charts, backing, names)
+        return pack_html(story, charts, backing, names, customer)
 
-    return await render.off_the_loop(work, PACK_RENDER_SECONDS), month
+    return await render.off_the_loop(work, PACK_RENDER_SECONDS), month, digest(customer)
