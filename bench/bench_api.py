@@ -53,9 +53,9 @@ from api_seed import MONTHS, START, USE_CASES, bench_database, seed
 from valuecalc_api import migrate
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
+from valuecalc_api.reports.loading import tracker_specs
 from valuecalc_api.reports.report_payload import tracker_report_payload
 from valuecalc_api.reports.repository import load_tracker_rows
-from valuecalc_api.reports.service import tracker_specs
 from valuecalc_api.settings import Settings
 from valuecalc_core.report import tracker_report
 

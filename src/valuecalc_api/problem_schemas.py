@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, 
 from pydantic.json_schema import SkipJsonSchema
 
 from valuecalc_api.actors.contract import ACTOR_PARAMETERS, actor_parameter_refs
-from valuecalc_api.auth.dependencies import authenticate, require_admin, require_editor
+from valuecalc_api.auth.dependencies import CALLER_DEPENDENCIES, require_admin, require_editor
 from valuecalc_api.fields import MonthText
 from valuecalc_api.middleware.rate_limit import EXEMPT_PATHS
 from valuecalc_api.pagination import MAX_LIMIT
@@ -421,7 +421,9 @@ def _facts(route: Any, path: str) -> _RouteFacts:
     calls = _dependency_calls(route.dependant)
     role = "admin" if require_admin in calls else "editor" if require_editor in calls else None
     return _RouteFacts(
-        authenticated=authenticate in calls, role=role, rate_limited=path not in EXEMPT_PATHS
+        authenticated=not CALLER_DEPENDENCIES.isdisjoint(calls),
+        role=role,
+        rate_limited=path not in EXEMPT_PATHS,
     )
 
 

@@ -18,11 +18,11 @@ from valuecalc_api.charts.service import DOCUMENT_HEADERS, check_query
 from valuecalc_api.db import SessionDep
 from valuecalc_api.problem_schemas import CACHED_READ, problem_doc
 from valuecalc_api.renewal_pack.service import renewal_pack
-from valuecalc_api.reports import service as reports
-from valuecalc_api.reports import serving
+from valuecalc_api.reports import cached_reads
 from valuecalc_api.reports.cache import ReportKey
+from valuecalc_api.reports.cached_reads import Built
 from valuecalc_api.reports.routes import AsOfQuery
-from valuecalc_api.reports.serving import Built
+from valuecalc_api.reports.tracker_read import report_month
 
 router = APIRouter(tags=["reports"])
 
@@ -68,8 +68,8 @@ async def get_renewal_pack(
     trends, data-quality findings), and the notes and evidence behind the figures.
     Printable: the summary is page 1, each use case a page, then the evidence."""
     check_query(request, {"as_of"})
-    state = await serving.tracker_state(session, principal, tracker_id)
-    asked = reports.report_as_of(as_of, state.period)
+    state = await cached_reads.tracker_state(session, principal, tracker_id)
+    asked = report_month(as_of, state.period)
 
     async def build() -> Built:
         html, month = await renewal_pack(session, principal, tracker_id, as_of)
@@ -86,4 +86,4 @@ async def get_renewal_pack(
     key = ReportKey(
         "renewal_pack", principal.organization_id, tracker_id, (str(asked), renderer_version())
     )
-    return await serving.respond(request, session, key, state.version, build)
+    return await cached_reads.respond(request, session, key, state.version, build)
