@@ -54,10 +54,10 @@ from valuecalc_api import migrate
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
 from valuecalc_api.reports.bodies import body_json
+from valuecalc_api.reports.loading import tracker_specs
 from valuecalc_api.reports.report_payload import tracker_report_payload
 from valuecalc_api.reports.repository import load_tracker_rows
 from valuecalc_api.reports.schemas import TrackerReportOut
-from valuecalc_api.reports.service import tracker_specs
 from valuecalc_api.settings import Settings
 from valuecalc_core.report import tracker_report
 

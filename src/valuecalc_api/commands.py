@@ -10,7 +10,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api import embedded
-from valuecalc_api.db import create_engine, create_sessionmaker
+from valuecalc_api.db import create_engine, create_sessionmaker, separate_transaction
 from valuecalc_api.demo import DemoResult
 from valuecalc_api.settings import Settings
 
@@ -36,10 +36,8 @@ def run_in_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T
     async def run() -> T:
         engine = create_engine(database_url, pool_size=1)
         try:
-            async with create_sessionmaker(engine)() as session:
-                result = await work(session)
-                await session.commit()
-                return result
+            async with separate_transaction(create_sessionmaker(engine)) as session:
+                return await work(session)
         finally:
             await engine.dispose()
 

@@ -17,7 +17,7 @@ import asyncpg
 from sqlalchemy import exc as sa_exc
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from valuecalc_api.middleware.asgi import send_problem
+from valuecalc_api.middleware.asgi_messages import send_problem
 from valuecalc_api.problems import Problem
 
 logger = logging.getLogger("valuecalc.api")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from valuecalc_api.auth.dependencies import authenticate, require_admin, require_editor
+from valuecalc_api.auth.dependencies import CALLER_DEPENDENCIES, require_admin, require_editor
 from valuecalc_api.middleware.rate_limit import EXEMPT_PATHS
 from valuecalc_api.pagination import MAX_LIMIT
 from valuecalc_api.problem_examples import ID_OBJECTS, PATH_VALUES, example
@@ -64,7 +64,9 @@ def route_facts(route: Any, path: str) -> RouteFacts:
     calls = _dependency_calls(route.dependant)
     role = "admin" if require_admin in calls else "editor" if require_editor in calls else None
     return RouteFacts(
-        authenticated=authenticate in calls, role=role, rate_limited=path not in EXEMPT_PATHS
+        authenticated=not CALLER_DEPENDENCIES.isdisjoint(calls),
+        role=role,
+        rate_limited=path not in EXEMPT_PATHS,
     )
 
 

@@ -21,15 +21,29 @@ import logging
 import os
 import sys
 import traceback
+import uuid
 from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
 from sqlalchemy.exc import StatementError
+from starlette.types import Scope
 
 from valuecalc_api.settings import Settings
 
 _STATEMENT_CHARS = 500
+_ORGANIZATION_KEY = "valuecalc.organization_id"
+
+
+def note_organization(scope: Scope, organization_id: uuid.UUID) -> None:
+    """Record the caller's organization for the request's log line (`middleware.observe`):
+    whoever identifies the caller notes it, the log line reads it; nothing else does."""
+    scope[_ORGANIZATION_KEY] = organization_id
+
+
+def noted_organization(scope: Scope) -> uuid.UUID | None:
+    organization: uuid.UUID | None = scope.get(_ORGANIZATION_KEY)
+    return organization
 
 
 def _is_database_error(error: BaseException) -> bool:

@@ -46,7 +46,7 @@ from valuecalc_api.problems import (
     not_found,
 )
 from valuecalc_api.reports.formats import representation
-from valuecalc_api.reports.service import MAX_PORTFOLIO_TRACKERS
+from valuecalc_api.reports.loading import MAX_PORTFOLIO_TRACKERS
 from valuecalc_api.revenue.metrics_service import core_problem as revenue_core_problem
 from valuecalc_api.settings import Settings
 from valuecalc_api.trackers.calculation_service import formula_errors

@@ -74,6 +74,8 @@ class UseCaseReport:
     table: UseCaseTable
     calculations: tuple[CalculationReport, ...]
     comparison: RealizedVsProjected
+    # The use case's benefit alone against the whole contract's cost.
+    roi: RoiSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ def tracker_report(
         formulas = compile_tracker(tracker)
         table, benefits = tracker_table_and_benefits(tracker, formulas, as_of)
         months = table.months
+        cost = cost_schedule(tracker)
         labels = [str(month) for month in months]  # for the findings' sentences
         use_cases: list[UseCaseReport] = []
         for use_case, realized in zip(table.use_cases, benefits, strict=True):
@@ -164,17 +167,19 @@ def tracker_report(
                 )
                 for calc_table, calc_realized in zip(use_case.calculations, realized, strict=True)
             ]
+            # The use case's table already holds the realized sum and its running total.
+            use_case_comparison = combine_with_realized(
+                months,
+                [c.comparison for c in calculations],
+                use_case.benefit,
+                use_case.cumulative_benefit,
+            )
             use_cases.append(
                 UseCaseReport(
                     table=use_case,
                     calculations=tuple(calculations),
-                    # The use case's table already holds the realized sum and its running total.
-                    comparison=combine_with_realized(
-                        months,
-                        [c.comparison for c in calculations],
-                        use_case.benefit,
-                        use_case.cumulative_benefit,
-                    ),
+                    comparison=use_case_comparison,
+                    roi=roi_summary(months, use_case_comparison.realized, cost),
                 )
             )
         comparison = combine_with_realized(
@@ -183,7 +188,7 @@ def tracker_report(
             table.benefit,
             table.cumulative_benefit,
         )
-        roi = roi_summary(months, table.benefit, cost_schedule(tracker))
+        roi = roi_summary(months, table.benefit, cost)
         return TrackerReport(
             table=table,
             use_cases=tuple(use_cases),

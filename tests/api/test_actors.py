@@ -699,7 +699,7 @@ async def test_a_key_requiring_an_actor_refuses_calls_without_one(
     assert refused["errors"][0]["field"] == "header.valuecalc-actor"
     assert "Valuecalc-Actor" in refused["detail"]
     problem(await client.get(notes_url, headers=frontend), 422, "actor-required")
-    # The report's cached fast path asks for the actor too.
+    # The report (its cached read included) asks for the actor too.
     report = f"/v1/trackers/{graph.tracker['id']}/report"
     expect(await client.get(report, headers={**frontend, **DANA}), 200)
     problem(await client.get(report, headers=frontend), 422, "actor-required")

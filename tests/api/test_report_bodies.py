@@ -27,9 +27,9 @@ from valuecalc_api.reports.schemas import (
     TrackerTableOut,
     UseCaseTableResponse,
 )
-from valuecalc_api.reports.service import LoadedTracker
+from valuecalc_api.reports.loading import LoadedTracker
 from valuecalc_api.reports.tables import single_use_case_payload, tracker_table_payload
-from valuecalc_api.reports.view import default_month, measurements_view
+from valuecalc_api.reports.measurements_tab import default_month, measurements_view
 from valuecalc_core.measurement_table import tracker_table, use_case_table
 from valuecalc_core.report import portfolio_report, tracker_report
 from valuecalc_core.tracker_model import TrackerSpec

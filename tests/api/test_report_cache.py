@@ -16,9 +16,9 @@ from tests.api.conftest import Tenant
 from tests.api.test_reports_portfolio import counting_queries
 from tests.api.test_value_examples_http import v1_graph
 from tests.api.value_tracking_builders import create_graph, expect, problem, put_measurement
+from valuecalc_api.db import begin_snapshot
 from valuecalc_api.models import Role
 from valuecalc_api.reports.cache import CachedResponse, ReportKey, ResponseCache, report_cache
-from valuecalc_api.reports.serving import begin_snapshot
 
 READS = (
     "/v1/trackers/{tracker}/report",

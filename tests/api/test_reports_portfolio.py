@@ -17,7 +17,7 @@ from tests.api.conftest import Tenant
 from tests.api.test_value_examples_http import v1_graph
 from tests.api.value_tracking_builders import create_customer, expect, problem
 from valuecalc_api.models import Role
-from valuecalc_api.reports import service as report_service
+from valuecalc_api.reports import loading as report_service
 from valuecalc_api.reports.schemas import PortfolioOut
 
 

@@ -24,8 +24,8 @@ from valuecalc_api.charts.use_case_charts import use_case_trend
 from valuecalc_api.charts.vega import ChartOptions, data_urls
 from valuecalc_api.renewal_pack.document import PackCharts, pack_html
 from valuecalc_api.renewal_pack.story import pack_story
+from valuecalc_api.reports.loading import LoadedTracker
 from valuecalc_api.reports.report_payload import portfolio_payload, tracker_report_payload
-from valuecalc_api.reports.service import LoadedTracker
 from valuecalc_core.report import portfolio_report, tracker_report
 from valuecalc_core.tracker_model import TrackerSpec
 

@@ -95,6 +95,18 @@ def test_inactive_and_draft_use_cases_are_shown_but_not_counted() -> None:
     }
 
 
+def test_each_use_case_s_roi_is_its_benefit_alone_against_the_whole_contract_s_cost() -> None:
+    report = tracker_report(_tracker_with_statuses(), M("2026-03"))
+    active, inactive, draft = report.use_cases
+    assert active.roi.total_benefit == D("139000.00")
+    assert inactive.roi.total_benefit == D("109000.00")
+    assert draft.roi.total_benefit == D("109000.00")
+    # The cost is the tracker's: 10,000.00 a month for three months, whichever use case.
+    assert {u.roi.total_cost for u in report.use_cases} == {D("30000.00")}
+    assert active.roi.value_multiple.value == D("4.633333333333333333333333333333333")
+    assert inactive.roi.net_roi.value == D("2.633333333333333333333333333333333")
+
+
 def _currency_tracker(ident: str, currency: str, fee: str) -> TrackerSpec:
     tracker = single_calculation_tracker(v1_calculation(), currency=currency, fees=Fees(D(fee)))
     return dataclasses.replace(tracker, id=ident, name=f"Customer {ident}")

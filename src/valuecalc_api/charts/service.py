@@ -4,7 +4,7 @@ A chart family (tracker, calculation, portfolio; later revenue and health) is a 
 dependency that resolves the caller's object and returns a `ChartSource`: what the
 chart depends on (tracker and data version, resolved parameters) and how to build its
 spec from the report's payload. `answer` then serves any form through the report cache
-(`reports.serving`): 304 when `If-None-Match` names the current tag, the cached bytes
+(`reports.cached_reads`): 304 when `If-None-Match` names the current tag, the cached bytes
 when the data version is unchanged, else build and render once.
 """
 
@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.charts import render
 from valuecalc_api.charts.vega import ChartForm, ChartOptions, Spec
+from valuecalc_api.db import begin_snapshot
 from valuecalc_api.problems import invalid
-from valuecalc_api.reports import serving
+from valuecalc_api.reports import cached_reads
 from valuecalc_api.reports.cache import (
     ReportKey,
     cached_entry,
@@ -32,7 +33,7 @@ from valuecalc_api.reports.cache import (
     report_cache,
     validators,
 )
-from valuecalc_api.reports.serving import Built
+from valuecalc_api.reports.cached_reads import Built
 
 # The query parameters every chart operation takes (and `format`, the alias only).
 OPTION_PARAMETERS = frozenset({"width", "height", "scale", "theme"})
@@ -129,7 +130,7 @@ async def answer(
         return response, (*used, *fixed)
 
     if source.version is not None and source.tracker_id is not None:
-        return await serving.respond(request, session, key, source.version, build)
+        return await cached_reads.respond(request, session, key, source.version, build)
     if source.spanning_version is not None:
         cached = await _spanning(request, session, key, source.spanning_version, build)
         if cached is not None:
@@ -153,12 +154,12 @@ async def _spanning(
     """A chart over many trackers, cached under the digest of their data versions: the
     digest and the figures are read in one snapshot, so an entry holds exactly the data
     its digest names. None when a tracker has no version (then computed as it is)."""
-    await serving.begin_snapshot(session)
+    await begin_snapshot(session)
     digest = await spanning_version()
     if digest is None:
         return None
     keyed = ReportKey(key.kind, key.organization_id, key.tracker_id, (*key.parameters, digest))
-    answer = serving.cached_answer(request.app, request.headers.get("if-none-match"), keyed, 0)
+    answer = cached_reads.cached_answer(request.app, request.headers.get("if-none-match"), keyed, 0)
     if answer is not None:
         return answer
     response, _ = await build()

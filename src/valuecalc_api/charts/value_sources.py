@@ -25,8 +25,8 @@ from valuecalc_api.charts.vega import ChartOptions, Spec
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problems import not_found
-from valuecalc_api.reports import service as reports
-from valuecalc_api.reports import serving
+from valuecalc_api.reports import cached_reads
+from valuecalc_api.reports import loading as reports
 from valuecalc_api.reports.report_payload import (
     default_portfolio_as_of,
     portfolio_payload,
@@ -34,6 +34,7 @@ from valuecalc_api.reports.report_payload import (
 )
 from valuecalc_api.reports.repository import data_versions
 from valuecalc_api.reports.routes import AsOfQuery
+from valuecalc_api.reports.tracker_read import report_month
 from valuecalc_api.trackers.calculation_service import get_calculation
 from valuecalc_core.months import Month
 from valuecalc_core.report import portfolio_report, tracker_report
@@ -67,7 +68,7 @@ async def report_figures(
     """The tracker report's payload as the report endpoint serves it, its as-of month, and
     per calculation the months with a note and with evidence."""
     loaded = await reports.load_tracker(session, principal, tracker_id)
-    month = reports.report_as_of(as_of, loaded.spec.period)
+    month = report_month(as_of, loaded.spec.period)
     annotations = await reports.calculation_annotations(session, principal, tracker_id)
 
     def work() -> Payload:
@@ -100,8 +101,8 @@ async def tracker_chart(
     as_of: AsOfQuery = None,
 ) -> ChartSource:
     chart = tracker_chart
-    state = await serving.tracker_state(session, principal, tracker_id)
-    asked = reports.report_as_of(as_of, state.period)
+    state = await cached_reads.tracker_state(session, principal, tracker_id)
+    asked = report_month(as_of, state.period)
 
     async def build(options: ChartOptions) -> tuple[Spec, tuple[str, ...]]:
         report, month, _ = await report_figures(session, principal, tracker_id, as_of)
@@ -155,8 +156,8 @@ async def calculation_chart(
     chart = calculation_chart
     _, tracker = await get_calculation(session, principal, calculation_id, with_inputs=False)
     tracker_id = tracker.id  # read now: the snapshot the chart is built in expires the row
-    state = await serving.tracker_state(session, principal, tracker_id)
-    asked = reports.report_as_of(as_of, state.period)
+    state = await cached_reads.tracker_state(session, principal, tracker_id)
+    asked = report_month(as_of, state.period)
 
     async def build(options: ChartOptions) -> tuple[Spec, tuple[str, ...]]:
         report, month, marks = await report_figures(session, principal, tracker_id, as_of)

@@ -23,7 +23,7 @@ from valuecalc_api.engagement.repository import touch_days
 from valuecalc_api.goals.service import goal_shares_by_customer
 from valuecalc_api.pulse.repository import latest_pulses
 from valuecalc_api.reports import repository as report_repository
-from valuecalc_api.reports.service import tracker_specs
+from valuecalc_api.reports.loading import tracker_specs
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_api.signals.repository import signal_settings
 from valuecalc_api.surveys.repository import ScoreQuery, score_counts

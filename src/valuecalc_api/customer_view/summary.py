@@ -23,7 +23,7 @@ from valuecalc_api.onboarding.service import onboarding_by_customer
 from valuecalc_api.problems import Problem
 from valuecalc_api.pulse.repository import latest_pulses
 from valuecalc_api.pulse.service import pulse_out
-from valuecalc_api.reports.service import load_portfolio
+from valuecalc_api.reports.loading import load_portfolio
 from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_core.health.profile import IndicatorKind, IndicatorRule
 from valuecalc_core.money import quantize_money, quantize_ratio

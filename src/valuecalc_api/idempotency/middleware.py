@@ -7,8 +7,9 @@ the route answers 401 itself):
    full (the body size limit runs outside, so it is bounded) and fingerprinted with the
    method, path + query and the actor headers (`Valuecalc-Actor`, SPEC 6;
    `request.request_fingerprint`).
-2. The request's one transaction begins, and the key is claimed in it for the
-   organization (`INSERT … ON CONFLICT DO NOTHING`). A request holding the same key in
+2. The request's one transaction begins (`db.request_transaction`, opened here rather
+   than by the route's session because the claim precedes routing), and the key is
+   claimed in it for the organization (`INSERT … ON CONFLICT DO NOTHING`). A request holding the same key in
    an uncommitted transaction makes the insert wait, at most `CLAIM_WAIT` (lock_timeout):
    then it answers 409 `idempotency-request-in-progress` with `Retry-After`; as soon as
    the first transaction ends the key is either free (it rolled back) or completed.
@@ -19,9 +20,9 @@ the route answers 401 itself):
      a new API key's) and so was never stored → 409 `idempotency-response-not-stored`,
      naming the first status and `Location`: the write is not run twice.
    An expired key is deleted and claimed anew.
-3. The route runs in that transaction (`db.hold_request_session`) and its response is
-   held back. A response below 500 (4xx included, as Stripe does) is stored as the key's
-   result and the transaction commits; only then is the response sent. A 5xx, an error,
+3. The route runs in that transaction (the route's session joins it) and its response
+   is held back. A response below 500 (4xx included, as Stripe does) is stored as the
+   key's result and the transaction commits; only then is the response sent. A 5xx, an error,
    or a failed commit rolls everything back, claim included, so a retry runs again.
 
 So a crash at any point leaves either nothing (the retry runs) or the write with its
@@ -40,13 +41,12 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-import anyio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.database_errors import sqlstate_of
-from valuecalc_api.db import hold_request_session
+from valuecalc_api.db import request_transaction, separate_transaction
 from valuecalc_api.idempotency import repository
 from valuecalc_api.idempotency.recording import HeldResponse, replay
 from valuecalc_api.idempotency.request import (
@@ -54,8 +54,8 @@ from valuecalc_api.idempotency.request import (
     parse_idempotency_key,
     request_fingerprint,
 )
-from valuecalc_api.middleware.asgi import header_values, read_body, replaying, send_problem
-from valuecalc_api.middleware.caller import resolve_caller
+from valuecalc_api.middleware.asgi_messages import header_values, read_body, replaying, send_problem
+from valuecalc_api.middleware.caller import look_up_caller
 from valuecalc_api.problems import Problem
 
 logger = logging.getLogger("valuecalc.api")
@@ -93,7 +93,7 @@ class IdempotencyMiddleware:
         if not values:
             await self.app(scope, receive, send)
             return
-        caller = await resolve_caller(scope)
+        caller = await look_up_caller(scope)
         if caller is None:
             await self.app(scope, receive, send)
             return
@@ -108,39 +108,29 @@ class IdempotencyMiddleware:
         fingerprint = request_fingerprint(
             scope["method"], scope["path"], scope.get("query_string", b""), body, acting_for(scope)
         )
-        sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
-        async with sessionmaker() as session:
+        held = HeldResponse()
+        async with request_transaction(scope) as transaction:
             try:
-                outcome = await _claim(session, caller, key, fingerprint)
+                outcome = await _claim(transaction.session, caller, key, fingerprint)
             except Exception as error:
-                await _discard(session)
                 if sqlstate_of(error) != LOCK_NOT_AVAILABLE:
                     raise
                 outcome = repository.ExistingKey(
                     api_key_id=caller.key_id, fingerprint=fingerprint, response=None
                 )
             if isinstance(outcome, repository.ExistingKey):
-                await _discard(session)
-                await _answer_existing(scope, receive, send, outcome, caller, fingerprint)
-                return
-            held = HeldResponse()
-            hold_request_session(scope, session)
-            try:
-                await self.app(scope, replaying(body, receive), held.send)
-            except BaseException:
-                await _discard(session)
-                raise
-            if held.status is None or held.status >= 500 or not held.complete:
-                await _discard(session)
+                transaction.roll_back_at_end()
             else:
-                try:
-                    await repository.complete(session, outcome, held.response())
-                    await session.commit()
-                except BaseException:
-                    await _discard(session)
-                    raise
+                await self.app(scope, replaying(body, receive), held.send)
+                if held.status is None or held.status >= 500 or not held.complete:
+                    transaction.roll_back_at_end()
+                else:
+                    await repository.complete(transaction.session, outcome, held.response())
+        if isinstance(outcome, repository.ExistingKey):
+            await _answer_existing(scope, receive, send, outcome, caller, fingerprint)
+            return
         await held.forward(send)
-        await self._maybe_purge(sessionmaker)
+        await self._maybe_purge(scope["app"].state.sessionmaker)
 
     async def _maybe_purge(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         now = self._clock()
@@ -148,7 +138,7 @@ class IdempotencyMiddleware:
             return
         self._next_purge = now + PURGE_INTERVAL_SECONDS
         try:
-            async with sessionmaker.begin() as session:
+            async with separate_transaction(sessionmaker) as session:
                 await repository.purge_expired_idempotency_keys(session, limit=PURGE_BATCH)
         except Exception:
             logger.warning("could not purge expired idempotency keys", exc_info=True)
@@ -180,15 +170,6 @@ async def _claim(
         await repository.delete_if_expired(session, organization_id=caller.organization_id, key=key)
     # Expired under our feet three times: treat it as busy.
     return repository.ExistingKey(api_key_id=caller.key_id, fingerprint=fingerprint, response=None)
-
-
-async def _discard(session: AsyncSession) -> None:
-    """Roll the request's transaction back; on a broken connection, drop the connection."""
-    with anyio.CancelScope(shield=True):
-        try:
-            await session.rollback()
-        except Exception:
-            await session.invalidate()
 
 
 async def _answer_existing(

@@ -12,6 +12,8 @@ idempotency keys.
 5. `BodySizeLimitMiddleware`: a 413 before anything reads or stores the body.
 6. `InputRulesMiddleware`: no control characters in path and query, JSON depth limit.
 7. `IdempotencyMiddleware` (package `idempotency`): claims, replays, stores results.
-8. `CachedReportFastPath`: a plain cached tracker-report GET answered before routing,
-   with the route's own checks (`report_fast_path`).
+
+`asgi_messages` holds what they share: header lookup, problem+json answers, buffered
+request bodies. `caller` looks the bearer key up for the two that need the caller before
+routing (rate limits, idempotency keys).
 """

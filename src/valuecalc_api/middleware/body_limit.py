@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from valuecalc_api.middleware.asgi import header, send_problem
+from valuecalc_api.middleware.asgi_messages import header, send_problem
 from valuecalc_api.problems import Problem
 
 # Methods whose requests carry no body in practice; passed through untouched when they

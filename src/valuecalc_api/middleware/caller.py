@@ -1,27 +1,19 @@
-"""Who is calling, as seen by middleware that runs before the route's own `authenticate`.
+"""Who is calling, as seen by middleware that runs before routing (rate limits,
+idempotency keys).
 
-The bearer key is hashed and looked up by `auth.dependencies.find_principal`, the same
+The bearer key is hashed and looked up by `auth.dependencies.find_principal`, the
 function the routes use. A request without a valid key gets no principal here: the
-middleware then leaves it alone, and the route answers 401 itself.
-
-The answer is remembered for the rest of this request only (`request.state`), so the
-rate limit, the idempotency middleware and the route's `authenticate` look a key up once
-per request between them; never across requests (a revoked key is refused by the next).
+middleware then leaves it alone, and the route answers 401 itself. Nothing is handed on
+to the route: a route looks its caller up in its own dependency, in the query that also
+reads what it needs (a tracker's report reads the key and the tracker in one).
 """
 
 from __future__ import annotations
 
-from starlette.datastructures import State
 from starlette.types import Scope
 
-from valuecalc_api.auth.dependencies import (
-    Principal,
-    bearer_secret,
-    find_principal,
-    remember_principal,
-    remembered_principal,
-)
-from valuecalc_api.middleware.asgi import header
+from valuecalc_api.auth.dependencies import Principal, bearer_secret, find_principal
+from valuecalc_api.middleware.asgi_messages import header
 
 
 def bearer_of(scope: Scope) -> str | None:
@@ -29,16 +21,10 @@ def bearer_of(scope: Scope) -> str | None:
     return bearer_secret(header(scope, b"authorization"))
 
 
-async def resolve_caller(scope: Scope) -> Principal | None:
-    """The principal behind the request's bearer key, looked up once per request."""
+async def look_up_caller(scope: Scope) -> Principal | None:
+    """The principal behind the request's bearer key, None without a valid one."""
     secret = bearer_of(scope)
     if secret is None:
         return None
-    request_state = State(scope.setdefault("state", {}))
-    known, principal = remembered_principal(request_state, secret)
-    if known:
-        return principal
     app_state = scope["app"].state
-    principal = await find_principal(app_state.engine, app_state.settings, secret)
-    remember_principal(request_state, secret, principal)
-    return principal
+    return await find_principal(app_state.engine, app_state.settings, secret)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from valuecalc_api.fields import control_character, document_text_rule
-from valuecalc_api.middleware.asgi import header, read_body, replaying, send_problem
+from valuecalc_api.middleware.asgi_messages import header, read_body, replaying, send_problem
 from valuecalc_api.problems import Problem
 
 MAX_JSON_DEPTH = 64

@@ -4,7 +4,7 @@ Runs just inside `RequestIdMiddleware`, so it sees every answer (a 429, a 413, a
 as the client gets it. The route is the template the router matched
 (`/v1/trackers/{tracker_id}/report`, never the raw path: bounded label values and no ids
 in metric names), `unmatched` for any path no route has. The organization comes from
-whoever identified the caller during the request (`note_organization`), the key prefix
+whoever identified the caller during the request (`logs.note_organization`), the key prefix
 from the bearer header: its first characters, as API key lists show them; never the key
 or its hash.
 """
@@ -13,30 +13,23 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from typing import Any
 
 import structlog
-from starlette.datastructures import State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from valuecalc_api import metrics
 from valuecalc_api.audit.service import current_request_id
-from valuecalc_api.auth.dependencies import remembered_principal
+from valuecalc_api.auth.dependencies import bearer_secret
 from valuecalc_api.auth.keys import DISPLAY_PREFIX_LENGTH
-from valuecalc_api.middleware.caller import bearer_of
+from valuecalc_api.logs import noted_organization
+from valuecalc_api.middleware.asgi_messages import header
 
 # A stdlib logger: its records go through `logs.configure_logging`'s processors when
 # `serve` has configured them, and cost nothing below the configured level otherwise.
 logger = logging.getLogger("valuecalc.request")
 
 ROUTE_KEY = "valuecalc.route"  # scope key: the template of an answer given before routing
-_ORGANIZATION_KEY = "valuecalc.organization_id"
-
-
-def note_organization(scope: Scope, organization_id: uuid.UUID) -> None:
-    """Record the caller's organization for the request's log line."""
-    scope[_ORGANIZATION_KEY] = organization_id
 
 
 def route_template(scope: Scope) -> str:
@@ -52,14 +45,6 @@ def route_template(scope: Scope) -> str:
     names = {str(value): name for name, value in parameters.items()}
     segments = scope["path"].split("/")
     return "/".join(f"{{{names[part]}}}" if part in names else part for part in segments)
-
-
-def _organization(scope: Scope, secret: str | None) -> str | None:
-    organization = scope.get(_ORGANIZATION_KEY)
-    if organization is None and secret is not None:
-        _, principal = remembered_principal(State(scope.get("state", {})), secret)
-        organization = None if principal is None else principal.organization_id
-    return None if organization is None else str(organization)
 
 
 class ObserveMiddleware:
@@ -102,9 +87,10 @@ class ObserveMiddleware:
             found.rate_limited.inc()
         if not logger.isEnabledFor(logging.INFO):
             return
-        secret = bearer_of(scope)
+        secret = bearer_secret(header(scope, b"authorization"))
+        organization = noted_organization(scope)
         fields = {
-            "organization_id": _organization(scope, secret),
+            "organization_id": None if organization is None else str(organization),
             "key_prefix": secret[:DISPLAY_PREFIX_LENGTH] if secret else None,
             "method": method,
             "route": route,

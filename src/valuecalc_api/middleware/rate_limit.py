@@ -4,10 +4,10 @@ valid one), shared by every worker process and host (`rate_limits`).
 The caller's identity is `key:<key id>` for a valid API key, else `address:<client host>`.
 A key seen in the last minute costs no lookup (`_KeyIdentities`: only the bucket's name
 comes from there, never an authorization decision). A key not seen yet is looked up
-(the route then reuses that lookup), but only while the client address's budget of
-unknown keys (`failed_lookups`, in this process's memory) lasts: past it, a request with
-a key not known here is refused with 429 before any database lookup, so random keys
-cost the database nothing. Then one statement spends one request of the identity's
+(for the bucket's name only; the route checks the key itself), but only while the
+client address's budget of unknown keys (`failed_lookups`, in this process's memory)
+lasts: past it, a request with a key not known here is refused with 429 before any
+database lookup, so random keys cost the database nothing. Then one statement spends one request of the identity's
 shared budget; every answer carries the `RateLimit` headers, a 429 also `Retry-After`
 (`rate_limits.buckets`).
 
@@ -24,9 +24,9 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from valuecalc_api.middleware.asgi import send_problem, with_headers
-from valuecalc_api.middleware.caller import bearer_of, resolve_caller
-from valuecalc_api.middleware.observe import note_organization
+from valuecalc_api.logs import note_organization
+from valuecalc_api.middleware.asgi_messages import send_problem, with_headers
+from valuecalc_api.middleware.caller import bearer_of, look_up_caller
 from valuecalc_api.problems import Problem
 from valuecalc_api.rate_limits.buckets import RateDecision
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
@@ -122,7 +122,7 @@ class RateLimitMiddleware:
         self, scope: Scope, secret: str, limiter: SharedRateLimiter, address: str
     ) -> tuple[uuid.UUID, uuid.UUID] | None:
         try:
-            principal = await resolve_caller(scope)
+            principal = await look_up_caller(scope)
         except Exception:
             # The database is unreachable: the route will fail too; limit by address.
             logger.warning("rate limit: could not look up the API key", exc_info=True)

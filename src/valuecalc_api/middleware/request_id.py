@@ -15,7 +15,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from valuecalc_api.audit.service import current_request_id
-from valuecalc_api.middleware.asgi import header, with_headers
+from valuecalc_api.middleware.asgi_messages import header, with_headers
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"[A-Za-z0-9\-_.:/+=@]{1,128}")

@@ -10,7 +10,6 @@ from valuecalc_api.middleware.body_limit import BodySizeLimitMiddleware
 from valuecalc_api.middleware.input_rules import InputRulesMiddleware
 from valuecalc_api.middleware.observe import ObserveMiddleware
 from valuecalc_api.middleware.rate_limit import RateLimitMiddleware
-from valuecalc_api.middleware.report_fast_path import CachedReportFastPath
 from valuecalc_api.middleware.request_id import RequestIdMiddleware
 from valuecalc_api.settings import Settings
 
@@ -20,7 +19,6 @@ def install_request_handling(app: FastAPI, settings: Settings) -> None:
     engine exists (None when limits are switched off)."""
     app.state.rate_limiter = None
     # Starlette runs the middleware added last first.
-    app.add_middleware(CachedReportFastPath)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(InputRulesMiddleware)
     app.add_middleware(

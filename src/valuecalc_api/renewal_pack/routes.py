@@ -19,11 +19,11 @@ from valuecalc_api.db import SessionDep
 from valuecalc_api.problem_refs import CACHED_READ, problem_doc
 from valuecalc_api.renewal_pack.customer import customer_part, digest, pack_day
 from valuecalc_api.renewal_pack.service import renewal_pack
-from valuecalc_api.reports import service as reports
-from valuecalc_api.reports import serving
+from valuecalc_api.reports import cached_reads
 from valuecalc_api.reports.cache import ReportKey
+from valuecalc_api.reports.cached_reads import Built
 from valuecalc_api.reports.routes import AsOfQuery
-from valuecalc_api.reports.serving import Built
+from valuecalc_api.reports.tracker_read import report_month
 
 router = APIRouter(tags=["reports"])
 
@@ -72,8 +72,8 @@ async def get_renewal_pack(
     trend. Printable: the summary is page 1, the customer's page, each use case a page,
     then the evidence."""
     check_query(request, {"as_of"})
-    state = await serving.tracker_state(session, principal, tracker_id)
-    asked = reports.report_as_of(as_of, state.period)
+    state = await cached_reads.tracker_state(session, principal, tracker_id)
+    asked = report_month(as_of, state.period)
 
     # The customer's revenue and health have no data version: their digest keys the pack.
     customer = await customer_part(session, principal, tracker_id, pack_day(asked))
@@ -97,4 +97,4 @@ async def get_renewal_pack(
         tracker_id,
         (str(asked), renderer_version(), figures),
     )
-    return await serving.respond(request, session, key, state.version, build)
+    return await cached_reads.respond(request, session, key, state.version, build)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from valuecalc_api.reports.formats import MoneyWriter, plain, plain_column, ratio
-from valuecalc_api.reports.service import LoadedTracker
+from valuecalc_api.reports.loading import LoadedTracker
 from valuecalc_api.reports.tables import Payload, calculation_header
 from valuecalc_api.reports.trend_payload import trend_detail
 from valuecalc_core.comparison import ProjectionGap, RealizedVsProjected
@@ -30,7 +30,7 @@ from valuecalc_core.report import (
     not_counted,
 )
 from valuecalc_core.review import Finding
-from valuecalc_core.roi import RoiFigure, RoiSummary, roi_summary
+from valuecalc_core.roi import RoiFigure, RoiSummary
 from valuecalc_core.timeline import Provenance
 
 # Short definitions shipped with every report (SPEC 3 "Projection, realized value and ROI").
@@ -228,8 +228,6 @@ def tracker_report_payload(report: TrackerReport, loaded: LoadedTracker) -> Payl
     for use_case in report.use_cases:
         use_case_id = use_case.table.use_case.id
         comparison = use_case.comparison
-        # A use case's ROI: its benefit alone against the whole contract's cost.
-        use_case_roi = roi_summary(months, comparison.realized, roi.cost)
         calculations = [_calculation(c, loaded, use_case_id, money) for c in use_case.calculations]
         findings += [f for c in calculations for f in c["findings"]]
         use_cases.append(
@@ -238,7 +236,7 @@ def tracker_report_payload(report: TrackerReport, loaded: LoadedTracker) -> Payl
                 "name": use_case.table.use_case.name,
                 "status": use_case.table.use_case.status.value,
                 "counted": use_case.table.counted,
-                "totals": _totals(comparison, use_case_roi, money),
+                "totals": _totals(comparison, use_case.roi, money),
                 "monthly": {
                     "realized": money.column(comparison.realized),
                     "projected": money.column(comparison.projected),

@@ -15,11 +15,24 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, Text, cast, func, select, type_coerce
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    Text,
+    Uuid,
+    and_,
+    bindparam,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
+from valuecalc_api.auth.dependencies import KEY_BY_HASH
 from valuecalc_api.models.calculation import Calculation, CalculationInput, RampStep
 from valuecalc_api.models.customer import Customer
 from valuecalc_api.models.data_version import TrackerDataVersion
@@ -233,6 +246,31 @@ class TrackerDataState:
     @property
     def period(self) -> Period:
         return Period(self.start_month, self.end_month)
+
+
+KEY_AND_TRACKER_STATE = (
+    select(KEY_BY_HASH, Tracker.start_month, Tracker.end_month, TrackerDataVersion.version)
+    .select_from(KEY_BY_HASH)
+    .outerjoin(
+        Tracker,
+        and_(
+            Tracker.id == bindparam("tracker_id", type_=Uuid()),
+            Tracker.organization_id == KEY_BY_HASH.c.organization_id,
+        ),
+    )
+    .outerjoin(TrackerDataVersion, TrackerDataVersion.tracker_id == Tracker.id)
+)
+"""The unrevoked key (`auth.dependencies.KEY_BY_HASH`'s columns first), and the tracker
+`:tracker_id`'s period and data version if it belongs to the key's organization (NULLs
+otherwise): a cached report's one query. Built once (per-request building costs more
+CPU than the round trip)."""
+
+
+def tracker_state_of(row: Any) -> TrackerDataState | None:
+    """The tracker part of a `KEY_AND_TRACKER_STATE` row, None if there is no tracker."""
+    key_columns = len(KEY_BY_HASH.c)
+    start, end, version = row[key_columns : key_columns + 3]
+    return None if start is None else TrackerDataState(start, end, version)
 
 
 async def tracker_data_state(

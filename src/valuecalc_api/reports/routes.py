@@ -9,7 +9,8 @@ in the period. Tables and the report come as JSON, or CSV (`?format=csv` or
 
 Tracker reads (tables, Measurements tab, report) carry a strong `ETag`, answer a matching
 `If-None-Match` with 304, and are served from an in-memory cache keyed by the tracker's
-data version (`reports.serving`, `reports.cache`); the portfolio is computed each time.
+data version (`reports.tracker_read`, `reports.cached_reads`, `reports.cache`); the
+portfolio is computed each time.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problem_refs import CACHED_READ, problem_doc
-from valuecalc_api.reports import csv_export, service, serving
+from valuecalc_api.reports import cached_reads, csv_export, loading
 from valuecalc_api.reports.bodies import body_json
 from valuecalc_api.reports.cache import ReportKey
+from valuecalc_api.reports.cached_reads import Built
 from valuecalc_api.reports.formats import Representation, representation
+from valuecalc_api.reports.measurements_tab import default_month, measurements_view
 from valuecalc_api.reports.report_payload import (
     DEFINITIONS,
     default_portfolio_as_of,
@@ -43,10 +46,16 @@ from valuecalc_api.reports.schemas import (
     TrackerTableOut,
     UseCaseTableResponse,
 )
-from valuecalc_api.reports.serving import Built
 from valuecalc_api.reports.tables import single_use_case_payload, tracker_table_payload
-from valuecalc_api.reports.view import default_month, measurements_view
+from valuecalc_api.reports.tracker_read import (
+    TrackerRead,
+    TrackerReadDep,
+    as_of_month,
+    asked_month,
+    month_in_period,
+)
 from valuecalc_core.measurement_table import tracker_table, use_case_table
+from valuecalc_core.months import Month, Period
 from valuecalc_core.report import portfolio_report, tracker_report
 
 router = APIRouter(tags=["reports"])
@@ -104,7 +113,7 @@ async def computed(work: Callable[[], Response]) -> Response:
 async def get_measurements_view(
     tracker_id: uuid.UUID,
     request: Request,
-    principal: PrincipalDep,
+    read: TrackerReadDep,
     session: SessionDep,
     month: Annotated[
         str | None,
@@ -118,32 +127,36 @@ async def get_measurements_view(
 ) -> Response:
     """The Measurements tab: each active metric's value, improvement, benefit and trend
     line for one month, and the period's timeline with the fully measured months."""
-    state = await serving.tracker_state(session, principal, tracker_id)
-    chosen = "default" if month is None else str(service.month_in_period(month, state.period))
+    principal = read.principal
+    chosen = None if month is None else month_in_period(month, read.state.period)
 
     async def build() -> Built:
-        loaded = await service.load_tracker(session, principal, tracker_id)
+        loaded = await loading.load_tracker(session, principal, tracker_id)
         period = loaded.spec.period
-        shown = (
-            default_month(loaded.spec) if month is None else service.month_in_period(month, period)
-        )
-        annotations = await service.calculation_annotations(session, principal, tracker_id)
+        if chosen is None:
+            shown = default_month(loaded.spec)
+        elif chosen in period:
+            shown = chosen
+        else:  # the contract period changed since the key's query: as if asked now
+            shown = month_in_period(str(chosen), period)
+        annotations = await loading.calculation_annotations(session, principal, tracker_id)
         response = await computed(
             lambda: json_response(
                 MeasurementsViewOut, measurements_view(loaded, shown, annotations)
             )
         )
-        return response, ("default" if month is None else str(shown),)
+        return response, ("default" if chosen is None else str(shown),)
 
-    key = ReportKey("measurements_view", principal.organization_id, tracker_id, (chosen,))
-    return await serving.respond(request, session, key, state.version, build)
+    parameters = ("default" if chosen is None else str(chosen),)
+    key = ReportKey("measurements_view", principal.organization_id, tracker_id, parameters)
+    return await cached_reads.respond(request, session, key, read.state.version, build)
 
 
 @router.get("/trackers/{tracker_id}/table", response_model=TrackerTableOut, responses=_JSON)
 async def get_tracker_table(
     tracker_id: uuid.UUID,
     request: Request,
-    principal: PrincipalDep,
+    read: TrackerReadDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
     format_: HiddenFormatQuery = None,
@@ -151,38 +164,37 @@ async def get_tracker_table(
     """Every use case's measurement table (months as columns); the totals count the active
     use cases only, draft and inactive ones are listed with `counted: false`."""
     wanted = representation(format_, request.headers.get("accept"))
-    return await _tracker_table(tracker_id, request, principal, session, as_of, wanted)
+    return await _tracker_table(request, read, session, as_of, wanted)
 
 
 @router.get("/trackers/{tracker_id}/table.csv", response_class=Response, responses=_CSV)
 async def get_tracker_table_csv(
     tracker_id: uuid.UUID,
     request: Request,
-    principal: PrincipalDep,
+    read: TrackerReadDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
 ) -> Response:
     """The tracker table as CSV: one row per use case, calculation and figure, months as
     columns."""
-    csv = Representation.CSV
-    return await _tracker_table(tracker_id, request, principal, session, as_of, csv)
+    return await _tracker_table(request, read, session, as_of, Representation.CSV)
 
 
 async def _tracker_table(
-    tracker_id: uuid.UUID,
     request: Request,
-    principal: PrincipalDep,
+    read: TrackerRead,
     session: SessionDep,
     as_of: str | None,
     wanted: Representation,
 ) -> Response:
-    state = await serving.tracker_state(session, principal, tracker_id)
-    asked = service.report_as_of(as_of, state.period)
+    principal, tracker_id = read.principal, read.tracker_id
+    asked = asked_month(as_of)
+    clipped = as_of_month(asked, read.state.period)
 
     async def build() -> Built:
-        loaded = await service.load_tracker(session, principal, tracker_id)
-        month = service.report_as_of(as_of, loaded.spec.period)
-        annotations = await service.calculation_annotations(session, principal, tracker_id)
+        loaded = await loading.load_tracker(session, principal, tracker_id)
+        month = _month_for(asked, clipped, read, loaded.spec.period)
+        annotations = await loading.calculation_annotations(session, principal, tracker_id)
 
         def work() -> Response:
             payload = tracker_table_payload(
@@ -198,9 +210,15 @@ async def _tracker_table(
         return await computed(work), (str(month), wanted.value)
 
     key = ReportKey(
-        "tracker_table", principal.organization_id, tracker_id, (str(asked), wanted.value)
+        "tracker_table", principal.organization_id, tracker_id, (str(clipped), wanted.value)
     )
-    return await serving.respond(request, session, key, state.version, build)
+    return await cached_reads.respond(request, session, key, read.state.version, build)
+
+
+def _month_for(asked: Month | None, clipped: Month, read: TrackerRead, period: Period) -> Month:
+    """The month `asked` clipped to the contract `period` the snapshot read: `clipped`
+    (clipped to the period read with the key) unless the period changed in between."""
+    return clipped if period == read.state.period else as_of_month(asked, period)
 
 
 @router.get("/use-cases/{use_case_id}/table", response_model=UseCaseTableResponse, responses=_JSON)
@@ -238,17 +256,20 @@ async def _use_case_table(
     as_of: str | None,
     wanted: Representation,
 ) -> Response:
-    tracker_id = await service.use_case_tracker_id(session, principal, use_case_id)
-    state = await serving.tracker_state(session, principal, tracker_id)
-    asked = service.report_as_of(as_of, state.period)
+    tracker_id = await loading.use_case_tracker_id(session, principal, use_case_id)
+    state = await cached_reads.tracker_state(session, principal, tracker_id)
+    asked = asked_month(as_of)
+    clipped = as_of_month(asked, state.period)
 
     async def build() -> Built:
-        loaded, use_case_id_text = await service.load_use_case_tracker(
+        loaded, use_case_id_text = await loading.load_use_case_tracker(
             session, principal, use_case_id
         )
-        month = service.report_as_of(as_of, loaded.spec.period)
+        period = loaded.spec.period
+        # The contract period may have changed since it was read above.
+        month = clipped if period == state.period else as_of_month(asked, period)
         use_case = next(u for u in loaded.spec.use_cases if u.id == use_case_id_text)
-        annotations = await service.calculation_annotations(session, principal, tracker_id)
+        annotations = await loading.calculation_annotations(session, principal, tracker_id)
 
         def work() -> Response:
             payload = single_use_case_payload(
@@ -270,16 +291,16 @@ async def _use_case_table(
         "use_case_table",
         principal.organization_id,
         tracker_id,
-        (str(tracker_id), str(asked), wanted.value),
+        (str(tracker_id), str(clipped), wanted.value),
     )
-    return await serving.respond(request, session, key, state.version, build)
+    return await cached_reads.respond(request, session, key, state.version, build)
 
 
 @router.get("/trackers/{tracker_id}/report", response_model=TrackerReportOut, responses=_JSON)
 async def get_tracker_report(
     tracker_id: uuid.UUID,
     request: Request,
-    principal: PrincipalDep,
+    read: TrackerReadDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
     format_: HiddenFormatQuery = None,
@@ -287,38 +308,37 @@ async def get_tracker_report(
     """The QBR / renewal report: realized vs projected, cost, net ROI and value multiple,
     payback, trends, and the findings to review."""
     wanted = representation(format_, request.headers.get("accept"))
-    return await _tracker_report(tracker_id, request, principal, session, as_of, wanted)
+    return await _tracker_report(request, read, session, as_of, wanted)
 
 
 @router.get("/trackers/{tracker_id}/report.csv", response_class=Response, responses=_CSV)
 async def get_tracker_report_csv(
     tracker_id: uuid.UUID,
     request: Request,
-    principal: PrincipalDep,
+    read: TrackerReadDep,
     session: SessionDep,
     as_of: AsOfQuery = None,
 ) -> Response:
     """The report's monthly figures as CSV (realized, projected, variance, cost, per
     calculation and in total)."""
-    csv = Representation.CSV
-    return await _tracker_report(tracker_id, request, principal, session, as_of, csv)
+    return await _tracker_report(request, read, session, as_of, Representation.CSV)
 
 
 async def _tracker_report(
-    tracker_id: uuid.UUID,
     request: Request,
-    principal: PrincipalDep,
+    read: TrackerRead,
     session: SessionDep,
     as_of: str | None,
     wanted: Representation,
 ) -> Response:
-    state = await serving.tracker_state(session, principal, tracker_id)
-    asked = service.report_as_of(as_of, state.period)
+    principal, tracker_id = read.principal, read.tracker_id
+    asked = asked_month(as_of)
+    clipped = as_of_month(asked, read.state.period)
 
     async def build() -> Built:
-        loaded = await service.load_tracker(session, principal, tracker_id)
-        month = service.report_as_of(as_of, loaded.spec.period)
-        annotations = await service.calculation_annotations(session, principal, tracker_id)
+        loaded = await loading.load_tracker(session, principal, tracker_id)
+        month = _month_for(asked, clipped, read, loaded.spec.period)
+        annotations = await loading.calculation_annotations(session, principal, tracker_id)
 
         def work() -> Response:
             payload = tracker_report_payload(
@@ -333,8 +353,8 @@ async def _tracker_report(
 
         return await computed(work), (str(month), wanted.value)
 
-    key = ReportKey("report", principal.organization_id, tracker_id, (str(asked), wanted.value))
-    return await serving.respond(request, session, key, state.version, build)
+    key = ReportKey("report", principal.organization_id, tracker_id, (str(clipped), wanted.value))
+    return await cached_reads.respond(request, session, key, read.state.version, build)
 
 
 @router.get(
@@ -366,7 +386,7 @@ async def get_portfolio(
     """Realized value, projection and ROI per tracker and per currency (never added across
     currencies), for every tracker the key can see; at most 500 trackers."""
     month = None if as_of is None else month_param(as_of, "as_of")
-    trackers = await service.load_portfolio(session, principal, customer_id)
+    trackers = await loading.load_portfolio(session, principal, customer_id)
     month = month or default_portfolio_as_of(trackers)
     if month is None:  # no trackers, no month to speak of
         return json_response(

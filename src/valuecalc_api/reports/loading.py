@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.evidence.annotations import annotations_for_tracker
-from valuecalc_api.fields import month_param
-from valuecalc_api.problems import Problem, invalid, not_found
+from valuecalc_api.problems import Problem, not_found
 from valuecalc_api.reports import repository as report_repository
 from valuecalc_api.reports.repository import TrackerRows
 from valuecalc_api.trackers import repository
@@ -249,42 +248,3 @@ async def load_portfolio(
         session, organization_id, tracker_ids=principal.tracker_ids, customer_id=customer_id
     )
     return tracker_specs(rows)
-
-
-# --- months asked for ----------------------------------------------------------------
-
-
-def report_as_of(text: str | None, period: Period, field: str = "as_of") -> Month:
-    """The report's last month: the contract's last month by default; a later month is
-    clipped to it (the contract is over, its figures are final); a month before the
-    contract starts is a 422 (there is nothing to report yet)."""
-    if text is None:
-        return period.last
-    month = month_param(text, field)
-    if month < period.first:
-        raise invalid(
-            [
-                {
-                    "field": field,
-                    "code": "month_before_period",
-                    "message": f"{month} is before the contract period {period} starts.",
-                }
-            ]
-        )
-    return min(month, period.last)
-
-
-def month_in_period(text: str, period: Period, field: str = "month") -> Month:
-    """A month that must lie in the contract period (422 otherwise)."""
-    month = month_param(text, field)
-    if month not in period:
-        raise invalid(
-            [
-                {
-                    "field": field,
-                    "code": "month_outside_period",
-                    "message": f"{month} is outside the contract period {period}.",
-                }
-            ]
-        )
-    return month

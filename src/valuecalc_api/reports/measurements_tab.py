@@ -17,7 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from valuecalc_api.reports.formats import MoneyWriter, plain, ratio
-from valuecalc_api.reports.service import LoadedTracker
+from valuecalc_api.reports.loading import LoadedTracker
 from valuecalc_api.reports.tables import Payload, metric_payload
 from valuecalc_api.reports.trend_payload import trend_detail
 from valuecalc_core.measurement_table import CalculationTable, tracker_table

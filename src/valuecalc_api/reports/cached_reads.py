@@ -1,6 +1,6 @@
 """Answering a tracker's read: 304, from the cache, or computed in one snapshot.
 
-The request path on a hit: one query (`auth.dependencies.authenticate`, in autocommit, no
+The request path on a hit: one query (`tracker_read.read_tracker`, in autocommit, no
 transaction) that resolves the key and reads the tracker (only if it belongs to the
 key's organization) and its data version; then the key's tracker scope is checked and
 the cached bytes are sent.
@@ -24,7 +24,8 @@ from fastapi import FastAPI, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api import metrics
-from valuecalc_api.auth.dependencies import PREFETCHED_TRACKER, Principal
+from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.db import begin_snapshot, release_connection
 from valuecalc_api.problems import not_found
 from valuecalc_api.reports import repository
 from valuecalc_api.reports.cache import (
@@ -49,29 +50,12 @@ async def tracker_state(
     session: AsyncSession, principal: Principal, tracker_id: uuid.UUID
 ) -> TrackerDataState:
     """The tracker's period and data version; 404 if not the organization's or the key's.
-
-    Usually already read by `authenticate` in the same query as the key (a cache hit is
-    then one round trip); else read now."""
+    (A tracker's own reads get it with the key instead: `tracker_read.read_tracker`.)"""
     principal.check_tracker(tracker_id)
-    prefetched = session.info.pop(PREFETCHED_TRACKER, None)
-    if prefetched is not None and prefetched[:2] == (principal.organization_id, tracker_id):
-        state: TrackerDataState | None = prefetched[2]
-    else:
-        state = await repository.tracker_data_state(session, principal.organization_id, tracker_id)
+    state = await repository.tracker_data_state(session, principal.organization_id, tracker_id)
     if state is None:
         raise not_found("tracker")
     return state
-
-
-async def begin_snapshot(session: AsyncSession) -> None:
-    """End the request's transaction so far (it only read: the caller's key) and start a
-    REPEATABLE READ one: every later query of the request sees one snapshot. The session
-    dependency still commits it at the end, as for any request."""
-    if session.new or session.dirty or session.deleted:  # pragma: no cover - a programming error
-        raise RuntimeError("a report request has pending writes")
-    if session.in_transaction():
-        await session.rollback()
-    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 # A computation in flight: its result (the entry and the version it holds), or None if it
@@ -92,8 +76,7 @@ def cached_answer(
     app: FastAPI, if_none_match: str | None, key: ReportKey, version: int | None
 ) -> Response | None:
     """304 if `if_none_match` names the current tag, else the cached bytes of `key` at
-    `version`; None when neither applies (no version, cache off, or a miss). Used by
-    `respond` and by the cached-report fast path (`middleware.report_fast_path`)."""
+    `version`; None when neither applies (no version, cache off, or a miss)."""
     cache = report_cache(app)
     if version is None or cache is None:
         return None
@@ -124,7 +107,7 @@ async def respond(
     pending = flights.get((key, version))
     if pending is not None:
         # Hold no connection while waiting: the computing request may need one.
-        await session.rollback()
+        await release_connection(session)
         shared = await asyncio.shield(pending)
         if shared is not None:
             entry, computed_version = shared
