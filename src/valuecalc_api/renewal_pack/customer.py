@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
@@ -27,8 +27,8 @@ from valuecalc_api.customer_health.scores import score_customers
 from valuecalc_api.customer_view.repository import last_movements, renewals_due
 from valuecalc_api.customer_view.schemas import ArrOut, CustomerArrMovementOut
 from valuecalc_api.models import Customer, Tracker
+from valuecalc_api.models.numeric import plain_decimal
 from valuecalc_api.pulse.service import today
-from valuecalc_api.revenue.arr_lookup import arr_by_customer
 from valuecalc_core.health.history import Every
 from valuecalc_core.months import Month
 
@@ -57,6 +57,35 @@ async def tracker_customer(
     return customer
 
 
+# `revenue.arr_lookup.arr_by_customer`'s sum for one customer: the pack is read on every
+# request (its figures key the cache), and the whole book's ARR would cost a pack of a
+# large organization seconds.
+_CUSTOMER_ARR_AT = text(
+    """
+    SELECT m.currency,
+           sum(CASE WHEN m.kind IN ('downsell', 'churn') THEN -m.amount ELSE m.amount END)
+    FROM arr_movements AS m
+    WHERE m.organization_id = CAST(:organization_id AS uuid)
+      AND m.customer_id = CAST(:customer_id AS uuid)
+      AND m.date <= CAST(:at AS date)
+    GROUP BY m.currency
+    """
+)
+
+
+async def customer_arr(
+    session: AsyncSession, organization_id: uuid.UUID, customer_id: uuid.UUID, at: date
+) -> tuple[Decimal, str] | None:
+    """The customer's ARR at the end of `at` and its currency (None without a movement)."""
+    rows = (
+        await session.execute(
+            _CUSTOMER_ARR_AT,
+            {"organization_id": organization_id, "customer_id": customer_id, "at": at},
+        )
+    ).all()
+    return None if not rows else (plain_decimal(rows[-1][1]), rows[-1][0])
+
+
 def _history_start(day: date) -> date:
     months = day.year * 12 + day.month - 1 - (HISTORY_MONTHS - 1)
     return date(months // 12, months % 12 + 1, 1)
@@ -70,7 +99,7 @@ async def customer_part(
     its last months' trend (None where there is no such figure)."""
     organization_id = principal.organization_id
     customer = await tracker_customer(session, organization_id, tracker_id)
-    arr = (await arr_by_customer(session, organization_id, day)).get(customer.id)
+    arr = await customer_arr(session, organization_id, customer.id, day)
     movements = [
         CustomerArrMovementOut.model_validate(
             {"date": m[0], "kind": m[1], "amount": m[2], "currency": m[3]}
