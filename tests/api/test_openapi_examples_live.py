@@ -21,6 +21,10 @@ twin. What stands for what:
   of the case's customer, calculation and tracker;
 - a body that names `crm-0042`, `ticket-handling` or the reason code `exec-sponsor-left`
   gets that object first (unless the operation is the one creating it);
+- an operation that reads more than its path objects gets that first (`_prepare`): a
+  health profile for the customer's health, the customer for the revenue reads (their
+  reporting currency), the tracker for the portfolio, a lock before `removeLock`; an
+  override to end is one in force today;
 - a required parameter without an example takes a fixed value (`REQUIRED_WITHOUT_EXAMPLE`)
   or the first member of its enum; an `If-Match` the operation requires is the `ETag` of
   a `GET` of the same path just before.
@@ -32,6 +36,7 @@ request-body and parameter examples.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -323,18 +328,17 @@ class World:
         return await self._once("profile", lambda: self._post("/v1/health-profiles", body))
 
     async def override(self) -> Any:
+        """An override in force today (only one in force can be ended)."""
+
         async def make() -> Any:
             await self.profile()
             customer = await self.customer()
+            today = datetime.datetime.now(datetime.UTC).date()
             return await self._post(
                 f"/v1/customers/{customer['id']}/health/overrides",
-                {
-                    "score": "30",
-                    "reason": "Sponsor left",
-                    "starts_on": "2026-03-01",
-                    "expires_on": "2026-04-30",
-                },
-            )
+                {"score": "30", "reason": "Sponsor left", "starts_on": today.isoformat(),
+                 "expires_on": (today + datetime.timedelta(days=30)).isoformat()},
+            )  # fmt: skip
 
         return await self._once("override", make)
 
