@@ -11,8 +11,9 @@ from pydantic import ConfigDict, Field
 
 from valuecalc_api.customer_health.score_schemas import CUSTOMER_ID, HealthScoreOut, ProfileRef
 from valuecalc_api.fields import DecimalStr, OutputModel
-from valuecalc_api.models.health import PulseStatus
+from valuecalc_api.models.health import PulseStatus, ReasonKind
 from valuecalc_api.pulse.schemas import PulseOut
+from valuecalc_api.revenue.row_schemas import MovementKindIn
 from valuecalc_core.health.profile import Band
 
 _AMOUNT: dict[str, Any] = {"amount": "120000.00", "currency": "USD"}
@@ -211,7 +212,7 @@ class CustomerArrMovementOut(OutputModel):
     )
 
     date: date
-    kind: str
+    kind: MovementKindIn
     amount: DecimalStr
     currency: str
 
@@ -286,7 +287,7 @@ class CodeRank(OutputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_CODE_RANK]})
 
     code: str
-    kind: str
+    kind: ReasonKind
     customers: int
     arr: list[AmountOut]
 
