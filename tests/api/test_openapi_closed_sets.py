@@ -124,6 +124,11 @@ def test_closed_sets_keep_their_wire_values() -> None:
     ]  # fmt: skip
     assert values("HealthScoreOut", "undefined_reason") == ["no_indicator_has_a_value"]
     assert "no_pulse" in values("IndicatorScoreOut", "missing_reason")
+    assert values("SignalOut", "missing_reason") == [
+        *values("IndicatorScoreOut", "missing_reason"), "not_reached"
+    ]  # fmt: skip
+    assert values("HealthBrief", "undefined_reason") == ["no_indicator_has_a_value"]
+    assert values("CustomerSummary", "health_undefined_reason") == ["no_health_profile"]
     assert values("WaterfallStepOut", "step") == [
         "renewable", "churn", "downsell", "gross_renewed", "upsell", "cross_sell", "net_renewed"
     ]  # fmt: skip

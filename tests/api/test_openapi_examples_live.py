@@ -3,9 +3,8 @@
 Each operation of `openapi/openapi.json` is sent once per request-body example (once if it
 takes no body), with every parameter example the document shows (a parameter with several
 named examples uses its first one here; the others are each sent on `getOrganization`),
-to the app on real PostgreSQL. The answer must be 2xx (or the status listed in
-`EXPECTED_STATUS`, with its reason), one the operation documents, and its JSON body must
-validate against the operation's documented response schema (JSON Schema 2020-12 over the
+to the app on real PostgreSQL. The answer must be 2xx and one the operation documents,
+and its JSON body must validate against the operation's documented response schema (JSON Schema 2020-12 over the
 document's components, formats checked).
 
 The examples speak of one customer (`crm-0042`, USD) with one Value Tracker for 2026 and a
@@ -15,8 +14,9 @@ twin. What stands for what:
 - path ids (`tracker_id`, `calculation_id`, `note_id`...) are the ids of objects `World`
   creates for the case; a path parameter with an example (`external_id` `mv-1001`,
   `currency` `EUR`, `month` `2026-03`) names an object `World` creates under that name
-  (a ledger record, an FX rate, a measurement and an input change of that month), except
-  where the operation itself creates it (`PUT` of a ledger record or rate);
+  (a ledger record, an FX rate, a measurement and an input change of that month: a `PUT`
+  of a ledger record or rate replaces one that exists); the revenue path example
+  `mv-1001` serves every ledger resource, so each gets a record of that name;
 - uuids in a body under `customer_id`, `calculation_id` and `tracker_ids` become the ids
   of the case's customer, calculation and tracker;
 - a body that names `crm-0042`, `ticket-handling` or the reason code `exec-sponsor-left`
@@ -65,11 +65,6 @@ DEFAULT_MONTH = "2026-03"  # a path month the document gives no example
 
 # Required parameters the document gives no example (their value in every case).
 REQUIRED_WITHOUT_EXAMPLE: dict[str, str] = {"at": "2026-03-31"}
-
-# operationId -> the status its examples get when it is not 2xx, with the reason.
-EXPECTED_STATUS: dict[str, tuple[int, str]] = {}
-
-LEDGER_RESOURCES = ("movements", "renewals", "contract-lines", "leads")
 
 
 # --- the document as JSON Schema -------------------------------------------------------------
@@ -564,11 +559,7 @@ async def test_the_live_server_accepts_every_request_example(
 ) -> None:
     world = World(client, tenant.admin)
     response = await _request(world, case)
-    expected = EXPECTED_STATUS.get(case.operation_id)
-    if expected is None:
-        assert 200 <= response.status_code < 300, (response.status_code, response.text[:2000])
-    else:
-        assert response.status_code == expected[0], (response.status_code, response.text[:2000])
+    assert 200 <= response.status_code < 300, (response.status_code, response.text[:2000])
     key, documented = _documented_response(case.operation, response.status_code)
     media_type = response.headers.get("content-type", "").split(";")[0].strip()
     content = documented.get("content", {})
