@@ -132,3 +132,23 @@ def test_closed_sets_keep_their_wire_values() -> None:
     assert values("WaterfallStepOut", "step") == [
         "renewable", "churn", "downsell", "gross_renewed", "upsell", "cross_sell", "net_renewed"
     ]  # fmt: skip
+
+
+def _enums_that_refuse_their_null(node: Any, where: str) -> Iterator[str]:
+    """Places where an `enum` sits beside an `anyOf` that allows null: the enum, applied
+    to the whole value, refuses the null the `anyOf` allows."""
+    if isinstance(node, dict):
+        options = node.get("anyOf", [])
+        if "enum" in node and None not in node["enum"] and {"type": "null"} in options:
+            yield where
+        for key, child in node.items():
+            yield from _enums_that_refuse_their_null(child, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from _enums_that_refuse_their_null(child, f"{where}/{index}")
+
+
+def test_a_nullable_closed_set_keeps_null_valid() -> None:
+    assert list(_enums_that_refuse_their_null(DOCUMENT, "#")) == []
+    broken = {"anyOf": [{"type": "string"}, {"type": "null"}], "enum": ["yes", "no"]}
+    assert list(_enums_that_refuse_their_null({"answer": broken}, "#")) == ["#/answer"]
