@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
@@ -15,6 +15,21 @@ from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
 from valuecalc_core.health.history import Every, TrendDirection
 from valuecalc_core.health.overrides import OverrideStatus
 from valuecalc_core.health.profile import Band, IndicatorKind
+
+# Why an indicator has no value: the indicator sources' answers, or `no_value`.
+IndicatorMissingReason = Literal[
+    "no_value",
+    "no_tracker",
+    "no_projected_value",
+    "no_arr_at_window_start",
+    "no_pulse",
+    "no_survey_answer",
+    "no_touch",
+    "no_goal",
+    "no_usage",
+]
+# Why a score is undefined (core: valuecalc_core.health.scoring.NO_INDICATOR_VALUED).
+ScoreUndefinedReason = Literal["no_indicator_has_a_value"]
 
 CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
 OVERRIDE_ID = "4d5e6f70-8192-4a3b-9c4d-5e6f708192a3"
@@ -122,7 +137,7 @@ class IndicatorScoreOut(OutputModel):
     points: DecimalStr | None
     weight_share: DecimalStr | None
     contribution: DecimalStr | None
-    missing_reason: str | None = Field(
+    missing_reason: IndicatorMissingReason | None = Field(
         description="Why it has no value, e.g. `no_pulse`, `no_tracker`, "
         "`no_survey_answer`, `no_usage`; null when it has one."
     )
@@ -205,7 +220,7 @@ class HealthScoreOut(OutputModel):
     profile: ProfileRef
     score: DecimalStr | None
     band: Band | None
-    undefined_reason: str | None = Field(
+    undefined_reason: ScoreUndefinedReason | None = Field(
         description="`no_indicator_has_a_value` when no indicator has a value (never 0)."
     )
     skipped: list[IndicatorKind] = Field(
@@ -222,7 +237,7 @@ class HistoryPointOut(OutputModel):
     as_of_date: date
     score: DecimalStr | None
     band: Band | None
-    undefined_reason: str | None
+    undefined_reason: ScoreUndefinedReason | None
     override_score: DecimalStr | None
 
 

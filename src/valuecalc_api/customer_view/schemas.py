@@ -5,14 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from valuecalc_api.customer_health.score_schemas import CUSTOMER_ID, HealthScoreOut, ProfileRef
+from valuecalc_api.customer_health.score_schemas import (
+    CUSTOMER_ID,
+    HealthScoreOut,
+    IndicatorMissingReason,
+    ProfileRef,
+    ScoreUndefinedReason,
+)
 from valuecalc_api.fields import DecimalStr, OutputModel
-from valuecalc_api.models.health import PulseStatus
+from valuecalc_api.models.health import PulseStatus, ReasonKind
 from valuecalc_api.pulse.schemas import PulseOut
+from valuecalc_api.revenue.row_schemas import MovementKindIn
 from valuecalc_core.health.profile import Band
 
 _AMOUNT: dict[str, Any] = {"amount": "120000.00", "currency": "USD"}
@@ -116,6 +123,11 @@ class ValueOut(OutputModel):
     as_of_month: str
 
 
+# Why a signal has no value: its indicator source's reason, or an onboarding milestone not
+# reached yet.
+SignalMissingReason = Literal[IndicatorMissingReason, "not_reached"]
+
+
 class SignalOut(OutputModel):
     """A customer signal (NPS, CSAT, days since last touch, goals, onboarding, usage):
     its value and as-of date, or null with the reason."""
@@ -126,7 +138,7 @@ class SignalOut(OutputModel):
 
     value: DecimalStr | None
     as_of_date: date | None
-    missing_reason: str | None
+    missing_reason: SignalMissingReason | None
 
 
 class PulseBrief(OutputModel):
@@ -143,7 +155,7 @@ class HealthBrief(OutputModel):
     profile: ProfileRef
     score: DecimalStr | None
     band: Band | None
-    undefined_reason: str | None
+    undefined_reason: ScoreUndefinedReason | None
     override_score: DecimalStr | None
     override_band: Band | None
 
@@ -211,7 +223,7 @@ class CustomerArrMovementOut(OutputModel):
     )
 
     date: date
-    kind: str
+    kind: MovementKindIn
     amount: DecimalStr
     currency: str
 
@@ -266,7 +278,7 @@ class CustomerSummary(OutputModel):
     )
     value: list[ValueOut]
     health: HealthScoreOut | None
-    health_undefined_reason: str | None
+    health_undefined_reason: Literal["no_health_profile"] | None
     pulse: PulseOut | None
     signals: dict[str, SignalOut] = Field(
         description="nps, csat, days_since_last_touch, goals_achieved (%), dau_mau (%), "
@@ -286,7 +298,7 @@ class CodeRank(OutputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_CODE_RANK]})
 
     code: str
-    kind: str
+    kind: ReasonKind
     customers: int
     arr: list[AmountOut]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,9 @@ from valuecalc_core.revenue import (
     RenewalRates,
     RevenuePeriod,
 )
+from valuecalc_core.revenue.metrics import SplitBy
+from valuecalc_core.revenue.quick_ratio import QuickRatioBand
+from valuecalc_core.revenue.series import Granularity
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -81,7 +84,9 @@ def ratio_out(ratio: Ratio) -> RatioOut:
 
 class QuickRatioOut(OutputModel):
     ratio: RatioOut
-    band: str = Field(description="bad (< 2), healthy (2 to 4), strong (> 4), or undefined")
+    band: QuickRatioBand = Field(
+        description="bad (< 2), healthy (2 to 4), strong (> 4), or undefined"
+    )
 
 
 class MovementBarOut(OutputModel):
@@ -96,7 +101,9 @@ class MovementBarOut(OutputModel):
 
 
 class WaterfallStepOut(OutputModel):
-    step: str
+    step: Literal[
+        "renewable", "churn", "downsell", "gross_renewed", "upsell", "cross_sell", "net_renewed"
+    ]
     amount: str
     level: str = Field(description="The level after this step.")
     is_total: bool
@@ -214,9 +221,9 @@ class SplitPointsOut(OutputModel):
 class MetricSeriesOut(OutputModel):
     """Each metric per period over all visible customers (`points`), and per split."""
 
-    granularity: str
+    granularity: Granularity
     currency: str
-    split_by: str | None
+    split_by: SplitBy | None
     points: list[PeriodMetricsOut]
     splits: list[SplitPointsOut]
 
@@ -243,7 +250,7 @@ class RevenueMetricsOut(OutputModel):
     """The metrics of one period: the total over all visible customers, and per split."""
 
     currency: str
-    split_by: str | None
+    split_by: SplitBy | None
     total: PeriodMetricsOut
     splits: list[SplitMetricsOut]
 

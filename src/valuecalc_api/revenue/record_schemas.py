@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -54,7 +54,7 @@ class MovementOut(_CustomerRecord):
     amount: DecimalStr
     currency: str
     renewal_external_id: str | None
-    source: str = Field(
+    source: Literal["api", "contract_lines"] = Field(
         description="`api` (sent by you) or `contract_lines` (derived from contract lines)."
     )
 
@@ -134,7 +134,9 @@ class LedgerRowResult(OutputModel):
     row: int
     key: str
     id: uuid.UUID | None
-    status: str = Field(description="created, updated, unchanged or deleted")
+    status: Literal["created", "updated", "unchanged", "deleted"] = Field(
+        description="created, updated, unchanged or deleted"
+    )
     version: int | None
 
 

@@ -65,9 +65,10 @@ class SurveyResponseRow(CustomerReference):
         json_schema_extra={"enum": [k.value for k in SurveyKind]},
     )
     score: WholeNumber | None = None
-    answer: Code | None = Field(
-        default=None, json_schema_extra={"enum": [a.value for a in RenewAnswer]}
-    )
+    # The enum sits on the text branch, so null stays a valid answer in the contract.
+    answer: (
+        Annotated[Code, Field(json_schema_extra={"enum": [a.value for a in RenewAnswer]})] | None
+    ) = None
     comment: Annotated[Comment | None, LONG_TEXT] = None
     excluded: StrictBool = Field(
         default=False, description="Kept but left out of every score (e.g. a test answer)."

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, StrictInt
 
 from valuecalc_api.fields import DecimalStr, MonthStr, MonthText, OutputModel
 from valuecalc_api.signals.schemas import WHOLE_NUMBER, CustomerReference, Day, FeatureName
+from valuecalc_core.signals.usage import UtilizationStatus
 
 ActiveCount = Annotated[StrictInt, Field(ge=0, le=100_000_000), WHOLE_NUMBER]
 
@@ -116,7 +117,7 @@ class UsageGroupOut(OutputModel):
     license_utilization: DecimalStr | None = Field(
         description="Monthly actives / seats in force; never for unlimited or zero seats."
     )
-    utilization_status: str | None = Field(
+    utilization_status: UtilizationStatus | None = Field(
         description="Per customer: ratio, unlimited, no_seats or no_monthly_actives; null for "
         "groups of several customers."
     )
