@@ -18,6 +18,8 @@ from pydantic_core import to_json
 
 from tests.strategies import trackers
 from valuecalc_api.reports.bodies import body_json
+from valuecalc_api.reports.loading import LoadedTracker
+from valuecalc_api.reports.measurements_tab import default_month, measurements_view
 from valuecalc_api.reports.report_payload import portfolio_payload, tracker_report_payload
 from valuecalc_api.reports.schemas import (
     MeasurementsViewOut,
@@ -27,9 +29,7 @@ from valuecalc_api.reports.schemas import (
     TrackerTableOut,
     UseCaseTableResponse,
 )
-from valuecalc_api.reports.loading import LoadedTracker
 from valuecalc_api.reports.tables import single_use_case_payload, tracker_table_payload
-from valuecalc_api.reports.measurements_tab import default_month, measurements_view
 from valuecalc_core.measurement_table import tracker_table, use_case_table
 from valuecalc_core.report import portfolio_report, tracker_report
 from valuecalc_core.tracker_model import TrackerSpec
