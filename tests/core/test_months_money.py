@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -104,3 +105,16 @@ def test_exact_decimals_are_accepted() -> None:
     assert parse_decimal("109000.00") == Decimal("109000.00")
     assert parse_decimal(12) == Decimal(12)
     assert parse_decimal("9" * 15 + ".99") == Decimal("9" * 15 + ".99")
+
+
+def test_a_month_is_stored_as_its_first_day() -> None:
+    assert Month.parse("2026-03").first_day() == date(2026, 3, 1)
+    assert Month.of_day(date(2026, 3, 31)) == Month.parse("2026-03")
+
+
+@given(st.dates())
+def test_the_day_lies_in_its_month_and_the_month_comes_back_from_its_first_day(day: date) -> None:
+    month = Month.of_day(day)
+    assert (month.year, month.month) == (day.year, day.month)
+    assert month.first_day() <= day
+    assert Month.of_day(month.first_day()) == month

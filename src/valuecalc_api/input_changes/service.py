@@ -73,10 +73,8 @@ async def _write_month(
         single_month=True,
     )
     status = planned_status(
-        planned.plan,
-        planned.request,
+        planned,
         tracker.id,
-        planned.stored[0],
         if_match=if_match,
         missing=f"Input {row.input_key!r} has no change in {row.month}.",
     )

@@ -75,10 +75,8 @@ async def _write_month(
         session, principal, [row], [target_of(calculation, tracker)], single_month=True
     )
     status = planned_status(
-        planned.plan,
-        planned.request,
+        planned,
         tracker.id,
-        planned.stored[0],
         if_match=if_match,
         missing=f"This calculation has no measurement in {row.month}.",
     )

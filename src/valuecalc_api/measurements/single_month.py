@@ -9,6 +9,8 @@ not naming the stored version (412), a locked month (423).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Protocol
 
 from valuecalc_api.bulk_writes.applying import StoredRow
 from valuecalc_api.bulk_writes.repository import CalculationTarget
@@ -33,17 +35,25 @@ def target_of(calculation: Calculation, tracker: Tracker) -> CalculationTarget:
     )
 
 
+class PlannedRow(Protocol):
+    """A one-row plan of `measurements.writes` or `input_changes.writes`."""
+
+    @property
+    def request(self) -> RowsToWrite: ...
+
+    @property
+    def plan(self) -> WritePlan: ...
+
+    @property
+    def stored(self) -> Sequence[StoredRow | None]: ...
+
+
 def planned_status(
-    plan: WritePlan,
-    request: RowsToWrite,
-    tracker_id: uuid.UUID,
-    stored: StoredRow | None,
-    *,
-    if_match: str | None,
-    missing: str,
+    planned: PlannedRow, tracker_id: uuid.UUID, *, if_match: str | None, missing: str
 ) -> RowStatus:
     """The one row's status, or its first problem raised (see the module docstring);
     `missing` is the 404's text for a removal of nothing."""
+    plan, request, stored = planned.plan, planned.request, planned.stored[0]
     problems = {problem.kind: problem for problem in plan.problems}
     month = request.months[0]
     if ProblemKind.outside_period in problems:

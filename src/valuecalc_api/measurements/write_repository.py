@@ -103,9 +103,9 @@ _REMOVED = measurement_state_sql("i.value", "i.estimate", "i.source", "i.version
 # The rows travel as arrays, with their stored state (`before_*`, null for a new row):
 # the audit events are built from the same arrays, so the statement joins nothing
 # (a join between two CTEs has no index and no statistics: quadratic at 10,000 rows).
-# Reading the stored state back from `measurements` in the statement (a LATERAL probe
-# by id) was tried: with few rows in the table's statistics the planner scans the table
-# per row, through the 10,000 versions the statement itself just wrote (3 s, not 0.2 s).
+# The stored state is not read back from `measurements` inside the statement: with few
+# rows in the table's statistics the planner would scan the table once per row, through
+# the versions the statement itself just wrote.
 _UPSERT = text(
     f"""
     WITH incoming AS (

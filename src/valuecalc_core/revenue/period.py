@@ -20,11 +20,11 @@ class RevenuePeriodError(CoreError):
 
 
 def month_of(date: datetime.date) -> Month:
-    return Month.of(date.year, date.month)
+    return Month.of_day(date)
 
 
 def first_day(month: Month) -> datetime.date:
-    return datetime.date(month.year, month.month, 1)
+    return month.first_day()
 
 
 def last_day(month: Month) -> datetime.date:
