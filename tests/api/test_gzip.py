@@ -4,11 +4,12 @@ own ETag, and 304 / If-Match still working with it."""
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
-from starlette.responses import StreamingResponse
+from starlette.responses import FileResponse, StreamingResponse
 from starlette.routing import Route
 
 from tests.api.conftest import Tenant
@@ -171,3 +172,22 @@ async def test_a_streamed_body_is_compressed_as_it_comes() -> None:
     assert response.headers["content-encoding"] == "gzip"
     assert "content-length" not in response.headers
     assert gzip.decompress(body) == b"".join(lines)
+
+
+async def test_a_range_of_a_file_is_sent_as_is(tmp_path: Path) -> None:
+    content = b"".join(f"{n},{n * n}\n".encode() for n in range(2000))
+    (tmp_path / "rows.csv").write_bytes(content)
+
+    async def endpoint(request: Any) -> FileResponse:
+        return FileResponse(tmp_path / "rows.csv", media_type="text/csv")
+
+    app = GzipMiddleware(Starlette(routes=[Route("/rows.csv", endpoint)]))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        part, part_body = await _raw(http, "/rows.csv", GZIP | {"Range": "bytes=0-1999"})
+        whole, whole_body = await _raw(http, "/rows.csv", GZIP)
+    assert part.status_code == 206
+    assert "content-encoding" not in part.headers
+    assert part_body == content[:2000]
+    assert whole.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(whole_body) == content

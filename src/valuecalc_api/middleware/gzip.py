@@ -1,6 +1,6 @@
 """gzip for large textual responses when the client accepts it (RFC 9110 §8.4, §12.5.3).
 
-Compressed: a 2xx answer (not to HEAD) of a textual media type (JSON and problem+json,
+Compressed: a 2xx answer (not to HEAD, not a 206 range) of a textual media type (JSON and problem+json,
 CSV, SVG, any `text/*`) of at least `MINIMUM_BYTES`, or streamed without a known length,
 to a request whose `Accept-Encoding` allows `gzip`. Never compressed: images other than
 SVG (PNG is compressed already), an answer that already has a `Content-Encoding`, or one
@@ -122,6 +122,10 @@ class _Responder:
         elif self._start is not None and message["type"] == "http.response.body":
             start, self._start = self._start, None
             await self._first_body(start, message)
+        elif self._start is not None:  # e.g. `http.response.pathsend`: a file, sent as is
+            start, self._start = self._start, None
+            await self._send(start)
+            await self._send(message)
         else:
             await self._send(message)
 
@@ -145,8 +149,9 @@ class _Responder:
             self._gzip_ok
             and textual
             and 200 <= status < 300
-            and status != 204
+            and status not in (204, 206)
             and b"content-encoding" not in names
+            and b"content-range" not in names
             and "no-transform" not in (_value(headers, b"cache-control") or "").lower()
             and (more or len(body) >= MINIMUM_BYTES)
         )
