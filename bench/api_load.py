@@ -2,7 +2,7 @@
 
 Reads one JSON plan from argv[1] (or standard input if it is `-`): {"base_url", "headers", "phases": [{"name", "seconds",
 "max_requests", "streams": [{"label", "method", "requests": [[path, body|null], ...],
-"concurrency"}]}]}. Each stream's workers send its requests in turn (cycling) until the
+"concurrency", optional "headers" replacing the plan's}]}]}. Each stream's workers send its requests in turn (cycling) until the
 phase's time or request budget is spent; every phase is bounded by both. Prints one JSON
 object: per phase and stream, the latencies (ms) of successful requests, the count of
 failed ones (status >= 400 or transport errors), how many distinct ETags the stream
@@ -35,7 +35,7 @@ async def _worker(
         path, body = next(requests)
         started = time.perf_counter()
         try:
-            response = await client.request(method, path, json=body)
+            response = await client.request(method, path, json=body, headers=stream.get("headers"))
             await response.aread()
             failed = response.status_code >= 400
             if "etag" in response.headers:

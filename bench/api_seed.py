@@ -152,6 +152,29 @@ async def seed(url: str, settings: Settings) -> dict[str, Any]:
         await engine.dispose()
 
 
+async def seed_portfolio(url: str, settings: Settings, trackers: int) -> str:
+    """An organization of its own with `trackers` trackers like the big one (the portfolio
+    that `bench_api.bench_event_loop` computes); its admin key."""
+    rng = random.Random(20261205)
+    engine = create_engine(url, pool_size=1)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            organization = await organizations.create_organization(session, "Portfolio Vendor")
+            key, secret = await organizations.create_api_key(
+                session, settings, organization.id, "bench", Role.admin
+            )
+            admin = Principal(organization.id, key.id, Role.admin, None)
+            for index in range(trackers):
+                customer = await customers.create_customer(
+                    session, admin, CustomerCreate(name=f"Customer {index}")
+                )
+                await _seed_tracker(session, admin, customer.id, rng, USE_CASES, MONTHS)
+            await session.commit()
+            return secret
+    finally:
+        await engine.dispose()
+
+
 async def _seed_tracker(
     session: Any,
     admin: Principal,

@@ -16,6 +16,12 @@ It does so twice: with the report cache (`reports.cache`; repeated GETs are hits
 PUT renews the tracker's data version so the next GET misses once), and with the cache
 disabled (every report computed: the cold path). Each run has its own trivial reference.
 
+First, a cheap request (`/healthz` without the database, `GET /v1/organization` with it,
+one at a time each) on the idle server and while portfolios are computed two at a time
+(the portfolio is never cached): p50 and p99, and p99 during / p99 idle of the same run;
+with Python's GIL switch interval at its default 5 ms and at 1 ms. `bench_api.py loop`
+runs only this part.
+
 Then, the same app with 1 and with 2 worker processes (`uvicorn --workers`): cold report
 throughput at concurrency 4 and bulk measurement writes (125 rows a request, disjoint
 rows, values alternating so every row is an update) at concurrency 2; and the cost of
@@ -49,7 +55,7 @@ import httpx
 from pydantic_core import to_json
 from sqlalchemy import text
 
-from api_seed import MONTHS, START, USE_CASES, bench_database, seed
+from api_seed import MONTHS, START, USE_CASES, bench_database, seed, seed_portfolio
 from valuecalc_api import migrate
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
@@ -62,6 +68,8 @@ from valuecalc_api.settings import Settings
 from valuecalc_core.report import tracker_report
 
 CONCURRENCY = 4
+PORTFOLIO_CONCURRENCY = 2
+PORTFOLIO_TRACKERS = 6
 PHASE_SECONDS = 6
 MAX_REQUESTS = 5000
 HERE = Path(__file__).resolve().parent
@@ -139,7 +147,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(url: str, *, cache: bool, workers: int = 1, rate_limit: bool = False) -> Iterator[str]:
+def serving(
+    url: str,
+    *,
+    cache: bool,
+    workers: int = 1,
+    rate_limit: bool = False,
+    switch_interval: float | None = None,
+) -> Iterator[str]:
+    """uvicorn serving the app in a subprocess; `switch_interval` sets the interpreter's
+    GIL switch interval (`sys.setswitchinterval`, seconds) in it first."""
     port = _free_port()
     env = os.environ | {
         "VALUECALC_DATABASE_URL": url,
@@ -149,10 +166,16 @@ def serving(url: str, *, cache: bool, workers: int = 1, rate_limit: bool = False
         "VALUECALC_REPORT_CACHE_ENABLED": "true" if cache else "false",
     }
     env.pop("DATABASE_URL", None)
+    launcher = ["-m", "uvicorn"]
+    if switch_interval is not None:
+        launcher = [
+            "-c",
+            f"import sys; sys.setswitchinterval({switch_interval!r}); "
+            "from uvicorn.main import main; main()",
+        ]
     command = [
         sys.executable,
-        "-m",
-        "uvicorn",
+        *launcher,
         "valuecalc_api.app:create_app",
         "--factory",
         "--host",
@@ -235,14 +258,16 @@ def _plan(base_url: str, seeded: dict[str, Any], cache: bool) -> dict[str, Any]:
     }
 
 
-def _phase(name: str, *streams: tuple[str, str, list[Any], int]) -> dict[str, Any]:
+def _phase(name: str, *streams: tuple[Any, ...]) -> dict[str, Any]:
+    """Streams of (label, method, requests, concurrency[, another key than the plan's])."""
     return {
         "name": name,
         "seconds": PHASE_SECONDS,
         "max_requests": MAX_REQUESTS,
         "streams": [
             {"label": label, "method": method, "requests": requests, "concurrency": workers}
-            for label, method, requests, workers in streams
+            | ({"headers": {"Authorization": f"Bearer {key[0]}"}} if key else {})
+            for label, method, requests, workers, *key in streams
         ],
     }
 
@@ -399,6 +424,58 @@ async def _spend_p50(url: str, count: int = 2000) -> float:
         await engine.dispose()
 
 
+def bench_event_loop(url: str, seeded: dict[str, Any], portfolio_key: str) -> None:
+    """A cheap request's p50 / p99, one at a time, on an idle server and while portfolios
+    (`PORTFOLIO_TRACKERS` trackers like the big one, always computed: no cache) are being
+    computed two at a time, in the same run; the GIL's switch interval at Python's default
+    (5 ms) and at 1 ms."""
+    cheap = {"healthz": [["/healthz", None]], "organization": [["/v1/organization", None]]}
+    portfolio = [["/v1/reports/portfolio", None]]
+    print(
+        f"  a cheap request while portfolios of {PORTFOLIO_TRACKERS} such trackers compute "
+        f"(cheap: one at a time; portfolio: {PORTFOLIO_CONCURRENCY} at a time), "
+        f"load average {os.getloadavg()[0]:.2f}:"
+    )
+    for switch_interval in (None, 0.001):
+        with serving(url, cache=True, switch_interval=switch_interval) as base_url:
+            warmup = _phase("warmup", ("portfolio", "GET", portfolio, 1, portfolio_key))
+            warmup["seconds"] = 4
+            plan = {
+                "base_url": base_url,
+                "headers": {"Authorization": f"Bearer {seeded['key']}"},
+                "phases": [
+                    warmup,
+                    _phase("idle", *((label, "GET", r, 1) for label, r in cheap.items())),
+                    _phase(
+                        "busy",
+                        *((label, "GET", r, 1) for label, r in cheap.items()),
+                        ("portfolio", "GET", portfolio, PORTFOLIO_CONCURRENCY, portfolio_key),
+                    ),
+                ],
+            }
+            results = _run_plan(plan)
+        interval = "5 ms (default)" if switch_interval is None else f"{switch_interval * 1000:g} ms"
+        busy = results["busy"]["streams"]
+        computed, portfolio_p50 = _throughput(results["busy"], "portfolio")
+        print(
+            f"    switch interval {interval}: portfolio p50 {portfolio_p50:.1f} ms, "
+            f"{computed:.1f}/s, failed {busy['portfolio']['failed']}"
+        )
+        for label in cheap:
+            idle_ms = results["idle"]["streams"][label]["latencies_ms"]
+            busy_ms = busy[label]["latencies_ms"]
+            if not idle_ms or not busy_ms:
+                print(f"      {label:14s} no successful request: {busy[label]['errors'][:1]}")
+                continue
+            idle_p99, busy_p99 = _percentile(idle_ms, 0.99), _percentile(busy_ms, 0.99)
+            print(
+                f"      {label:14s} idle p50 {statistics.median(idle_ms):6.2f} p99 "
+                f"{idle_p99:6.2f} ms | during portfolios p50 {statistics.median(busy_ms):6.2f} "
+                f"p99 {busy_p99:6.2f} max {max(busy_ms):6.1f} ms (n={len(busy_ms)}) | p99 busy/idle "
+                f"{busy_p99 / idle_p99:5.1f}x (target: p99 <= 50 ms)"
+            )
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -431,6 +508,8 @@ def _print_results(results: dict[str, Any]) -> None:
 
 
 def main() -> None:
+    """Every section; `bench_api.py loop` runs only the event-loop one."""
+    only_loop = sys.argv[1:] == ["loop"]
     settings = Settings(_env_file=None, environment="test")
     print(f"bench-api: one tracker, {USE_CASES} use cases x 2 calculations x {MONTHS} months")
     print(f"  machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
@@ -439,6 +518,14 @@ def main() -> None:
         started = time.perf_counter()
         seeded = asyncio.run(seed(url, settings))
         print(f"  seeded in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        portfolio_key = asyncio.run(seed_portfolio(url, settings, PORTFOLIO_TRACKERS))
+        print(
+            f"  portfolio of {PORTFOLIO_TRACKERS} seeded in {time.perf_counter() - started:.1f} s"
+        )
+        bench_event_loop(url, seeded, portfolio_key)
+        if only_loop:
+            return
         steps = asyncio.run(breakdown(url, seeded["tracker_id"]))
         print("  one report in this process, best of 7:")
         for name, ms in steps.items():

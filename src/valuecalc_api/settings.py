@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     report_cache_enabled: bool = True
     report_cache_max_entries: int = Field(default=512, ge=0)
     report_cache_max_bytes: int = Field(default=128 * 1024 * 1024, ge=0)
+    # CPU-bound report work (rows -> core input, the core, serialization) runs in worker
+    # threads, at most this many at once per process (cpu_work.py): each competes with the
+    # event loop for the GIL, and more add no throughput.
+    cpu_threads: int = Field(default=2, ge=1, le=64)
     # `valuecalc serve`: worker processes (each with its own pool and report cache; rate
     # limits and idempotency keys are shared through PostgreSQL), and whether a first
     # start outside production loads the demo organization.

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.cpu_work import run_cpu
 from valuecalc_api.evidence.annotations import annotations_for_tracker
 from valuecalc_api.problems import Problem, not_found
 from valuecalc_api.reports import repository as report_repository
@@ -191,7 +192,7 @@ async def load_tracker(
     )
     if not rows.trackers:
         raise not_found("tracker")
-    return tracker_specs(rows)[0]
+    return (await run_cpu(tracker_specs, rows))[0]
 
 
 async def load_use_case_tracker(
@@ -247,4 +248,4 @@ async def load_portfolio(
     rows = await report_repository.load_tracker_rows(
         session, organization_id, tracker_ids=principal.tracker_ids, customer_id=customer_id
     )
-    return tracker_specs(rows)
+    return await run_cpu(tracker_specs, rows)

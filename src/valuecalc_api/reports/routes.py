@@ -20,9 +20,9 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from valuecalc_api.auth.dependencies import PrincipalDep
+from valuecalc_api.cpu_work import run_cpu
 from valuecalc_api.db import SessionDep
 from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problem_refs import CACHED_READ, problem_doc
@@ -100,9 +100,9 @@ def json_response(model: type[ReportModel], payload: dict[str, Any]) -> Response
 
 
 async def computed(work: Callable[[], Response]) -> Response:
-    """Run a report's computation (CPU only, no I/O) in a worker thread, so one large
-    report does not hold up every other request on the event loop meanwhile."""
-    return await run_in_threadpool(work)
+    """Run a report's computation (CPU only, no I/O) off the event loop (`cpu_work`), so
+    one large report does not hold up every other request meanwhile."""
+    return await run_cpu(work)
 
 
 @router.get(

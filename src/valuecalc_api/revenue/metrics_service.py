@@ -14,10 +14,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.cpu_work import run_cpu
 from valuecalc_api.problems import Problem
 from valuecalc_api.revenue import ledger_repository, metrics_repository
 from valuecalc_core.errors import CoreError
@@ -228,7 +230,9 @@ async def series(
     periods = periods_of(first, last, granularity)
     aggregates = await sparse_aggregates(session, principal, periods, money, as_of)
     try:
-        return metric_series_from_sparse(aggregates, granularity, split_by=split_by)
+        return await run_cpu(
+            partial(metric_series_from_sparse, aggregates, granularity, split_by=split_by)
+        )
     except CoreError as error:
         raise core_problem(error) from None
 
@@ -246,7 +250,9 @@ async def period_metrics(
     periods = (RevenuePeriod.of_months(Period(first, last)),)
     aggregates = await sparse_aggregates(session, principal, periods, money, as_of)
     try:
-        return metric_series_from_sparse(aggregates, Granularity.MONTH, split_by=split_by)
+        return await run_cpu(
+            partial(metric_series_from_sparse, aggregates, Granularity.MONTH, split_by=split_by)
+        )
     except CoreError as error:
         raise core_problem(error) from None
 

@@ -1,0 +1,52 @@
+"""CPU-bound work off the event loop: `await run_cpu(fn, *args)`.
+
+Converting a tracker's rows into the core's input, the core itself and turning a large
+report into strings and JSON take from a few milliseconds to seconds of pure Python. On
+the event loop that time would hold up every other request of the process; in a worker
+thread the loop keeps answering. The thread still holds the GIL, but when the loop's
+thread wants it back (a socket became readable, a query answered) the interpreter makes
+the worker hand it over within the switch interval (`sys.getswitchinterval()`, 5 ms).
+
+At most `settings.cpu_threads` such calls run at once per process (one anyio
+`CapacityLimiter` per event loop); the others wait for a slot without holding a thread.
+Pure Python gains no throughput from more threads under the GIL, while each running one
+competes with the loop for it, so a small number keeps the loop responsive and still
+lets a small report pass a large one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar, TypeVarTuple
+
+import anyio.to_thread
+from anyio import CapacityLimiter
+from anyio.lowlevel import RunVar
+
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
+
+_threads = 2
+_LIMITER: RunVar[CapacityLimiter] = RunVar("valuecalc_cpu_limiter")
+
+
+def configure(threads: int) -> None:
+    """How many CPU-bound calls run at once (set from `Settings.cpu_threads` by the app);
+    applies to event loops that have not run such a call yet."""
+    global _threads
+    _threads = threads
+
+
+def _limiter() -> CapacityLimiter:
+    try:
+        return _LIMITER.get()
+    except LookupError:
+        limiter = CapacityLimiter(_threads)
+        _LIMITER.set(limiter)
+        return limiter
+
+
+async def run_cpu(fn: Callable[[*Args], T], *args: *Args) -> T:
+    """`fn(*args)` in a worker thread, once one of the `cpu_threads` slots is free. `fn`
+    must do no I/O and touch nothing the event loop changes meanwhile."""
+    return await anyio.to_thread.run_sync(fn, *args, limiter=_limiter())
