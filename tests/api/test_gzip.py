@@ -20,7 +20,7 @@ from tests.api.value_tracking_builders import (
     create_use_case,
     put_measurement,
 )
-from valuecalc_api.middleware.gzip import MINIMUM_BYTES, GzipMiddleware
+from valuecalc_api.middleware.gzip import MINIMUM_BYTES, GzipMiddleware, _CompressedBodies
 
 GZIP = {"Accept-Encoding": "gzip"}
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -191,3 +191,16 @@ async def test_a_range_of_a_file_is_sent_as_is(tmp_path: Path) -> None:
     assert part_body == content[:2000]
     assert whole.headers["content-encoding"] == "gzip"
     assert gzip.decompress(whole_body) == content
+
+
+def test_large_bodies_are_compressed_once_and_the_kept_bytes_stay_bounded() -> None:
+    bodies = [(f'{{"n": {n}, "rows": [' + "1," * 40_000 + "1]}").encode() for n in range(6)]
+    one_size = len(gzip.compress(bodies[0], compresslevel=1, mtime=0))
+    kept = _CompressedBodies(max_bytes=3 * one_size + 100)
+    first = kept.compress(bodies[0])
+    assert gzip.decompress(first) == bodies[0]
+    assert kept.compress(bytes(bodies[0])) is first  # equal bytes: the kept output
+    for body in bodies:
+        assert gzip.decompress(kept.compress(body)) == body
+    assert kept.compress(bodies[0]) is not first  # the oldest went out
+    assert 0 < sum(map(len, kept._entries.values())) <= kept.max_bytes
