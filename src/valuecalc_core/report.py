@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import add
+from operator import add, itemgetter
+from typing import TypeVar
 
 from valuecalc_core.comparison import (
     FAILED_MONTHS,
@@ -56,6 +57,7 @@ from valuecalc_core.trend import Trend, TrendReading, measured_changes, read_tre
 from valuecalc_core.valuation import FormulaCache, compile_calculation, exact_context
 
 _ZERO = Decimal(0)
+_T = TypeVar("_T")
 
 
 @fast_init
@@ -250,7 +252,7 @@ def _calculation_report(
             spec.id,
             use_case.use_case.name,
             use_case.use_case.status.value,
-            [table.months[index] for index in own],
+            _pick(own, table.months),
         )
         if not use_case.counted
         else review_measured(
@@ -267,7 +269,7 @@ def _calculation_report(
         )
     )
     if use_case.counted and trend.since is not None:
-        measured_months = [table.months[index] for index in own]
+        measured_months = _pick(own, table.months)
         stalled = trend.headline is Trend.FLAT
         extra = trend_findings(spec.id, measured_months, trend.since, trend.since_count, stalled)
         findings = merge_findings(findings, extra)
@@ -280,8 +282,10 @@ def _calculation_report(
     )
 
 
-def _pick(indices: Sequence[int], column: Sequence[Decimal | None]) -> list[Decimal]:
-    """The column's values at `indices` (months that have a value)."""
+def _pick(indices: Sequence[int], column: Sequence[_T | None]) -> Sequence[_T]:
+    """The column's values at `indices` (months that have a value), picked in C."""
+    if len(indices) > 1:
+        return itemgetter(*indices)(column)  # type: ignore[no-any-return]
     return [column[index] for index in indices]  # type: ignore[misc]  # valued months
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from itertools import accumulate, chain, repeat
 from operator import is_, itemgetter, sub, truediv
 from typing import TypeVar
@@ -116,15 +117,27 @@ def compile_calculation(calculation: CalculationSpec, cache: FormulaCache | None
     """
     keys = frozenset([d.key for d in calculation.inputs])
     if cache is None:
-        return compile_formula(calculation.formula, keys | BUILTIN_VARIABLES)
+        return _compiled(calculation.formula, keys)
     # Keyed by the input keys alone: the allowed names are always those plus the
     # built-in variables, so the keys identify them without building the union
     # for every calculation (only a formula not yet compiled needs it).
     key = (calculation.formula, keys)
     formula = cache.get(key)
     if formula is None:
-        formula = cache[key] = compile_formula(calculation.formula, keys | BUILTIN_VARIABLES)
+        formula = cache[key] = _compiled(calculation.formula, keys)
     return formula
+
+
+@lru_cache(maxsize=1024)
+def _compiled(text: str, keys: frozenset[str]) -> Formula:
+    """The compiled formula of `text` over the input `keys` and the built-ins.
+
+    Compiling is a pure function of both, and its result immutable, so reports
+    share it: a tracker's formulas are compiled once, not once per request
+    (parsing and `compile` cost more than evaluating a small tracker's months).
+    A formula that does not compile raises every time (exceptions are not cached).
+    """
+    return compile_formula(text, keys | BUILTIN_VARIABLES)
 
 
 @dataclass(frozen=True, slots=True)
