@@ -20,7 +20,7 @@ import pytest
 
 from tests.api.conftest import Tenant
 from tests.api.test_value_examples_http import v1_graph
-from valuecalc_api.reports import routes, service
+from valuecalc_api.reports import loading, routes
 
 GATE_SECONDS = 10.0
 CHEAP_REQUESTS = 4
@@ -53,7 +53,7 @@ class Gate:
 @pytest.mark.parametrize(
     ("module", "name"),
     [
-        (service, "tracker_specs"),  # rows -> the core's input
+        (loading, "tracker_specs"),  # rows -> the core's input
         (routes, "portfolio_report"),  # the core
         (routes, "json_response"),  # serialization
     ],
