@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     GetPydanticSchema,
@@ -319,3 +320,15 @@ class OutputModel(BaseModel):
     """Base of response bodies (built from ORM rows or core results)."""
 
     model_config = ConfigDict(from_attributes=True)
+
+
+Source = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.:/-]*$",
+    ),
+    Field(description="Where the value came from: `manual`, `import` or an integration's name."),
+]

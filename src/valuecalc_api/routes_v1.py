@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from valuecalc_api.audit.routes import router as audit_router
-from valuecalc_api.bulk_writes.routes import router as imports_router
 from valuecalc_api.charts.routes import router as charts_router
 from valuecalc_api.csv_ingest.routes import router as csv_imports_router
 from valuecalc_api.customer_health.routes import router as health_router
@@ -17,6 +16,7 @@ from valuecalc_api.evidence.note_routes import router as notes_router
 from valuecalc_api.evidence.routes import router as evidence_router
 from valuecalc_api.goals.routes import router as goals_router
 from valuecalc_api.locks.routes import router as locks_router
+from valuecalc_api.measurements.bulk_routes import router as imports_router
 from valuecalc_api.measurements.routes import router as measurements_router
 from valuecalc_api.onboarding.routes import router as onboarding_router
 from valuecalc_api.organizations.routes import router as organizations_router

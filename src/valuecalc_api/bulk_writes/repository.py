@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Uuid, any_, bindparam, select
+from sqlalchemy import Uuid, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -165,3 +165,17 @@ async def get_tracker_for_share(
     )
     row = (await session.execute(query)).one_or_none()
     return None if row is None else (row[0], row[1])
+
+
+_NEW_MONTH_NAMESPACE = 0x6D6E7468
+
+
+async def lock_new_month(session: AsyncSession, owner_id: uuid.UUID, month: Month) -> None:
+    """Until commit, serialize writes that find no row for (`owner_id`, `month`): a row lock
+    needs a row, and the audit trail needs to know what the first write replaced (nothing).
+    After this, read the row again: a concurrent first write is then committed and visible."""
+    key = int.from_bytes(owner_id.bytes[:4], "big", signed=True) ^ month.ordinal
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+        {"namespace": _NEW_MONTH_NAMESPACE, "key": key},
+    )

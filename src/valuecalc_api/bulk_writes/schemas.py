@@ -23,8 +23,8 @@ from valuecalc_api.fields import (
     MonthStr,
     MonthText,
     OutputModel,
+    Source,
 )
-from valuecalc_api.measurements.schemas import Source
 from valuecalc_core.months import Month
 from valuecalc_core.write_plan import RowStatus
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.bulk_writes.addressing import TrackerScope, resolve
 from valuecalc_api.bulk_writes.applying import check_written, row_ids
-from valuecalc_api.bulk_writes.repository import CalculationTarget
+from valuecalc_api.bulk_writes.repository import CalculationTarget, lock_new_month
 from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, plan_errors
 from valuecalc_api.bulk_writes.schemas import BulkOutcome, InputChangeRow, row_result
 from valuecalc_api.input_changes import repository
@@ -30,7 +30,6 @@ from valuecalc_api.input_changes.write_repository import (
     upsert_input_changes,
 )
 from valuecalc_api.locks.repository import held_locks
-from valuecalc_api.measurements.repository import lock_new_month
 from valuecalc_core.months import Month
 from valuecalc_core.write_plan import RowStatus, RowsToWrite, WritePlan, plan_writes
 

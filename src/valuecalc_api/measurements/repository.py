@@ -7,25 +7,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.models.measurement import Measurement
 from valuecalc_core.months import Month
 
 # First key of the advisory lock that serializes the first writes of a month ("mnth").
-_NEW_MONTH_NAMESPACE = 0x6D6E7468
-
-
-async def lock_new_month(session: AsyncSession, owner_id: uuid.UUID, month: Month) -> None:
-    """Until commit, serialize writes that find no row for (`owner_id`, `month`): a row lock
-    needs a row, and the audit trail needs to know what the first write replaced (nothing).
-    After this, read the row again: a concurrent first write is then committed and visible."""
-    key = int.from_bytes(owner_id.bytes[:4], "big", signed=True) ^ month.ordinal
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
-        {"namespace": _NEW_MONTH_NAMESPACE, "key": key},
-    )
 
 
 async def list_measurements(

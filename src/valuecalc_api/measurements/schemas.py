@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool
 
-from valuecalc_api.fields import DecimalStr, InputModel, MonthStr, OutputModel
-
-Source = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True,
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.:/-]*$",
-    ),
-    Field(description="Where the value came from: `manual`, `import` or an integration's name."),
-]
+from valuecalc_api.fields import DecimalStr, InputModel, MonthStr, OutputModel, Source
 
 
 class MeasurementPut(InputModel):

@@ -27,11 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.bulk_writes.addressing import TrackerScope, resolve
 from valuecalc_api.bulk_writes.applying import check_written, row_ids
-from valuecalc_api.bulk_writes.repository import CalculationTarget
+from valuecalc_api.bulk_writes.repository import CalculationTarget, lock_new_month
 from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, plan_errors
 from valuecalc_api.bulk_writes.schemas import BulkOutcome, MeasurementRow, row_result
 from valuecalc_api.locks.repository import held_locks
-from valuecalc_api.measurements import repository
 from valuecalc_api.measurements.write_repository import (
     MeasurementWrite,
     StoredMeasurement,
@@ -83,7 +82,7 @@ async def plan_measurements(
     if single_month and len(stored) < len(keys):
         for calculation_id, day in keys:
             if (calculation_id, day) not in stored:
-                await repository.lock_new_month(session, calculation_id, Month.of_day(day))
+                await lock_new_month(session, calculation_id, Month.of_day(day))
         stored = await existing_measurements(session, organization_id, keys)
     found = [
         stored.get((target.calculation_id, day)) for target, day in zip(targets, days, strict=True)
