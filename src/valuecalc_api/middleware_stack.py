@@ -1,4 +1,4 @@
-"""Adding the request-handling middleware to the app, in their order (see the package)."""
+"""Adding the request-handling middleware to the app, in their order (see `middleware/`)."""
 
 from __future__ import annotations
 
