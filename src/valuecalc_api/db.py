@@ -129,17 +129,22 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield held.session
         return
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session:
-        try:
-            yield session
-            # A request that never used its session (a cached report: the key was read on
-            # its own connection) has nothing to commit; skipping the no-op commit saves
-            # its CPU on every such request.
-            if session.in_transaction() or session.new or session.dirty or session.deleted:
-                await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    session = sessionmaker()
+    try:
+        yield session
+        # A request that never used its session (a cached report: the key was read on its
+        # own connection) has nothing to commit; skipping the no-op commit saves its CPU
+        # on every such request.
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    finally:
+        # Its transaction is over (committed or rolled back), so it holds no connection;
+        # closing it then would only cost a greenlet switch per request.
+        if session.in_transaction():  # pragma: no cover - the commit or rollback failed
+            await session.close()
 
 
 async def read_row(engine: AsyncEngine, query: Executable, parameters: dict[str, Any]) -> Any:
