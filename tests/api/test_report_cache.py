@@ -148,11 +148,28 @@ async def test_concurrent_misses_compute_the_report_once(
     assert (await client.get(path, headers=tenant.viewer)).content == responses[0].content
 
 
-async def test_month_errors_are_not_cached(client: httpx.AsyncClient, tenant: Tenant) -> None:
-    graph = await v1_graph(client, tenant.editor)
-    path = f"/v1/trackers/{graph.tracker['id']}/report?as_of=2025-12"
+async def test_an_error_found_after_the_cache_lookup_is_not_cached(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    # The portfolio chart looks its entry up (keyed by its trackers' data versions) before
+    # computing; only the computation finds two currencies, and so the missing `currency`.
+    await v1_graph(client, tenant.editor)
+    await v1_graph(client, tenant.editor, currency="EUR")
+    path = "/v1/reports/portfolio/charts/realized-by-customer.vl.json?as_of=2026-03"
+    cache = _cache(app)
+    cache.clear()
     for _ in range(2):
-        problem(await client.get(path, headers=tenant.viewer), 422, "validation-error")
+        with counting_queries(app) as statements:
+            refused = await client.get(path, headers=tenant.viewer)
+        problem(refused, 422, "currency-required")
+        assert "etag" not in refused.headers
+        assert len(cache) == 0
+        # Computed again each time: the measurements are read, no kept answer is sent.
+        assert any("FROM measurements" in statement for statement in statements), statements
+    chosen = await client.get(f"{path}&currency=EUR", headers=tenant.viewer)
+    expect(chosen, 200)
+    assert chosen.headers["etag"]
+    assert len(cache) == 1
 
 
 def _entry(size: int) -> CachedResponse:
