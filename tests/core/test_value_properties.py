@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -13,6 +14,7 @@ from tests.strategies import (
     DIRECTION_FREE_FORMULAS,
     NON_NEGATIVE_FORMULAS,
     START,
+    decimals,
     input_values,
     metric_values,
     trackers,
@@ -35,13 +37,14 @@ from valuecalc_core.tracker_model import (
     CalculationSpec,
     Direction,
     FeeInterval,
+    ImprovementMetric,
     InputChange,
     MeasurementEntry,
     MissingMonthsPolicy,
     TrackerSpec,
     UseCaseStatus,
 )
-from valuecalc_core.trend import read_measured
+from valuecalc_core.trend import Trend, TrendReading, classify_trend, read_measured
 from valuecalc_core.valuation import compile_calculation, exact_context
 
 ZERO = Decimal(0)
@@ -444,6 +447,231 @@ def _annotations(tracker: TrackerSpec, data: st.DataObject) -> dict[str, Calcula
     }
 
 
+# The trend (SPEC 3 "Trends", `trend`'s module doc) and the data-quality review
+# (`review`'s module doc) from their definitions, with exact comparisons (products
+# instead of quotients) and every median taken by sorting, so a reading or a finding
+# the core gets wrong shows up here rather than being recomputed by the code under test.
+
+
+def _reference_class(values: list[Decimal], ordinals: list[int], scale: Decimal) -> Trend:
+    """Rules 2-6 on direction-adjusted values (at least three)."""
+    changes = [later - earlier for earlier, later in itertools.pairwise(values)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ordinals)]
+    path = sum((abs(change) for change in changes), ZERO)
+    net = values[-1] - values[0]
+    if path <= Decimal("0.05") * scale:
+        return Trend.FLAT
+    if path > 2 * abs(net):
+        return Trend.VOLATILE
+    if net < 0:
+        return Trend.DECLINING
+    half = len(changes) // 2
+    early, early_months = sum(changes[:half], ZERO), sum(gaps[:half])
+    late, late_months = sum(changes[-half:], ZERO), sum(gaps[-half:])
+    # late / late_months > 1.5 x early / early_months, and every later monthly rate
+    # d_i / g_i above every earlier one d_j / g_j (months are positive: cross-multiply).
+    faster = late * early_months > Decimal("1.5") * early * late_months
+    consistently = all(
+        changes[i] * gaps[j] > changes[j] * gaps[i]
+        for i in range(len(changes) - half, len(changes))
+        for j in range(half)
+    )
+    return Trend.ACCELERATING if faster and consistently else Trend.STEADY_CLIMB
+
+
+def _reference_trend(
+    metric: ImprovementMetric, measured: list[tuple[Month, Decimal]]
+) -> TrendReading:
+    """The whole series' class, the latest four's, the headline and where it began."""
+    count = len(measured)
+    if count < 3:
+        none = Trend.INSUFFICIENT_DATA
+        return TrendReading(none, none, none, count)
+    sign = 1 if metric.direction is Direction.HIGHER_IS_BETTER else -1
+    values = [sign * value for _, value in measured]
+    ordinals = [month.ordinal for month, _ in measured]
+    scale = abs(metric.baseline) or max(abs(value) for value in values) or Decimal(1)
+    whole = _reference_class(values, ordinals, scale)
+    if count <= 4:
+        return TrendReading(whole, whole, whole, count)
+    recent = _reference_class(values[-4:], ordinals[-4:], scale)
+    after_gains = whole in (Trend.STEADY_CLIMB, Trend.ACCELERATING, Trend.VOLATILE)
+    if recent not in (Trend.FLAT, Trend.DECLINING) or not after_gains:
+        return TrendReading(whole, recent, whole, 4)
+    if recent is Trend.FLAT:
+        # The longest run of latest values whose own path is flat by rule 2.
+        since = min(
+            start
+            for start in range(count)
+            if sum((abs(b - a) for a, b in itertools.pairwise(values[start:])), ZERO)
+            <= Decimal("0.05") * scale
+        )
+    else:
+        # The recent window's highest value (its first), back over values at least as high.
+        since = values.index(max(values[-4:]), count - 4)
+        while since > 0 and values[since - 1] >= values[since]:
+            since -= 1
+    return TrendReading(whole, recent, recent, 4, since, count - since)
+
+
+def _median(values: list[Decimal]) -> Decimal:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _looks_like_unit_mistake(value: Decimal, reference: Decimal) -> bool:
+    """value / reference near 5, 7, 20..31 (10 % either way) or near the inverse of one."""
+    if value.is_zero() or reference.is_zero() or (value > 0) != (reference > 0):
+        return False
+    a, r = abs(value), abs(reference)
+    bands = [(Decimal("4.5"), Decimal("5.5")), (Decimal("6.3"), Decimal("7.7"))]
+    bands.append((Decimal(18), Decimal("34.1")))
+    return any(low * r <= a <= high * r or low * a <= r <= high * a for low, high in bands)
+
+
+_Seen = tuple[FindingKind, Month, Decimal | None]
+
+
+def _reference_review(
+    baseline: Decimal,
+    months: tuple[Month, ...],
+    metric: list[Decimal | None],
+    provenance: list[Provenance],
+    annotations: CalculationAnnotations,
+) -> tuple[list[_Seen], list[Decimal]]:
+    """(kind, month, value) of each review finding, by month then kind, and the spikes'
+    modified z-scores in month order."""
+    seen: list[_Seen] = []
+    own = [i for i, p in enumerate(provenance) if p in (Provenance.MEASURED, Provenance.ESTIMATE)]
+    values: list[Decimal] = [metric[i] for i in own]  # type: ignore[misc]
+    for index, origin in enumerate(provenance):
+        if origin in (Provenance.CARRIED, Provenance.NONE):
+            seen.append((FindingKind.MISSING_MONTH, months[index], None))
+        elif origin is Provenance.ESTIMATE and months[index] not in annotations.note_months:
+            seen.append((FindingKind.ESTIMATE_WITHOUT_NOTE, months[index], metric[index]))
+    scores: list[Decimal] = []
+    changes = [later - earlier for earlier, later in itertools.pairwise(values)]
+    if len(changes) >= 3:
+        middle = _median(changes)
+        scale = abs(baseline) or _median([abs(v) for v in values])
+        mad = max(_median([abs(c - middle) for c in changes]), Decimal("0.01") * scale)
+        for position, change in enumerate(changes):
+            if mad.is_zero():
+                break
+            score = Decimal("0.6745") * (change - middle) / mad
+            if abs(score) <= Decimal("3.5"):
+                continue
+            month, value = months[own[position + 1]], values[position + 1]
+            scores.append(score)
+            seen.append((FindingKind.SPIKE, month, value))
+            explained = annotations.note_months | annotations.evidence_months
+            if month not in explained:
+                seen.append((FindingKind.SPIKE_WITHOUT_CONTEXT, month, value))
+    for index, value in enumerate(values):
+        neighbours = sorted(values[max(0, index - 2) : index] + values[index + 1 : index + 3])
+        if len(neighbours) < 2:
+            continue
+        middle_at = len(neighbours) // 2
+        references = (
+            neighbours[middle_at - 1 : middle_at + 1]
+            if len(neighbours) % 2 == 0
+            else [neighbours[middle_at]]
+        )
+        if all(_looks_like_unit_mistake(value, r) for r in references):
+            seen.append((FindingKind.SUSPECTED_UNIT_MISTAKE, months[own[index]], value))
+    order = list(FindingKind)
+    seen.sort(key=lambda f: (f[1].ordinal, order.index(f[0])))
+    return seen, scores
+
+
+@dataclasses.dataclass(frozen=True)
+class _Series:
+    """One calculation's months up to as-of: its metric (None before the first value),
+    each month's provenance, the months with notes and evidence."""
+
+    metric: ImprovementMetric
+    months: tuple[Month, ...]
+    values: list[Decimal | None]
+    provenance: list[Provenance]
+    annotations: CalculationAnnotations
+
+    def measured(self) -> list[tuple[Month, Decimal]]:
+        own = (Provenance.MEASURED, Provenance.ESTIMATE)
+        return [
+            (m, v)  # type: ignore[misc]  # a month with its own value has one
+            for m, v, p in zip(self.months, self.values, self.provenance, strict=True)
+            if p in own
+        ]
+
+
+@st.composite
+def _series(draw: st.DrawFn) -> _Series:
+    """Measured series shaped to reach every trend class and finding: climbs, stalls and
+    declines of a step size small or large against the baseline, gaps between
+    measurements, an occasional jump or a value off by a unit factor, and estimates."""
+    step = draw(st.sampled_from([Decimal("0.1"), Decimal(1), Decimal(10)]))
+    bias = draw(st.integers(-2, 4))
+    count = draw(st.integers(0, 12))
+    value = draw(decimals(0, 300, 1))
+    lead = draw(st.integers(0, 2))  # months before the first measurement
+    values: list[Decimal | None] = [None] * lead
+    provenance = [Provenance.NONE] * lead
+    for index in range(count):
+        if index:
+            value += step * (bias + draw(st.integers(-3, 3)))
+            if draw(st.integers(0, 9)) == 0:
+                value += draw(st.sampled_from([Decimal(-60), Decimal(80)]))
+            for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):  # carried months
+                values.append(values[-1])
+                provenance.append(Provenance.CARRIED)
+        shown = value
+        if draw(st.integers(0, 11)) == 0:
+            shown = value * draw(st.sampled_from([Decimal(5), Decimal(7), Decimal(24)]))
+        values.append(shown)
+        estimate = draw(st.integers(0, 5)) == 0
+        provenance.append(Provenance.ESTIMATE if estimate else Provenance.MEASURED)
+    months = tuple(START + i for i in range(len(values)))
+    marked = st.frozensets(st.sampled_from(months), max_size=3) if months else st.just(frozenset())
+    baseline = draw(st.sampled_from([Decimal(0), Decimal(100), value or Decimal(1)]))
+    direction = draw(st.sampled_from(Direction))
+    metric = ImprovementMetric("metric", "units", baseline, direction)
+    annotations = CalculationAnnotations(draw(marked), draw(marked))
+    return _Series(metric, months, values, provenance, annotations)
+
+
+@given(_series())
+def test_the_trend_reading_follows_its_definition(series: _Series) -> None:
+    measured = series.measured()
+    reading = read_measured(series.metric, measured)
+    assert reading == _reference_trend(series.metric, measured)
+    assert classify_trend(series.metric, measured) == reading.whole
+
+
+@given(_series())
+def test_the_review_follows_its_definition(series: _Series) -> None:
+    found = review_calculation(
+        "c1",
+        series.metric.baseline,
+        series.months,
+        series.values,
+        series.provenance,
+        series.annotations,
+    )
+    expected, spike_scores = _reference_review(
+        series.metric.baseline,
+        series.months,
+        series.values,
+        series.provenance,
+        series.annotations,
+    )
+    assert [(f.kind, f.month, f.value) for f in found] == expected
+    assert [f.score for f in found if f.kind is FindingKind.SPIKE] == spike_scores
+    assert {f.calculation_id for f in found} <= {"c1"}
+
+
 @given(trackers(), st.integers(-2, 16), st.data())
 def test_report_agrees_with_a_month_by_month_reference(
     tracker: TrackerSpec, shift: int, data: st.DataObject
@@ -512,10 +740,9 @@ def test_report_agrees_with_a_month_by_month_reference(
                     )
                 own = [r.provenance in (Provenance.MEASURED, Provenance.ESTIMATE) for r in rows]
                 measured = [(months[i], r.metric) for i, r in enumerate(rows) if own[i]]
-                reading = read_measured(calculation.metric, measured)  # type: ignore[arg-type]
+                reading = _reference_trend(calculation.metric, measured)  # type: ignore[arg-type]
                 assert calc_report.trend == reading
-                expected_findings = review_calculation(
-                    calculation.id,
+                expected, spike_scores = _reference_review(
                     calculation.metric.baseline,
                     months,
                     [r.metric for r in rows],
@@ -526,9 +753,18 @@ def test_report_agrees_with_a_month_by_month_reference(
                 trend_kinds = (FindingKind.STALLED, FindingKind.RECENT_DECLINE)
                 review_only = tuple(f for f in calc_report.findings if f.kind not in trend_kinds)
                 trend_found = [f for f in calc_report.findings if f.kind in trend_kinds]
-                assert len(trend_found) == (1 if counted and reading.since is not None else 0)
+                if counted and reading.since is not None:
+                    stalled = reading.headline is Trend.FLAT
+                    kind = FindingKind.STALLED if stalled else FindingKind.RECENT_DECLINE
+                    found = [(f.kind, f.month) for f in trend_found]
+                    assert found == [(kind, measured[reading.since][0])]
+                else:
+                    assert trend_found == []
+                assert all(f.calculation_id == calculation.id for f in calc_report.findings)
                 if counted:
-                    assert review_only == expected_findings
+                    assert [(f.kind, f.month, f.value) for f in review_only] == expected
+                    spikes = [f.score for f in review_only if f.kind is FindingKind.SPIKE]
+                    assert spikes == spike_scores
                 else:
                     # Measured months of a use case that is not active count nowhere: flagged.
                     kinds = [f.kind for f in review_only]
