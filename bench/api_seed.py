@@ -19,8 +19,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from valuecalc_api import embedded
+from valuecalc_api import embedded_postgres
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.calculations import service as calculation_service
+from valuecalc_api.calculations.schemas import CalculationCreate
 from valuecalc_api.customers import service as customers
 from valuecalc_api.customers.schemas import CustomerCreate
 from valuecalc_api.db import async_database_url, create_engine, create_sessionmaker
@@ -28,9 +30,7 @@ from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.models.organization import Role
 from valuecalc_api.organizations import service as organizations
 from valuecalc_api.settings import Settings
-from valuecalc_api.trackers import calculation_service
 from valuecalc_api.trackers import service as trackers
-from valuecalc_api.trackers.calculation_schemas import CalculationCreate
 from valuecalc_api.trackers.schemas import TrackerCreate, UseCaseCreate
 from valuecalc_core.months import Month
 
@@ -48,9 +48,9 @@ def bench_database() -> Iterator[str]:
     server_url = os.environ.get("TEST_DATABASE_URL")
     if server_url is None:
         with tempfile.TemporaryDirectory(prefix="vc-bench-") as folder:
-            server = embedded.start_server(Path(folder) / "pg")
-            embedded.create_database_if_missing(server)
-            yield embedded.server_url(server, embedded.DATABASE_NAME)
+            server = embedded_postgres.start_server(Path(folder) / "pg")
+            embedded_postgres.create_database_if_missing(server)
+            yield embedded_postgres.server_url(server, embedded_postgres.DATABASE_NAME)
             server.cleanup()
         return
     name = f"valuecalc_bench_{os.getpid()}"

@@ -48,7 +48,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from valuecalc_api import embedded, migrate
+from valuecalc_api import embedded_postgres, migrate
 from valuecalc_api.app import create_app
 from valuecalc_api.db import async_database_url
 from valuecalc_api.models import Calculation, Customer, Role, Tracker, UseCase
@@ -69,8 +69,8 @@ def server_url() -> str:
     """A URL on a PostgreSQL server where the bench may create and drop a database."""
     if os.environ.get("TEST_DATABASE_URL"):
         return os.environ["TEST_DATABASE_URL"]
-    server = embedded.start_server(Path(tempfile.gettempdir()) / "valuecalc-bench-pg")
-    return embedded.server_url(server, "postgres")
+    server = embedded_postgres.start_server(Path(tempfile.gettempdir()) / "valuecalc-bench-pg")
+    return embedded_postgres.server_url(server, "postgres")
 
 
 def with_database(url: str, database: str) -> str:

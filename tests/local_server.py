@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from valuecalc_api import embedded, migrate
+from valuecalc_api import embedded_postgres, migrate
 from valuecalc_api.db import async_database_url
 
 
@@ -31,9 +31,9 @@ def fresh_database(prefix: str) -> Iterator[str]:
     server_url = os.environ.get("TEST_DATABASE_URL")
     if server_url is None:
         with tempfile.TemporaryDirectory(prefix=f"vc-{prefix}-") as folder:
-            server = embedded.start_server(Path(folder) / "pg")
-            embedded.create_database_if_missing(server)
-            url = embedded.server_url(server, embedded.DATABASE_NAME)
+            server = embedded_postgres.start_server(Path(folder) / "pg")
+            embedded_postgres.create_database_if_missing(server)
+            url = embedded_postgres.server_url(server, embedded_postgres.DATABASE_NAME)
             migrate.upgrade(url)
             yield url
             server.cleanup()

@@ -10,10 +10,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from valuecalc_api import metrics
-from valuecalc_api.concurrency import require_if_match_where_precondition_required
 from valuecalc_api.db import create_engine, create_sessionmaker
 from valuecalc_api.docs import install_offline_docs
 from valuecalc_api.health import router as health_router
+from valuecalc_api.if_match import require_if_match_where_precondition_required
 from valuecalc_api.middleware.input_rules import document_parameter_text_rules
 from valuecalc_api.middleware_stack import install_request_handling
 from valuecalc_api.openapi_errors import document_errors

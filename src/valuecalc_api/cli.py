@@ -1,7 +1,7 @@
 """`valuecalc`: serve the API, migrate, create organizations and keys, seed the demo.
 
 Without `DATABASE_URL` every command uses the embedded PostgreSQL in `data/postgres`
-(`embedded.py`); `serve` (`serve.py`) hands the resolved URL to `create_app`, or with
+(`embedded_postgres.py`); `serve` (`serve.py`) hands the resolved URL to `create_app`, or with
 several workers to their processes' environment. Secrets are printed once, to stdout.
 """
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api import embedded
+from valuecalc_api import embedded_postgres
 from valuecalc_api.db import create_engine, create_sessionmaker, separate_transaction
 from valuecalc_api.demo import DemoResult
 from valuecalc_api.settings import Settings
@@ -27,7 +27,7 @@ def resolve_database_url(settings: Settings) -> str:
         return settings.database_url
     if settings.environment == "production":
         raise CommandError("Set DATABASE_URL: the embedded PostgreSQL is not for production.")
-    return embedded.embedded_database_url(settings)
+    return embedded_postgres.embedded_database_url(settings)
 
 
 def run_in_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:

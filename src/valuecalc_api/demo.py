@@ -28,6 +28,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.calculations import service as calculation_service
+from valuecalc_api.calculations.schemas import CalculationCreate
 from valuecalc_api.customers import service as customers
 from valuecalc_api.customers.schemas import CustomerCreate
 from valuecalc_api.demo_health import seed_health
@@ -39,9 +41,7 @@ from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.models.organization import Role
 from valuecalc_api.organizations import repository, service
 from valuecalc_api.settings import Settings
-from valuecalc_api.trackers import calculation_service
 from valuecalc_api.trackers import service as trackers
-from valuecalc_api.trackers.calculation_schemas import CalculationCreate
 from valuecalc_api.trackers.schemas import TrackerCreate, UseCaseCreate
 from valuecalc_core.months import Month
 

@@ -2,6 +2,9 @@
 
 Lists are keyset-paginated on (created_at, id), so a page never skips or repeats
 rows when others are inserted meanwhile.
+
+Repositories fetch `limit + 1` rows after the cursor's position (`position_after`);
+`page_of` makes the page, the extra row only telling whether another page exists.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar, get_args
+from typing import Annotated, Any, Generic, Protocol, TypeVar, get_args
 
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,3 +88,26 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
                 }
             ]
         ) from None
+
+
+class Keyed(Protocol):
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+R = TypeVar("R", bound=Keyed)
+
+
+def position_after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The keyset position a cursor names (422 if it is not one we issued)."""
+    return decode_cursor(cursor) if cursor is not None else None
+
+
+def page_of(rows: Sequence[R], limit: int, to_item: Callable[[R], T]) -> Page[T]:
+    """The first `limit` rows as a page; a cursor only when a further row was found."""
+    shown = rows[:limit]
+    next_cursor = encode_cursor(shown[-1].created_at, shown[-1].id) if len(rows) > limit else None
+    return Page[T](items=[to_item(row) for row in shown], next_cursor=next_cursor)

@@ -21,19 +21,20 @@ from valuecalc_api.bulk_writes.row_errors import (
     version_mismatch,
 )
 from valuecalc_api.bulk_writes.row_parsing import check_row_count
+from valuecalc_api.calculations.service import formula_errors
 from valuecalc_api.charts.chart_problems import (
     currency_required,
     portfolio_empty,
     render_timeout,
 )
 from valuecalc_api.charts.render import RENDER_SECONDS
-from valuecalc_api.concurrency import check_if_match, etag_for, parse_if_match
 from valuecalc_api.csv_ingest.format import missing_columns, read_csv
 from valuecalc_api.customer_health.profiles import no_profile
 from valuecalc_api.customer_view.book import book_too_large
 from valuecalc_api.database_errors import database_interrupted
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION
 from valuecalc_api.evidence.service import too_large as evidence_too_large
+from valuecalc_api.if_match import check_if_match, etag_for, parse_if_match
 from valuecalc_api.locks.service import month_locked
 from valuecalc_api.middleware.input_rules import control_character_in, too_deep
 from valuecalc_api.problems import (
@@ -49,7 +50,6 @@ from valuecalc_api.reports.formats import representation
 from valuecalc_api.reports.loading import MAX_PORTFOLIO_TRACKERS
 from valuecalc_api.revenue.metrics_service import core_problem as revenue_core_problem
 from valuecalc_api.settings import Settings
-from valuecalc_api.trackers.calculation_service import formula_errors
 from valuecalc_api.trackers.service import refuse_if_measured
 from valuecalc_core.months import Month
 from valuecalc_core.revenue import MissingFxRateError

@@ -17,10 +17,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from valuecalc_api.fields import MonthText
 from valuecalc_api.problem_examples import EXAMPLES, TRACKER_PATH
 from valuecalc_api.problem_refs import PROBLEM_SCHEMA
 from valuecalc_api.problems import PROBLEM_TYPE_BASE
+from valuecalc_api.schema_types import MonthText
 
 PROBLEM_ERROR_SCHEMA = "ProblemError"
 

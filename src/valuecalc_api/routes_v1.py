@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from valuecalc_api.audit.routes import router as audit_router
+from valuecalc_api.calculations.routes import router as calculations_router
 from valuecalc_api.charts.routes import router as charts_router
 from valuecalc_api.csv_ingest.routes import router as csv_imports_router
 from valuecalc_api.customer_health.routes import router as health_router
@@ -29,7 +30,6 @@ from valuecalc_api.revenue.write_routes import router as revenue_ledger_router
 from valuecalc_api.signals.routes import router as signal_settings_router
 from valuecalc_api.surveys.routes import router as surveys_router
 from valuecalc_api.surveys.score_routes import router as survey_scores_router
-from valuecalc_api.trackers.calculation_routes import router as calculations_router
 from valuecalc_api.trackers.routes import router as trackers_router
 from valuecalc_api.usage.routes import router as usage_router
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, TYPE_CHECKING
 
-from valuecalc_api import embedded, migrate
+from valuecalc_api import embedded_postgres, migrate
 from valuecalc_api.settings import Settings
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
                 _watch_parent()
             if settings.database_url is None and settings.environment != "production":
                 stack.enter_context(serve_lock(settings.data_dir, base_url))
-                server, database_url = embedded.start(settings)
+                server, database_url = embedded_postgres.start(settings)
                 stack.callback(server.cleanup)  # stops it: this process started or joined it
             else:
                 database_url = resolve_database_url(settings)

@@ -49,7 +49,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
-from valuecalc_api import embedded, migrate
+from valuecalc_api import embedded_postgres, migrate
 from valuecalc_api.app import create_app
 from valuecalc_api.db import async_database_url
 from valuecalc_api.models import Role
@@ -68,11 +68,11 @@ def _start_embedded_server() -> str:
     directory under the system temp dir instead.
     """
     try:
-        server = embedded.start_server(TEST_PGDATA)
+        server = embedded_postgres.start_server(TEST_PGDATA)
     except RuntimeError:
         digest = hashlib.sha256(str(PROJECT_ROOT).encode()).hexdigest()[:10]
-        server = embedded.start_server(Path(tempfile.gettempdir()) / f"vc-pgtest-{digest}")
-    return embedded.server_url(server, "postgres")
+        server = embedded_postgres.start_server(Path(tempfile.gettempdir()) / f"vc-pgtest-{digest}")
+    return embedded_postgres.server_url(server, "postgres")
 
 
 @pytest.fixture(scope="session")

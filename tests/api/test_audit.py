@@ -16,8 +16,8 @@ from tests.api.conftest import Tenant
 from tests.api.value_rows import count, make_tracker, principal_of
 from tests.api.value_tracking_builders import create_graph, put_measurement
 from valuecalc_api.audit import service as audit
+from valuecalc_api.audit.json_values import jsonable
 from valuecalc_api.audit.service import AuditChange
-from valuecalc_api.audit.values import jsonable
 from valuecalc_api.models import AuditEvent, Role
 from valuecalc_core.months import Month
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from tests.api.conftest import Tenant
 from tests.api.value_tracking_builders import create_graph, expect, problem
-from valuecalc_api.fields import MONTH_PATTERN
+from valuecalc_api.schema_types import MONTH_PATTERN
 
 
 @pytest.mark.parametrize(

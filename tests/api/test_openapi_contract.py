@@ -37,7 +37,6 @@ from valuecalc_api.csv_ingest.format import measurement_rows, missing_columns, r
 from valuecalc_api.engagement.schemas import TouchRow
 from valuecalc_api.evidence.file_types import detect_file_type
 from valuecalc_api.evidence.schemas import JSON_EVIDENCE, MAX_CAPTION_CHARS
-from valuecalc_api.fields import MONTH_PATTERN, InputModel
 from valuecalc_api.goals.schemas import GoalRow
 from valuecalc_api.onboarding.schemas import MilestoneRow
 from valuecalc_api.openapi_errors import document_errors
@@ -60,6 +59,7 @@ from valuecalc_api.revenue.row_schemas import (
     RenewalRow,
 )
 from valuecalc_api.revenue.write_service import parse_rows
+from valuecalc_api.schema_types import MONTH_PATTERN, InputModel
 from valuecalc_api.settings import Settings
 from valuecalc_api.surveys.schemas import SurveyResponseRow
 from valuecalc_api.usage.schemas import SeatRow, UsageDayRow, UsageMonthRow
@@ -355,7 +355,7 @@ def test_every_model_example_is_valid_and_shows_what_the_api_returns(
 
 def test_the_model_walk_reaches_nested_and_paged_models(contract_app: FastAPI) -> None:
     from valuecalc_api.bulk_writes.schemas import BulkCounts
-    from valuecalc_api.trackers.calculation_schemas import MetricIn
+    from valuecalc_api.calculations.schemas import MetricIn
     from valuecalc_api.trackers.schemas import OneTimeFeeIn, TrackerOut
 
     models = set(_route_models(contract_app).values())

@@ -10,8 +10,8 @@ import pytest
 from fastapi import APIRouter, FastAPI
 
 from tests.api.conftest import Tenant
-from valuecalc_api.fields import DecimalStr, InputModel
 from valuecalc_api.problems import install_problem_handlers
+from valuecalc_api.schema_types import DecimalStr, InputModel
 
 PROBLEM_JSON = "application/problem+json"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from valuecalc_api.embedded import DATABASE_NAME
+from valuecalc_api.embedded_postgres import DATABASE_NAME
 
 START_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 30

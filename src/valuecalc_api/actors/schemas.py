@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from valuecalc_api.fields import OutputModel
+from valuecalc_api.schema_types import OutputModel
 
 AUTHOR_EXAMPLE: dict[str, Any] = {
     "id": "u_123",

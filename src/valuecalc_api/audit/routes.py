@@ -24,10 +24,10 @@ from valuecalc_api.audit.repository import HistoryFilter
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.models.audit import AuditAction, AuditEntity, AuditEvent
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problems import invalid, not_found
+from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 
 router = APIRouter(tags=["history"])
 

@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
-from valuecalc_api.fields import MonthStr, OutputModel
 from valuecalc_api.models.audit import AuditAction, AuditEntity
+from valuecalc_api.schema_types import MonthStr, OutputModel
 
 
 class AuditEventOut(OutputModel):

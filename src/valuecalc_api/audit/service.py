@@ -7,7 +7,8 @@ every event of one request.
 
 Who made a change is stamped in one place, `who_made_it`: the organization, the API key,
 the person the call acts for (`Valuecalc-Actor`, null if none) and the request id. Every
-statement that inserts audit events (here and the bulk writes in `imports/`) lists
+statement that inserts audit events (here and the month-value writes in `measurements/` and
+`input_changes/`) lists
 `AUDIT_WHO_COLUMNS` with `AUDIT_WHO_VALUES` and takes those parameters.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from valuecalc_api.audit.values import jsonable
+from valuecalc_api.audit.json_values import jsonable
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_core.months import Month

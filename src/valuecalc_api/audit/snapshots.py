@@ -12,8 +12,8 @@ notation, months `YYYY-MM`, as `snapshot` gives them.
 
 from __future__ import annotations
 
+from valuecalc_api.audit.json_values import JsonValue, snapshot
 from valuecalc_api.audit.service import AUDIT_WHO_COLUMNS
-from valuecalc_api.audit.values import JsonValue, snapshot
 from valuecalc_api.models.calculation import Calculation
 from valuecalc_api.models.tracker import Tracker, UseCase
 

@@ -12,8 +12,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from valuecalc_api.bulk_writes.row_errors import RowError, schema_errors
 from valuecalc_api.bulk_writes.schemas import MAX_ROWS
-from valuecalc_api.fields import InputModel
 from valuecalc_api.problems import Problem, invalid
+from valuecalc_api.schema_types import InputModel
 
 R = TypeVar("R", bound=InputModel)
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi.responses import Response
 from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
-from valuecalc_api.fields import (
+from valuecalc_api.schema_types import (
     NOT_A_BOOLEAN,
     DecimalStr,
     InputModel,

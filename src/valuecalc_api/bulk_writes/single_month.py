@@ -14,12 +14,12 @@ from typing import Protocol
 
 from valuecalc_api.bulk_writes.applying import StoredRow
 from valuecalc_api.bulk_writes.repository import CalculationTarget
-from valuecalc_api.concurrency import check_if_match, etag_for
+from valuecalc_api.field_errors import field_error
+from valuecalc_api.if_match import check_if_match, etag_for
 from valuecalc_api.locks.service import month_locked
 from valuecalc_api.models.calculation import Calculation
 from valuecalc_api.models.tracker import Tracker
 from valuecalc_api.problems import Problem, conflict, invalid
-from valuecalc_api.trackers.terms import field_error
 from valuecalc_core.write_plan import ProblemKind, RowStatus, RowsToWrite, WritePlan
 
 

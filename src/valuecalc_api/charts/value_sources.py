@@ -18,12 +18,12 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal, PrincipalDep
+from valuecalc_api.calculations.service import get_calculation
 from valuecalc_api.charts import value_charts
 from valuecalc_api.charts.chart_problems import currency_required, portfolio_empty
 from valuecalc_api.charts.service import ChartSource
 from valuecalc_api.charts.vega import ChartOptions, Spec
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problems import not_found
 from valuecalc_api.reports import cached_reads
 from valuecalc_api.reports import loading as reports
@@ -35,7 +35,7 @@ from valuecalc_api.reports.report_payload import (
 from valuecalc_api.reports.repository import data_versions
 from valuecalc_api.reports.routes import AsOfQuery
 from valuecalc_api.reports.tracker_read import report_month
-from valuecalc_api.trackers.calculation_service import get_calculation
+from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 from valuecalc_core.months import Month
 from valuecalc_core.report import portfolio_report, tracker_report
 

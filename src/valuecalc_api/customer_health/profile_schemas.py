@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
-from valuecalc_api.fields import TEXT_PATTERN, DecimalStr, InputModel, OutputModel
+from valuecalc_api.schema_types import TEXT_PATTERN, DecimalStr, InputModel, OutputModel
 from valuecalc_core.health.profile import MAX_INDICATORS, IndicatorKind
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit import service as audit
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.auth.tracker_scope import require_whole_organization
 from valuecalc_api.customer_health import repository
 from valuecalc_api.customer_health.profile_schemas import (
     HealthProfileOut,
@@ -21,7 +22,6 @@ from valuecalc_api.customer_health.profile_schemas import (
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.models.health import HealthProfile, HealthProfileVersion
 from valuecalc_api.problems import Problem, conflict, invalid, not_found
-from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_core.health.profile import (
     BandCutoffs,
     IndicatorKind,

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
-from valuecalc_api.concurrency import IfMatchHeader, check_if_match, etag_for
 from valuecalc_api.customer_health import profiles, repository
 from valuecalc_api.customer_health.days import Day
 from valuecalc_api.customer_health.profile_schemas import (
@@ -25,10 +24,17 @@ from valuecalc_api.customer_health.score_views import run_backtest
 from valuecalc_api.customer_health.scores import chosen_profile
 from valuecalc_api.customers.repository import visible_customers
 from valuecalc_api.db import SessionDep
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.if_match import IfMatchHeader, check_if_match, etag_for
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    page_of,
+    position_after,
+)
 from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.problems import not_found
-from valuecalc_api.trackers.paging import page_of, position_after
 
 router = APIRouter(tags=["customer health"])
 

@@ -27,9 +27,9 @@ from valuecalc_api.customer_health.score_views import (
 )
 from valuecalc_api.customer_health.scores import chosen_profile
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import DecimalStr
 from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.pulse.service import today
+from valuecalc_api.schema_types import DecimalStr
 from valuecalc_core.health.history import Every
 
 router = APIRouter(tags=["customer health"])

@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
 from valuecalc_api.customer_health.days import Day
 from valuecalc_api.customer_health.profile_schemas import PROFILE_ID
-from valuecalc_api.fields import DecimalStr, InputModel, OutputModel
+from valuecalc_api.schema_types import DecimalStr, InputModel, OutputModel
 from valuecalc_core.health.history import Every, TrendDirection
 from valuecalc_core.health.overrides import OverrideStatus
 from valuecalc_core.health.profile import Band, IndicatorKind

@@ -16,10 +16,10 @@ from valuecalc_api.customer_health.score_schemas import (
     ProfileRef,
     ScoreUndefinedReason,
 )
-from valuecalc_api.fields import DecimalStr, OutputModel
 from valuecalc_api.models.health import PulseStatus, ReasonKind
 from valuecalc_api.pulse.schemas import PulseOut
 from valuecalc_api.revenue.row_schemas import MovementKindIn
+from valuecalc_api.schema_types import DecimalStr, OutputModel
 from valuecalc_core.health.profile import Band
 
 _AMOUNT: dict[str, Any] = {"amount": "120000.00", "currency": "USD"}

@@ -15,9 +15,15 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.customers import repository, service
 from valuecalc_api.customers.schemas import CustomerCreate, CustomerOut, CustomerPatch
 from valuecalc_api.db import SessionDep
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    page_of,
+    position_after,
+)
 from valuecalc_api.problem_refs import problem_doc
-from valuecalc_api.trackers.paging import page_of, position_after
 
 router = APIRouter(tags=["customers"])
 

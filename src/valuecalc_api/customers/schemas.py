@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from valuecalc_api.fields import CurrencyCode, InputModel, OutputModel, PatchModel
+from valuecalc_api.schema_types import CurrencyCode, InputModel, OutputModel, PatchModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

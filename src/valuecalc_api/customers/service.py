@@ -7,13 +7,13 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.auth.tracker_scope import require_whole_organization
 from valuecalc_api.customers import repository
 from valuecalc_api.customers.schemas import CustomerCreate, CustomerPatch
 from valuecalc_api.models.customer import Customer
+from valuecalc_api.partial_updates import changes_nothing, patch_values
 from valuecalc_api.problems import Problem, conflict, not_found
-from valuecalc_api.trackers.access import require_whole_organization
-from valuecalc_api.trackers.constraints import flush_or_conflict
-from valuecalc_api.trackers.patching import changes_nothing, patch_values
+from valuecalc_api.unique_conflicts import flush_or_conflict
 
 
 def _external_id_taken(external_id: str | None) -> Problem:

@@ -15,7 +15,6 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.evidence import notes, repository, service
 from valuecalc_api.evidence.schemas import NoteIn, NoteOut
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
     CursorQuery,
@@ -25,6 +24,7 @@ from valuecalc_api.pagination import (
     encode_cursor,
 )
 from valuecalc_api.problem_refs import problem_doc
+from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 
 router = APIRouter(tags=["notes"])
 _LOCKED = problem_doc("`month-locked`: the note's month is locked.", "month-locked")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit import service as audit
-from valuecalc_api.audit.values import snapshot
+from valuecalc_api.audit.json_values import snapshot
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.evidence import repository
 from valuecalc_api.evidence.repository import CalculationScope

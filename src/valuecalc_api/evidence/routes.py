@@ -32,7 +32,6 @@ from valuecalc_api.evidence.schemas import (
     PastedEvidenceIn,
 )
 from valuecalc_api.evidence.storage import EvidenceStore, evidence_store
-from valuecalc_api.fields import MONTH_PARAMETER, TEXT_PATTERN, control_character, month_param
 from valuecalc_api.models.evidence import Evidence, EvidenceKind
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
@@ -44,6 +43,7 @@ from valuecalc_api.pagination import (
 )
 from valuecalc_api.problem_refs import header_refs, problem_doc
 from valuecalc_api.problems import Problem, invalid
+from valuecalc_api.schema_types import MONTH_PARAMETER, TEXT_PATTERN, control_character, month_param
 from valuecalc_core.months import Month
 
 router = APIRouter(tags=["evidence"])

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, TypeAdapter, field_validator
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
-from valuecalc_api.fields import LONG_TEXT, InputModel, MonthStr, OutputModel
 from valuecalc_api.models.evidence import EvidenceKind
+from valuecalc_api.schema_types import LONG_TEXT, InputModel, MonthStr, OutputModel
 
 MAX_PASTED_CHARS = 100_000
 MAX_URL_CHARS = 2048

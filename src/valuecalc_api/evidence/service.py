@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit import service as audit
-from valuecalc_api.audit.values import snapshot
+from valuecalc_api.audit.json_values import snapshot
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.evidence import repository
 from valuecalc_api.evidence.file_types import ACCEPTED_DESCRIPTION, detect_file_type

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from valuecalc_api.fields import DecimalStr, OutputModel
+from valuecalc_api.schema_types import DecimalStr, OutputModel
 from valuecalc_api.signals.schemas import CustomerReference, Day, ExternalId, Line
 from valuecalc_core.signals.goals import GoalStatus
 

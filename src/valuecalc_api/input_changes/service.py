@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.bulk_writes.schemas import InputChangeRow
 from valuecalc_api.bulk_writes.single_month import planned_status, target_of
+from valuecalc_api.calculations.service import get_calculation
 from valuecalc_api.input_changes import repository, writes
 from valuecalc_api.models.calculation import Calculation, CalculationInput
 from valuecalc_api.models.measurement import InputChange
 from valuecalc_api.problems import Problem
-from valuecalc_api.trackers.calculation_service import get_calculation
 from valuecalc_core.months import Month
 from valuecalc_core.write_plan import RowStatus
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field
 
-from valuecalc_api.fields import InputModel, MonthStr, OutputModel
+from valuecalc_api.schema_types import InputModel, MonthStr, OutputModel
 
 
 class LockIn(InputModel):

@@ -21,7 +21,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit import service as audit
-from valuecalc_api.audit.values import snapshot
+from valuecalc_api.audit.json_values import snapshot
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.locks import repository
 from valuecalc_api.models.audit import AuditAction, AuditEntity

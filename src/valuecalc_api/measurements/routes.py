@@ -14,9 +14,9 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
-from valuecalc_api.concurrency import IfMatchHeader, etag_for
+from valuecalc_api.calculations.schemas import INPUT_KEY_PATTERN
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
+from valuecalc_api.if_match import IfMatchHeader, etag_for
 from valuecalc_api.input_changes import service as input_service
 from valuecalc_api.measurements import service
 from valuecalc_api.measurements.schemas import (
@@ -29,7 +29,7 @@ from valuecalc_api.measurements.schemas import (
 from valuecalc_api.models.measurement import InputChange, Measurement
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problem_refs import ETAG, problem_doc
-from valuecalc_api.trackers.calculation_schemas import INPUT_KEY_PATTERN
+from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 from valuecalc_core.months import Month
 
 router = APIRouter(tags=["measurements"])

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import ConfigDict, Field, StrictBool
 
-from valuecalc_api.fields import DecimalStr, InputModel, MonthStr, OutputModel, Source
+from valuecalc_api.schema_types import DecimalStr, InputModel, MonthStr, OutputModel, Source
 
 
 class MeasurementPut(InputModel):

@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.auth.dependencies import Principal
 from valuecalc_api.bulk_writes.schemas import MeasurementRow
 from valuecalc_api.bulk_writes.single_month import planned_status, target_of
+from valuecalc_api.calculations.service import get_calculation
 from valuecalc_api.measurements import repository, writes
 from valuecalc_api.measurements.schemas import MeasurementPut
 from valuecalc_api.models.measurement import Measurement
 from valuecalc_api.pagination import decode_cursor, encode_cursor
 from valuecalc_api.problems import Problem
-from valuecalc_api.trackers.calculation_service import get_calculation
 from valuecalc_core.months import Month
 from valuecalc_core.write_plan import RowStatus
 

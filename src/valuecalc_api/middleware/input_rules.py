@@ -2,7 +2,7 @@
 
 - no control character in the path or in a query parameter (name or value), answered
   422 `control-character` naming the parameter (text in bodies is checked by
-  `fields.InputModel`, evidence form fields by their route);
+  `schema_types.InputModel`, evidence form fields by their route);
 - a JSON body nests at most `MAX_JSON_DEPTH` arrays and objects, answered 422
   `json-too-deep` before any parser recurses into it (Python's own would raise
   RecursionError a few hundred levels further down).
@@ -20,9 +20,9 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valuecalc_api.fields import control_character, document_text_rule
 from valuecalc_api.middleware.asgi_messages import header, read_body, replaying, send_problem
 from valuecalc_api.problems import Problem
+from valuecalc_api.schema_types import control_character, document_text_rule
 
 MAX_JSON_DEPTH = 64
 

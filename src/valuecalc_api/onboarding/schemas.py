@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from valuecalc_api.fields import DecimalStr, OutputModel
+from valuecalc_api.schema_types import DecimalStr, OutputModel
 from valuecalc_api.signals.schemas import CustomerReference, Day
 
 _CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"

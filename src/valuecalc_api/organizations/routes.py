@@ -11,6 +11,7 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 
 from valuecalc_api.auth.dependencies import AdminDep, PrincipalDep
+from valuecalc_api.auth.tracker_scope import require_within_trackers
 from valuecalc_api.db import SessionDep
 from valuecalc_api.organizations import repository, service
 from valuecalc_api.organizations.schemas import (
@@ -31,7 +32,6 @@ from valuecalc_api.pagination import (
 from valuecalc_api.problem_refs import header_refs, problem_doc
 from valuecalc_api.problems import not_found
 from valuecalc_api.settings import Settings
-from valuecalc_api.trackers.access import require_within_trackers
 
 router = APIRouter(tags=["organization"])
 

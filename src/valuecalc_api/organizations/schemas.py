@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, StrictBool
 
-from valuecalc_api.fields import InputModel, OutputModel
 from valuecalc_api.models.organization import Role
+from valuecalc_api.schema_types import InputModel, OutputModel
 
 _TRACKER_ID = "6c1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
 _KEY_REQUEST: dict[str, Any] = {"name": "CRM sync", "role": "editor", "tracker_ids": [_TRACKER_ID]}

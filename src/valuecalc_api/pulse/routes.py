@@ -13,7 +13,14 @@ from fastapi import APIRouter, status
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.customers.service import get_customer
 from valuecalc_api.db import SessionDep
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    page_of,
+    position_after,
+)
 from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.pulse import repository, service
 from valuecalc_api.pulse.schemas import (
@@ -23,7 +30,6 @@ from valuecalc_api.pulse.schemas import (
     ReasonCodeOut,
     ReasonCodePatch,
 )
-from valuecalc_api.trackers.paging import page_of, position_after
 
 router = APIRouter(tags=["pulse"])
 

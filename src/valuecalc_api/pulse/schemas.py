@@ -9,8 +9,8 @@ from typing import Annotated, Any, ClassVar
 from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
-from valuecalc_api.fields import InputModel, OutputModel, PatchModel
 from valuecalc_api.models.health import PulseStatus, ReasonKind
+from valuecalc_api.schema_types import InputModel, OutputModel, PatchModel
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit import service as audit
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.auth.tracker_scope import require_whole_organization
 from valuecalc_api.customers.service import get_customer
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.models.health import Pulse, PulseReasonCode
+from valuecalc_api.partial_updates import patch_values
 from valuecalc_api.problems import conflict, invalid, not_found
 from valuecalc_api.pulse import repository
 from valuecalc_api.pulse.schemas import (
@@ -22,9 +24,7 @@ from valuecalc_api.pulse.schemas import (
     ReasonCodeOut,
     ReasonCodePatch,
 )
-from valuecalc_api.trackers.access import require_whole_organization
-from valuecalc_api.trackers.constraints import flush_or_conflict
-from valuecalc_api.trackers.patching import patch_values
+from valuecalc_api.unique_conflicts import flush_or_conflict
 
 
 def today() -> date:

@@ -24,7 +24,6 @@ from fastapi import APIRouter, Query, Request, Response
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.cpu_work import run_cpu
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
 from valuecalc_api.problem_refs import CACHED_READ, problem_doc
 from valuecalc_api.reports import cached_reads, csv_export, loading
 from valuecalc_api.reports.bodies import body_json
@@ -54,6 +53,7 @@ from valuecalc_api.reports.tracker_read import (
     asked_month,
     month_in_period,
 )
+from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 from valuecalc_core.measurement_table import tracker_table, use_case_table
 from valuecalc_core.months import Month, Period
 from valuecalc_core.report import portfolio_report, tracker_report

@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
-from valuecalc_api.fields import MonthText
 from valuecalc_api.reports.schema_examples import (
     BENEFIT,
     CALCULATION_TABLE,
@@ -51,6 +50,7 @@ from valuecalc_api.reports.schema_examples import (
     VALUE_MULTIPLE,
     VIEW_METRIC,
 )
+from valuecalc_api.schema_types import MonthText
 from valuecalc_core.review import FindingKind
 from valuecalc_core.tracker_model import BenefitKind
 

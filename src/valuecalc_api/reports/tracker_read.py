@@ -30,13 +30,13 @@ from valuecalc_api.auth.dependencies import (
     request_secret,
 )
 from valuecalc_api.db import read_row
-from valuecalc_api.fields import month_param
 from valuecalc_api.problems import invalid, not_found
 from valuecalc_api.reports.repository import (
     KEY_AND_TRACKER_STATE,
     TrackerDataState,
     tracker_state_of,
 )
+from valuecalc_api.schema_types import month_param
 from valuecalc_api.settings import Settings
 from valuecalc_core.as_of import MonthBeforePeriodError, report_as_of
 from valuecalc_core.months import Month, Period

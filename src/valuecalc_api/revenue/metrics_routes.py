@@ -20,8 +20,8 @@ from pydantic_core import PydanticCustomError
 
 from valuecalc_api.audit.service import record
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
+from valuecalc_api.auth.tracker_scope import require_whole_organization
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import MONTH_PARAMETER, CurrencyCode, InputModel, month_param
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.problem_refs import problem_doc
 from valuecalc_api.problems import invalid
@@ -50,7 +50,7 @@ from valuecalc_api.revenue.metrics_schemas import (
     series_out,
 )
 from valuecalc_api.revenue.record_schemas import RevenueSettingsOut
-from valuecalc_api.trackers.access import require_whole_organization
+from valuecalc_api.schema_types import MONTH_PARAMETER, CurrencyCode, InputModel, month_param
 from valuecalc_core.months import Month
 from valuecalc_core.revenue import Granularity, SplitBy
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from valuecalc_api.fields import OutputModel
+from valuecalc_api.schema_types import OutputModel
 from valuecalc_core.money import quantize_money
 from valuecalc_core.revenue import (
     ArrBridge,

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from valuecalc_api.fields import DecimalStr, MonthText, OutputModel
 from valuecalc_api.revenue.row_schemas import LeadStatusIn, MovementKindIn, RenewalOutcomeIn
+from valuecalc_api.schema_types import DecimalStr, MonthText, OutputModel
 
 _ID = "5d6e7f80-91a2-4b3c-8d4e-5f60718293a4"
 _CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from valuecalc_api.fields import CurrencyCode, DecimalStr, InputModel, MonthStr
+from valuecalc_api.schema_types import CurrencyCode, DecimalStr, InputModel, MonthStr
 
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 OwnerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

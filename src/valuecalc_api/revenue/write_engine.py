@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.audit.service import AuditChange, record_many
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.auth.tracker_scope import require_whole_organization
 from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, version_mismatch
-from valuecalc_api.concurrency import check_if_match, etag_for
+from valuecalc_api.if_match import check_if_match, etag_for
 from valuecalc_api.problems import Problem, conflict, not_found
 from valuecalc_api.revenue import ledger_repository as repository
 from valuecalc_api.revenue.ledger_check import LedgerChanges, check_ledger
@@ -32,7 +33,6 @@ from valuecalc_api.revenue.ledger_repository import CustomerRef, RenewalRef
 from valuecalc_api.revenue.resource_kinds import MOVEMENTS, problem_field
 from valuecalc_api.revenue.resources import LedgerResource, WriteContext
 from valuecalc_api.revenue.row_schemas import CustomerAddressed, LedgerRow
-from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_core.revenue.planning import (
     IncomingRow,
     PlannedRow,

@@ -21,10 +21,16 @@ from starlette.convertors import StringConvertor, register_url_convertor
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.bulk_writes.schemas import MAX_ROWS
-from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page, encode_cursor
+from valuecalc_api.if_match import IfMatchHeader, etag_for
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    encode_cursor,
+    position_after,
+)
 from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.problems import invalid
 from valuecalc_api.revenue import record_repository, write_service
@@ -59,7 +65,7 @@ from valuecalc_api.revenue.row_schemas import (
     RenewalRow,
 )
 from valuecalc_api.revenue.write_engine import LedgerOutcome
-from valuecalc_api.trackers.paging import position_after
+from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 from valuecalc_core.money import MINOR_UNITS
 from valuecalc_core.months import Month
 

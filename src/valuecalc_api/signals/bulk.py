@@ -15,12 +15,12 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal
+from valuecalc_api.auth.tracker_scope import require_whole_organization
 from valuecalc_api.bulk_writes.applying import new_row_ids, transient_errors_as_concurrent_write
 from valuecalc_api.bulk_writes.row_errors import RowError, RowsRefused, refused
 from valuecalc_api.problems import Problem
 from valuecalc_api.signals import repository
 from valuecalc_api.signals.schemas import CustomerReference
-from valuecalc_api.trackers.access import require_whole_organization
 from valuecalc_core.signals.planning import RowPlan, RowStatus
 
 CUSTOMER_NOT_FOUND = "customer_not_found"

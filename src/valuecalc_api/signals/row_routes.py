@@ -22,14 +22,20 @@ from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.bulk_writes.schemas import bulk_body_schema
 from valuecalc_api.db import SessionDep
 from valuecalc_api.models.base import Base
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    page_of,
+    position_after,
+)
 from valuecalc_api.problems import not_found
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import SignalOutcome, applied, applied_one, require_signal_writer
 from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, WRITE_ERRORS, CustomerQuery
 from valuecalc_api.signals.schemas import CustomerReference, SignalBulkResult
-from valuecalc_api.trackers.paging import page_of, position_after
 
 
 class _RowIdConvertor(Convertor[str]):

@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from valuecalc_api.fields import LONG_TEXT_PATTERN, TEXT_PATTERN, InputModel, OutputModel
+from valuecalc_api.schema_types import LONG_TEXT_PATTERN, TEXT_PATTERN, InputModel, OutputModel
 from valuecalc_core.signals.planning import RowStatus
 
 # SPEC 2: text never holds control characters; long text may hold tabs and newlines.

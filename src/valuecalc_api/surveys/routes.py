@@ -15,7 +15,14 @@ from fastapi import APIRouter, Query
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
 from valuecalc_api.models.survey_response import SurveyResponse
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    page_of,
+    position_after,
+)
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, CustomerQuery
@@ -27,7 +34,6 @@ from valuecalc_api.surveys.schemas import (
     SurveyResponseOut,
     SurveyResponseRow,
 )
-from valuecalc_api.trackers.paging import page_of, position_after
 from valuecalc_core.signals.surveys import SurveyKind
 
 router = APIRouter(tags=["surveys"])

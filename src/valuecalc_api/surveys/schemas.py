@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StrictBool
 
-from valuecalc_api.fields import LONG_TEXT, DecimalStr, OutputModel
+from valuecalc_api.schema_types import LONG_TEXT, DecimalStr, OutputModel
 from valuecalc_api.signals.schemas import (
     Code,
     Comment,

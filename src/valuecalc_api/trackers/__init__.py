@@ -1,1 +1,1 @@
-"""Value Trackers, their use cases and benefit calculations (SPEC 3 "Objects")."""
+"""Value Trackers and their use cases (SPEC 3 "Objects"); calculations: `calculations`."""

@@ -12,12 +12,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
-from valuecalc_api.concurrency import IfMatchHeader, etag_for
 from valuecalc_api.db import SessionDep
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from valuecalc_api.if_match import IfMatchHeader, etag_for
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    page_of,
+    position_after,
+)
 from valuecalc_api.problem_refs import ETAG, problem_doc
 from valuecalc_api.trackers import repository, service
-from valuecalc_api.trackers.paging import page_of, position_after
 from valuecalc_api.trackers.schemas import (
     TrackerCreate,
     TrackerOut,

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from valuecalc_api.fields import (
+from valuecalc_api.schema_types import (
     LONG_TEXT,
     NOT_A_BOOLEAN,
     AmountStr,

@@ -24,14 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.audit import service as audit
 from valuecalc_api.audit.snapshots import tracker_state, use_case_state
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.concurrency import check_if_match, etag_for
+from valuecalc_api.auth.tracker_scope import require_whole_organization
+from valuecalc_api.field_errors import field_error
+from valuecalc_api.if_match import check_if_match, etag_for
 from valuecalc_api.locks.service import ensure_unlocked_from
 from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.models.tracker import OneTimeFee, Tracker, UseCase
+from valuecalc_api.partial_updates import changes_nothing, patch_values
 from valuecalc_api.problems import conflict, invalid, not_found
 from valuecalc_api.trackers import repository
-from valuecalc_api.trackers.access import require_whole_organization
-from valuecalc_api.trackers.patching import changes_nothing, patch_values
 from valuecalc_api.trackers.schemas import (
     OneTimeFeeIn,
     TrackerCreate,
@@ -39,7 +40,7 @@ from valuecalc_api.trackers.schemas import (
     UseCaseCreate,
     UseCasePatch,
 )
-from valuecalc_api.trackers.terms import field_error, terms_errors
+from valuecalc_api.trackers.terms import terms_errors
 from valuecalc_core.months import Month, Period
 
 

@@ -7,19 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
+from valuecalc_api.field_errors import FieldError, field_error
 from valuecalc_api.trackers.schemas import OneTimeFeeIn
 from valuecalc_core.money import money_quantum
 from valuecalc_core.months import Month, Period
 
-FieldError = dict[str, Any]
 # SPEC 2: a contract period is at most 240 months, so its tables and reports are bounded.
 MAX_PERIOD_MONTHS = 240
-
-
-def field_error(field: str, code: str, message: str, **extra: Any) -> FieldError:
-    return {"field": field, "code": code, "message": message, **extra}
 
 
 def amount_errors(field: str, amount: Decimal, currency: str) -> list[FieldError]:

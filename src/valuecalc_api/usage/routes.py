@@ -12,7 +12,7 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.bulk_writes.schemas import bulk_body_schema
 from valuecalc_api.db import SessionDep
-from valuecalc_api.fields import MONTH_PARAMETER, month_param
+from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import applied, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StrictInt
 
-from valuecalc_api.fields import DecimalStr, MonthStr, MonthText, OutputModel
+from valuecalc_api.schema_types import DecimalStr, MonthStr, MonthText, OutputModel
 from valuecalc_api.signals.schemas import WHOLE_NUMBER, CustomerReference, Day, FeatureName
 from valuecalc_core.signals.usage import UtilizationStatus
 

@@ -289,7 +289,7 @@ class InputModel(BaseModel):
 class PatchModel(InputModel):
     """Base of PATCH bodies: a field left out keeps its value. Only the fields named in
     `NULLABLE` accept `null` (it clears them); the contract declares the others
-    non-nullable, and `trackers.patching.patch_values` refuses their null with a 422."""
+    non-nullable, and `partial_updates.patch_values` refuses their null with a 422."""
 
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
 

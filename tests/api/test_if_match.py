@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Response
 
-from valuecalc_api.concurrency import IfMatchHeader, check_if_match, etag_for, parse_if_match
+from valuecalc_api.if_match import IfMatchHeader, check_if_match, etag_for, parse_if_match
 from valuecalc_api.problems import Problem, install_problem_handlers
 
 ENTITY = uuid.UUID("0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d")

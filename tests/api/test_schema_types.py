@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from tests.decimal_strategies import decimal_candidates, matches_decimal_contract
-from valuecalc_api.fields import DecimalStr, MonthStr
+from valuecalc_api.schema_types import DecimalStr, MonthStr
 from valuecalc_core.errors import CoreError
 from valuecalc_core.money import parse_decimal
 from valuecalc_core.months import Month

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from valuecalc_api.fields import PatchModel
 from valuecalc_api.problems import invalid
+from valuecalc_api.schema_types import PatchModel
 
 
 def patch_values(body: PatchModel, *, prefix: str = "") -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, WithJsonSchema, field_validator
 
-from valuecalc_api.fields import (
+from valuecalc_api.schema_types import (
     LONG_TEXT,
     NOT_A_BOOLEAN,
     DecimalStr,

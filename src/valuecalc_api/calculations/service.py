@@ -22,15 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from valuecalc_api.audit import service as audit
 from valuecalc_api.audit.snapshots import calculation_state
 from valuecalc_api.auth.dependencies import Principal
-from valuecalc_api.concurrency import check_if_match, etag_for
-from valuecalc_api.locks.service import ensure_unlocked_from
-from valuecalc_api.models.audit import AuditAction, AuditEntity
-from valuecalc_api.models.calculation import Calculation, CalculationInput, RampStep
-from valuecalc_api.models.measurement import InputChange
-from valuecalc_api.models.tracker import Tracker, UseCase
-from valuecalc_api.problems import Problem, conflict, invalid, not_found
-from valuecalc_api.trackers import repository
-from valuecalc_api.trackers.calculation_schemas import (
+from valuecalc_api.calculations.schemas import (
     CalculationCreate,
     CalculationOut,
     CalculationPatch,
@@ -41,10 +33,18 @@ from valuecalc_api.trackers.calculation_schemas import (
     RampStepIn,
     RampStepOut,
 )
-from valuecalc_api.trackers.constraints import flush_or_conflict
-from valuecalc_api.trackers.patching import changes_nothing, patch_values
+from valuecalc_api.field_errors import FieldError, field_error
+from valuecalc_api.if_match import check_if_match, etag_for
+from valuecalc_api.locks.service import ensure_unlocked_from
+from valuecalc_api.models.audit import AuditAction, AuditEntity
+from valuecalc_api.models.calculation import Calculation, CalculationInput, RampStep
+from valuecalc_api.models.measurement import InputChange
+from valuecalc_api.models.tracker import Tracker, UseCase
+from valuecalc_api.partial_updates import changes_nothing, patch_values
+from valuecalc_api.problems import Problem, conflict, invalid, not_found
+from valuecalc_api.trackers import repository
 from valuecalc_api.trackers.service import get_use_case, refuse_if_measured
-from valuecalc_api.trackers.terms import FieldError, field_error
+from valuecalc_api.unique_conflicts import flush_or_conflict
 from valuecalc_core.formula import (
     BUILTIN_VARIABLES,
     FormulaError,

@@ -11,17 +11,23 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
-from valuecalc_api.concurrency import IfMatchHeader, etag_for
-from valuecalc_api.db import SessionDep
-from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from valuecalc_api.problem_refs import ETAG, problem_doc
-from valuecalc_api.trackers import calculation_service as service
-from valuecalc_api.trackers.calculation_schemas import (
+from valuecalc_api.calculations import service as service
+from valuecalc_api.calculations.schemas import (
     CalculationCreate,
     CalculationOut,
     CalculationPatch,
 )
-from valuecalc_api.trackers.paging import page_of, position_after
+from valuecalc_api.db import SessionDep
+from valuecalc_api.if_match import IfMatchHeader, etag_for
+from valuecalc_api.pagination import (
+    DEFAULT_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    page_of,
+    position_after,
+)
+from valuecalc_api.problem_refs import ETAG, problem_doc
 
 router = APIRouter(tags=["calculations"])
 
