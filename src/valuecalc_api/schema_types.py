@@ -137,6 +137,35 @@ MonthText = Annotated[
 ]
 
 
+def _decimal_text_schema(description: str, example: str) -> WithJsonSchema:
+    """A decimal the code has already written as a string, declared so that generated
+    clients can tell it from a name."""
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": r"^-?\d+(\.\d+)?$",
+            "description": description,
+            "examples": [example],
+        }
+    )
+
+
+# Decimals in response bodies assembled as plain JSON data (every decimal already a string,
+# in plain notation): the annotation documents them and leaves the text as it is.
+MoneyText = Annotated[
+    str, _decimal_text_schema("Money: an exact decimal at the currency's minor unit.", "109000.00")
+]
+RatioText = Annotated[
+    str,
+    _decimal_text_schema(
+        "A ratio as an exact decimal fraction, 4 places (0.5800 = 58 %).", "0.5800"
+    ),
+]
+# A measured value, input, delta or exact sum, exactly as recorded or computed.
+DecimalText = Annotated[str, _decimal_text_schema("An exact decimal, as recorded.", "158")]
+
+
 def _refuse_bool(value: Any) -> Any:
     if isinstance(value, bool):
         raise PydanticCustomError("int_type", "Input should be a valid integer, not a boolean.")
@@ -155,6 +184,7 @@ AmountStr = Annotated[
     WithJsonSchema(
         {
             "type": "string",
+            "format": "decimal",
             "pattern": r"^[0-9]{1,15}(\.[0-9]{1,12})?$",
             "description": "An exact, non-negative amount written as a string.",
             "examples": ["4500.00"],

@@ -6,7 +6,10 @@ names the field and stores nothing."""
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -131,3 +134,203 @@ async def test_json_integers_within_15_digits_are_accepted(
 
 def test_the_published_contract_states_the_pattern() -> None:
     assert json.dumps(DECIMAL_PATTERN) in render()
+
+
+# Response properties typed `string` without a format, pattern or enum that hold text, not
+# numbers, by property name (across every schema), with the reason they stay plain text.
+# Any other such property fails the sweep below: a decimal must say `format: decimal`.
+_TEXT_PROPERTIES: dict[str, str] = {
+    **dict.fromkeys(
+        ("name", "title", "label", "caption", "description", "text", "comment", "summary"),
+        "a human-written name or text",
+    ),
+    **dict.fromkeys(
+        (
+            "detail",
+            "message",
+            "warning",
+            "error",
+            "definition",
+            "definition_text",
+            "monthly_actives_rule",
+        ),
+        "an explanation in words",
+    ),
+    **dict.fromkeys(
+        (
+            "id",
+            "key",
+            "code",
+            "prefix",
+            "key_prefix",
+            "secret",
+            "external_id",
+            "request_id",
+            "sha256",
+            "next_cursor",
+            "database_revision",
+            "input_key",
+            "variable",
+            "instance",
+        ),
+        "an identifier, key, cursor or secret",
+    ),
+    **dict.fromkeys(
+        (
+            "currency",
+            "reporting_currency",
+            "time_zone",
+            "unit",
+            "content_type",
+            "category",
+            "subcategory",
+            "group",
+            "source",
+            "segment",
+            "segments",
+            "owner",
+            "author",
+            "respondent",
+            "reason_codes",
+            "value_features",
+            "value_features_used",
+        ),
+        "a code, zone, unit or label from a set the organization configures",
+    ),
+    **dict.fromkeys(("url", "content_url", "location", "filename"), "a link or file name"),
+    "reason": "an explanation in words (of an override or an undefined figure)",
+    "formula": "a formula over named inputs",
+    "days": "a range of days such as `30-59`",
+    "period": "a period label such as `2026-Q1`",
+    "as_of_month": "a month as `YYYY-MM`",
+    "field": "the name of the refused field",
+    "column": "the name of the refused CSV column",
+    "current_etag": "an entity tag",
+}
+_TEXT_SUFFIXES = ("_id", "_ids", "_external_id", "_name", "_reason", "_key")
+
+
+def _schemas_of_responses(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every component schema a response body reaches, by name."""
+    components = document["components"]["schemas"]
+    reached: dict[str, dict[str, Any]] = {}
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in reached:
+                    reached[name] = components[name]
+                    visit(components[name])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for item in document["paths"].values():
+        for operation in item.values():
+            if isinstance(operation, dict):
+                visit(operation.get("responses", {}))
+    return reached
+
+
+def _string_branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [schema] if schema.get("type") == "string" else []
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(key, []):
+            found += _string_branches(branch)
+    if "items" in schema:
+        found += _string_branches(schema["items"])
+    return found
+
+
+def _plain_strings(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(schema, property, string schema) of every response property typed as bare text."""
+    return [
+        (name, prop, branch)
+        for name, schema in sorted(_schemas_of_responses(document).items())
+        for prop, member in schema.get("properties", {}).items()
+        for branch in _string_branches(member)
+        if not {"format", "pattern", "enum", "const"}.intersection(branch)
+    ]
+
+
+def test_every_decimal_in_a_response_is_declared_a_decimal_string() -> None:
+    document = json.loads(render())
+    undeclared = [
+        f"{name}.{prop}"
+        for name, prop, _ in _plain_strings(document)
+        if prop not in _TEXT_PROPERTIES and not prop.endswith(_TEXT_SUFFIXES)
+    ]
+    assert undeclared == []
+
+
+def _example_strings(
+    value: Any, schema: dict[str, Any], components: dict[str, Any], prop: str = ""
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """(property, schema, text) of every string in an example, walked along its schema."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    if isinstance(value, str):
+        yield prop, schema, value
+        return
+    if isinstance(value, list) and "items" in schema:
+        for item in value:
+            yield from _example_strings(item, schema["items"], components, prop)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            member = schema.get("properties", {}).get(key)
+            if member is not None:
+                yield from _example_strings(item, member, components, key)
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") != "null":
+            yield from _example_strings(value, branch, components, prop)
+
+
+# Text properties whose examples are digits, with the reason they are not numbers.
+_DIGIT_TEXT = {"database_revision": "an Alembic revision identifier such as `0005`"}
+
+
+def test_no_response_example_shows_a_number_in_a_property_not_declared_decimal() -> None:
+    """The served figures, as the contract's own examples show them: any text in a response
+    example that reads as a decimal sits in a property declared `format: decimal`."""
+    document = json.loads(render())
+    components = document["components"]["schemas"]
+    decimal = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+    shown: set[str] = set()
+    for name, schema in _schemas_of_responses(document).items():
+        for example in schema.get("examples", []):
+            for prop, member, text in _example_strings(example, schema, components):
+                declared = {branch.get("format") for branch in [member, *member.get("anyOf", [])]}
+                looks_decimal = decimal.fullmatch(text) is not None
+                if looks_decimal and "decimal" not in declared and prop not in _DIGIT_TEXT:
+                    shown.add(f"{name}.{prop} = {text!r}")
+    assert sorted(shown) == []
+
+
+def _strings_anywhere(node: Any, at: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        if node.get("type") == "string":
+            yield at, node
+        for key, value in node.items():
+            yield from _strings_anywhere(value, f"{at}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings_anywhere(value, f"{at}/{index}")
+
+
+def test_every_string_whose_pattern_admits_only_numbers_is_declared_decimal() -> None:
+    """Inputs as well as outputs, parameters as well as bodies: a string whose pattern takes
+    `12.5` but no word is a decimal, and says so with `format: decimal`."""
+    document = json.loads(render())
+    undeclared = [
+        at
+        for at, schema in _strings_anywhere(document)
+        if "pattern" in schema
+        and re.search(schema["pattern"], "12.5")
+        and not re.search(schema["pattern"], "abc")
+        and schema.get("format") != "decimal"
+    ]
+    assert undeclared == []

@@ -9,9 +9,9 @@ Money strings are rounded to the currency's minor unit, ratios to 4 decimals. Co
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, WithJsonSchema
+from pydantic import BaseModel, ConfigDict
 
 from valuecalc_api.reports.schema_examples import (
     BENEFIT,
@@ -50,35 +50,13 @@ from valuecalc_api.reports.schema_examples import (
     VALUE_MULTIPLE,
     VIEW_METRIC,
 )
+from valuecalc_api.schema_types import DecimalText as Exact
+from valuecalc_api.schema_types import MoneyText as Money
 from valuecalc_api.schema_types import MonthText
+from valuecalc_api.schema_types import RatioText as Ratio
 from valuecalc_core.review import FindingKind
 from valuecalc_core.tracker_model import BenefitKind
 
-_DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
-
-
-def _decimal_schema(description: str, example: str) -> WithJsonSchema:
-    """A decimal written as a string, declared so generated clients can tell it from a name."""
-    return WithJsonSchema(
-        {
-            "type": "string",
-            "format": "decimal",
-            "pattern": _DECIMAL_PATTERN,
-            "description": description,
-            "examples": [example],
-        }
-    )
-
-
-Money = Annotated[
-    str, _decimal_schema("Money: an exact decimal at the currency's minor unit.", "109000.00")
-]
-Ratio = Annotated[
-    str,
-    _decimal_schema("A ratio as an exact decimal fraction, 4 places (0.5800 = 58 %).", "0.5800"),
-]
-# A measured value, input or delta, exactly as recorded.
-Exact = Annotated[str, _decimal_schema("An exact decimal, as recorded.", "158")]
 Provenance = Literal["measured", "estimate", "carried", "none"]
 TrendClass = Literal[
     "steady_climb", "accelerating", "flat", "declining", "volatile", "insufficient_data"

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from valuecalc_api.schema_types import OutputModel
+from valuecalc_api.schema_types import DecimalText, MoneyText, OutputModel, RatioText
 from valuecalc_core.money import quantize_money
 from valuecalc_core.revenue import (
     ArrBridge,
@@ -64,9 +64,9 @@ class RatioOut(OutputModel):
         }
     )
 
-    value: str | None
-    numerator: str
-    denominator: str
+    value: RatioText | None
+    numerator: DecimalText
+    denominator: DecimalText
     definition: str
     undefined_reason: str | None
 
@@ -92,20 +92,20 @@ class QuickRatioOut(OutputModel):
 class MovementBarOut(OutputModel):
     """The period's movements as the stacked bars show them: gains +, losses -."""
 
-    new: str
-    expansion: str
-    reactivation: str
-    contraction: str
-    churn: str
-    net: str
+    new: MoneyText
+    expansion: MoneyText
+    reactivation: MoneyText
+    contraction: MoneyText
+    churn: MoneyText
+    net: MoneyText
 
 
 class WaterfallStepOut(OutputModel):
     step: Literal[
         "renewable", "churn", "downsell", "gross_renewed", "upsell", "cross_sell", "net_renewed"
     ]
-    amount: str
-    level: str = Field(description="The level after this step.")
+    amount: MoneyText
+    level: MoneyText = Field(description="The level after this step.")
     is_total: bool
 
 
@@ -114,15 +114,15 @@ class RenewalRatesOut(OutputModel):
     currency: str
     renewals_decided: int
     renewals_renewed: int
-    renewable_arr: str
-    churn: str
-    downsell: str
-    gross_renewed: str
-    upsell: str
-    cross_sell: str
-    net_renewed: str
+    renewable_arr: MoneyText
+    churn: MoneyText
+    downsell: MoneyText
+    gross_renewed: MoneyText
+    upsell: MoneyText
+    cross_sell: MoneyText
+    net_renewed: MoneyText
     open_renewals: int = Field(description="Renewals due in the period still open at `as_of`.")
-    open_renewable_arr: str
+    open_renewable_arr: MoneyText
     gross_renewal_rate: RatioOut
     net_renewal_rate: RatioOut
     logo_renewal_rate: RatioOut
@@ -168,10 +168,10 @@ class PeriodMetricsOut(OutputModel):
     customers_at_end: int
     customers_joined: int
     customers_retained: int
-    starting_arr: str
-    retained_arr: str
-    cohort_ending_arr: str
-    ending_arr: str
+    starting_arr: MoneyText
+    retained_arr: MoneyText
+    cohort_ending_arr: MoneyText
+    ending_arr: MoneyText
     grr: RatioOut
     nrr: RatioOut
     logo_retention: RatioOut
@@ -274,14 +274,14 @@ class ArrBridgeOut(OutputModel):
 
     period: RevenuePeriodOut
     currency: str
-    opening_arr: str
-    new: str
-    expansion: str
-    reactivation: str
-    contraction: str
-    churn: str
-    fx_effect: str
-    closing_arr: str
+    opening_arr: MoneyText
+    new: MoneyText
+    expansion: MoneyText
+    reactivation: MoneyText
+    contraction: MoneyText
+    churn: MoneyText
+    fx_effect: MoneyText
+    closing_arr: MoneyText
 
 
 def bridge_out(bridge: ArrBridge) -> ArrBridgeOut:
@@ -306,7 +306,7 @@ class LeadFiguresOut(OutputModel):
     open: int
     won: int
     lost: int
-    closed_revenue: str
+    closed_revenue: MoneyText
     win_rate: RatioOut
 
 
@@ -345,7 +345,7 @@ def lead_summary_out(
 class CustomerArrOut(OutputModel):
     customer_id: uuid.UUID
     customer_external_id: str | None
-    arr: str
+    arr: DecimalText
     currency: str
 
 

@@ -52,6 +52,7 @@ FxRateStr = Annotated[
     WithJsonSchema(
         {
             "type": "string",
+            "format": "decimal",
             "pattern": r"^[0-9]{1,15}(\.[0-9]{1,12})?$",
             "allOf": [{"pattern": "[1-9]"}],
             "description": "An exact decimal above 0, written as a string.",
