@@ -257,6 +257,9 @@ async def test_every_get_operation_answers_and_parses_against_the_demo(
                 positional.append(value)
             else:
                 arguments[parameter.name] = value
+        if name.startswith("get_pulse_arr_chart"):
+            # The demo book holds EUR and USD customers: ARR is charted in one of them.
+            arguments["currency"] = "EUR"
         response = await module.asyncio_detailed(*positional, client=generated, **arguments)
         assert response.status_code == 200, (name, response.status_code, response.content[:300])
         if response.headers.get("content-type", "").startswith("application/json"):
