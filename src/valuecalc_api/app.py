@@ -29,7 +29,7 @@ from valuecalc_api.openapi_names import (
 )
 from valuecalc_api.problems import install_problem_handlers
 from valuecalc_api.rate_limits.shared import SharedRateLimiter
-from valuecalc_api.routes_v1 import v1_router
+from valuecalc_api.routes_v1 import install_v1_routes
 from valuecalc_api.settings import Settings, get_settings
 
 # Python's cyclic collector starts a young-generation pass every 700 net container
@@ -124,5 +124,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.add_route("/metrics", metrics.metrics_endpoint, include_in_schema=False)
     install_offline_docs(app)
-    app.include_router(v1_router)
+    install_v1_routes(app)
     return app

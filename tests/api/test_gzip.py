@@ -204,3 +204,22 @@ def test_large_bodies_are_compressed_once_and_the_kept_bytes_stay_bounded() -> N
         assert gzip.decompress(kept.compress(body)) == body
     assert kept.compress(bodies[0]) is not first  # the oldest went out
     assert 0 < sum(map(len, kept._entries.values())) <= kept.max_bytes
+
+
+def test_the_same_bytes_object_finds_its_gzip_without_hashing_and_the_held_bytes_stay_bounded() -> (
+    None
+):
+    bodies = [(f'{{"n": {n}, "rows": [' + "1," * 40_000 + "1]}").encode() for n in range(4)]
+    kept = _CompressedBodies(max_bytes=10**8, max_identity_bytes=2 * len(bodies[0]) + 100)
+    assert kept.kept(bodies[0]) is None  # never compressed
+    first = kept.compress(bodies[0])
+    assert kept.kept(bodies[0]) is first
+    equal = bytes(bytearray(bodies[0]))
+    assert equal is not bodies[0]
+    assert kept.kept(equal) is None  # an equal but other object: found by digest only
+    assert kept.compress(equal) is first
+    for body in bodies[1:]:
+        assert gzip.decompress(kept.compress(body)) == body
+    assert kept.kept(bodies[0]) is None  # the oldest identities went out
+    assert gzip.decompress(kept.kept(bodies[3]) or b"") == bodies[3]
+    assert sum(len(body) for body, _ in kept._by_object.values()) <= kept.max_identity_bytes

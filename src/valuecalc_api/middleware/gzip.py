@@ -18,7 +18,9 @@ goes on, and a 304 answering a suffixed tag names that tag again.
 Bodies of more than `OFF_LOOP_BYTES` are compressed in a worker thread: zlib releases
 the GIL while it works, so the event loop keeps answering meanwhile. Their compressed
 bytes are kept by the digest of the identity bytes (`_CompressedBodies`), so a large
-report served again from the report cache is not compressed again.
+report served again from the report cache is not compressed again; and by the identity
+bytes object itself, so the very bytes a cache hit sends again are neither hashed nor
+handed to a thread (hashing a 1 MB report costs more CPU than the rest of its hit).
 """
 
 from __future__ import annotations
@@ -80,13 +82,30 @@ def _compress(body: bytes) -> bytes:
 class _CompressedBodies:
     """gzip bytes by the digest (BLAKE2b, 128 bits) of their identity bytes: the same
     bytes always compress to the same output, so a hit can never be stale. Least recently
-    used first out, bounded by the compressed bytes kept; used from worker threads."""
+    used first out, bounded by the compressed bytes kept; used from worker threads.
 
-    def __init__(self, max_bytes: int) -> None:
+    Also by the identity bytes object (`kept`): a cached report is sent as the same
+    `bytes` object on every hit, so its gzip is found without reading the body. Each
+    such entry holds its identity bytes (so their `id` names no other object while it
+    lives), bounded by `max_identity_bytes`."""
+
+    def __init__(self, max_bytes: int, max_identity_bytes: int = 64 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
+        self.max_identity_bytes = max_identity_bytes
         self._entries: OrderedDict[bytes, bytes] = OrderedDict()
         self._bytes = 0
+        self._by_object: OrderedDict[int, tuple[bytes, bytes]] = OrderedDict()
+        self._object_bytes = 0
         self._lock = threading.Lock()
+
+    def kept(self, body: bytes) -> bytes | None:
+        """The gzip of this very bytes object if it was compressed lately, else None."""
+        with self._lock:
+            entry = self._by_object.get(id(body))
+            if entry is None or entry[0] is not body:
+                return None
+            self._by_object.move_to_end(id(body))
+            return entry[1]
 
     def compress(self, body: bytes) -> bytes:
         digest = hashlib.blake2b(body, digest_size=16).digest()
@@ -94,6 +113,7 @@ class _CompressedBodies:
             kept = self._entries.get(digest)
             if kept is not None:
                 self._entries.move_to_end(digest)
+                self._remember_object(body, kept)
                 return kept
         compressed = _compress(body)
         if len(compressed) <= self.max_bytes:
@@ -104,11 +124,24 @@ class _CompressedBodies:
                 while self._bytes > self.max_bytes:
                     _, evicted = self._entries.popitem(last=False)
                     self._bytes -= len(evicted)
+                self._remember_object(body, compressed)
         return compressed
 
+    def _remember_object(self, body: bytes, compressed: bytes) -> None:
+        """Keep `compressed` under `body`'s identity (the lock is held)."""
+        if len(body) > self.max_identity_bytes or id(body) in self._by_object:
+            return
+        self._by_object[id(body)] = (body, compressed)
+        self._object_bytes += len(body)
+        while self._object_bytes > self.max_identity_bytes:
+            _, (evicted, _) = self._by_object.popitem(last=False)
+            self._object_bytes -= len(evicted)
 
-# Per process; 32 MiB of gzip is about 150 MiB of report JSON.
-_COMPRESSED = _CompressedBodies(32 * 1024 * 1024)
+
+# Per process; 32 MiB of gzip is about 150 MiB of report JSON. The identity bytes held
+# are mostly the report cache's own entries (the same objects), kept alive a little
+# longer when that cache drops them.
+_COMPRESSED = _CompressedBodies(32 * 1024 * 1024, max_identity_bytes=64 * 1024 * 1024)
 
 
 class GzipMiddleware:
@@ -209,11 +242,15 @@ class _Responder:
         ]
         headers.append((b"content-encoding", b"gzip"))
         if not more:
-            compressed = (
-                await anyio.to_thread.run_sync(_COMPRESSED.compress, body)
-                if len(body) > OFF_LOOP_BYTES
-                else _compress(body)
-            )
+            if len(body) <= OFF_LOOP_BYTES:
+                compressed = _compress(body)
+            else:
+                kept = _COMPRESSED.kept(body)
+                compressed = (
+                    kept
+                    if kept is not None
+                    else await anyio.to_thread.run_sync(_COMPRESSED.compress, body)
+                )
             headers.append((b"content-length", str(len(compressed)).encode()))
             await self._send({**start, "headers": headers})
             await self._send({"type": "http.response.body", "body": compressed})
