@@ -344,3 +344,120 @@ async def test_every_signal_record_has_a_history(
     problem(
         await client.get(f"/v1/{kind}/{created['id']}/history", headers=other_tenant.admin), 404
     )
+
+
+def usage_day(day: int, customer: str, active: int) -> dict[str, Any]:
+    return {
+        "customer_external_id": customer,
+        "day": f"2026-03-{day:02d}",
+        "active_users": active,
+        "feature_actives": {"dashboards": active - 1, "alerts": 1},
+    }
+
+
+# Rows keyed by customer and date; their lists run by customer, then date.
+DATED = {
+    "usage-days": (
+        "day",
+        [usage_day(d, f"crm-{n}", 10 * n + d) for n in (1, 2) for d in (9, 2, 5)],
+    ),
+    "usage-months": (
+        "month",
+        [
+            {"customer_external_id": f"crm-{n}", "month": m, "monthly_active_users": 40 + n}
+            for n in (1, 2)
+            for m in ("2026-02", "2026-01", "2026-03")
+        ],
+    ),
+    "seat-counts": (
+        "effective_on",
+        [
+            {"customer_external_id": f"crm-{n}", "effective_on": d, "seats": s}
+            for n in (1, 2)
+            for d, s in (("2026-02-01", 60), ("2026-01-01", None), ("2026-03-01", 75))
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(DATED))
+async def test_usage_lists_run_by_customer_then_date_in_json_and_csv(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant, kind: str
+) -> None:
+    customers = await _customers(client, tenant)
+    column, rows = DATED[kind]
+    expect(await client.post(f"/v1/{kind}/bulk", json={"rows": rows}, headers=tenant.editor), 200)
+    pages: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 4, **({"cursor": cursor} if cursor else {})}
+        page = expect(await client.get(f"/v1/{kind}", params=params, headers=tenant.viewer), 200)
+        pages += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    by_customer = {c["id"]: c["external_id"] for c in customers}
+    got = [(by_customer[i["customer_id"]], i[column]) for i in pages]
+    assert sorted(got) == sorted((r["customer_external_id"], r[column]) for r in rows)
+    assert got == sorted(got, key=lambda pair: (customers[int(pair[0][-1]) - 1]["id"], pair[1]))
+    assert len({i["id"] for i in pages}) == len(rows)
+    # The CSV of the same list: the same records, the same values.
+    csv_rows = _rows_of(await client.get(f"/v1/{kind}.csv", headers=tenant.viewer))
+    assert [r["id"] for r in csv_rows] == [i["id"] for i in pages]
+    for row, item in zip(csv_rows, pages, strict=True):
+        assert list(row) == list(item)
+        for name, value in item.items():
+            expected_cell = (
+                json.dumps(value, separators=(",", ":"))
+                if isinstance(value, dict)
+                else _as_cell(value)
+            )
+            assert row[name] == expected_cell, name
+    # Filters: one customer, a date range; another organization's customer is 404.
+    one = _rows_of(
+        await client.get(
+            f"/v1/{kind}.csv",
+            params={"customer_id": customers[1]["id"], "from": "2026-02-01", "to": "2026-03-05"},
+            headers=tenant.viewer,
+        )
+    )
+    assert {r["customer_id"] for r in one} == {customers[1]["id"]}
+    assert len(one) == 2
+    for path in (f"/v1/{kind}", f"/v1/{kind}.csv"):
+        problem(
+            await client.get(
+                path, params={"customer_id": customers[0]["id"]}, headers=other_tenant.admin
+            ),
+            404,
+        )
+        for bad in ({"cursor": "nope"}, {"from": "2026-02-30"}, {"limit": 0}):
+            problem(await client.get(path, params=bad, headers=tenant.viewer), 422)
+    others = expect(await client.get(f"/v1/{kind}", headers=other_tenant.admin), 200)
+    assert others["items"] == []
+    # Each row's history: its create, then the replacing push.
+    first = pages[0]
+    replaced = next(
+        r for r in rows
+        if r["customer_external_id"] == by_customer[first["customer_id"]]
+        and r[column] == first[column]
+    )  # fmt: skip
+    changed = {**replaced, **({"seats": 99} if kind == "seat-counts" else {})}
+    if kind == "usage-days":
+        changed["active_users"] = 99
+    if kind == "usage-months":
+        changed["monthly_active_users"] = 99
+    expect(
+        await client.post(
+            f"/v1/{kind}/bulk", json={"rows": [changed]}, headers={**tenant.editor, **LEE}
+        ),
+        200,
+    )
+    history = expect(
+        await client.get(f"/v1/{kind}/{first['id']}/history", headers=tenant.viewer), 200
+    )
+    assert [(e["action"], e["actor"]["id"]) for e in history["items"]] == [
+        ("update", "u_lee"),
+        ("create", None),
+    ]
+    assert 99 in history["items"][0]["after"].values()
+    problem(await client.get(f"/v1/{kind}/{first['id']}/history", headers=other_tenant.admin), 404)

@@ -6,7 +6,6 @@ This module has no `from __future__ import annotations`: FastAPI reads the endpo
 annotations at registration, and here they are the kind's own classes.
 """
 
-import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -15,10 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.convertors import Convertor, register_url_convertor
 
-from valuecalc_api.audit.routes import ActorQuery, _actor_filter, _decode_cursor, _page
-from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import EditorDep, Principal, PrincipalDep
 from valuecalc_api.bulk_writes.row_errors import RowError
 from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
@@ -37,25 +33,10 @@ from valuecalc_api.signals.csv_out import (
     CsvLimitQuery,
     records_csv,
 )
-from valuecalc_api.signals.history import record_events
+from valuecalc_api.signals.history import add_history_route, id_named
 from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, WRITE_ERRORS, CustomerQuery
 from valuecalc_api.signals.schemas import CustomerReference, SignalBulkResult
 from valuecalc_api.trackers.paging import page_of, position_after
-
-
-class _RowIdConvertor(Convertor[str]):
-    """A row id in a path: any segment but `bulk` (validated as a UUID by the route)."""
-
-    regex = "(?!bulk$)[^/]+"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("row_id", _RowIdConvertor())
 
 BulkWrite = Callable[
     [AsyncSession, Principal, Sequence[Any], Sequence[RowError]], Awaitable[SignalOutcome]
@@ -86,21 +67,6 @@ def _named(function: Any, name: str, doc: str | None = None) -> Any:
     if doc is not None:
         function.__doc__ = doc
     return function
-
-
-def _id_named(function: Any, id_parameter: str) -> Any:
-    """`function` whose first parameter (the record's id) is called `id_parameter` in the
-    path (`touch_id`, `goal_id`, …)."""
-    parameters = list(inspect.signature(function).parameters.values())
-    parameters[0] = parameters[0].replace(name=id_parameter)
-    signature = inspect.Signature(parameters)
-
-    async def by_name(**arguments: Any) -> Any:
-        values = [arguments[name] for name in signature.parameters]
-        return await function(*values)
-
-    by_name.__signature__ = signature  # type: ignore[attr-defined]
-    return by_name
 
 
 def add_row_routes(router: APIRouter, kind: SignalKind, *, with_list: bool = True) -> None:
@@ -215,37 +181,7 @@ def add_row_routes(router: APIRouter, kind: SignalKind, *, with_list: bool = Tru
     # `:row_id` keeps `{kind.path}/bulk` out of this route, so a GET there is a 405 whose
     # `Allow` names POST alone (the contract documents no GET on `/bulk`).
     router.get(f"{kind.path}/{{{kind.id_parameter}:row_id}}", response_model=kind.out)(
-        _named(_id_named(read, kind.id_parameter), f"get_{one}", f"One {kind.singular}, by its id.")
+        _named(id_named(read, kind.id_parameter), f"get_{one}", f"One {kind.singular}, by its id.")
     )
 
-    async def history(
-        row_id: uuid.UUID,
-        principal: PrincipalDep,
-        session: SessionDep,
-        actor: ActorQuery = None,
-        limit: LimitQuery = DEFAULT_LIMIT,
-        cursor: CursorQuery = None,
-    ) -> Page[AuditEventOut]:
-        before = _decode_cursor(cursor) if cursor is not None else None
-        await read(row_id, principal, session)
-        events = await record_events(
-            session,
-            principal.organization_id,
-            kind.entity,
-            row_id,
-            actor_id=_actor_filter(actor),
-            limit=limit + 1,
-            before=before,
-        )
-        return _page(list(events), limit)
-
-    router.get(
-        f"{kind.path}/{{{kind.id_parameter}:row_id}}/history",
-        response_model=Page[AuditEventOut],
-    )(
-        _named(
-            _id_named(history, kind.id_parameter),
-            f"{one}_history",
-            f"Every change to one {kind.singular} (who, when, before, after), newest first.",
-        )
-    )
+    add_history_route(router, kind.path, kind.id_parameter, kind.singular, kind.model, kind.entity)
