@@ -72,6 +72,9 @@ PATH_VALUES: dict[str, Callable[[AObjects], str]] = {
     "touch_id": lambda a: a.ids["touch"],
     "goal_id": lambda a: a.ids["goal"],
     "milestones_id": lambda a: a.ids["milestones"],
+    "usage_day_id": lambda a: a.ids["usage_day"],
+    "usage_month_id": lambda a: a.ids["usage_month"],
+    "seat_count_id": lambda a: a.ids["seat_count"],
     "profile_id": lambda a: a.ids["health_profile"],
     "version": lambda a: "1",  # the first version of A's health profile
     "override_id": lambda a: a.ids["health_override"],
@@ -177,6 +180,20 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
         ),
         201,
     )
+    usage_ids: dict[str, str] = {}
+    for kind, row in (
+        ("usage-days", {"day": "2026-03-10", "active_users": 7}),
+        ("usage-months", {"month": "2026-03", "monthly_active_users": 9}),
+        ("seat-counts", {"effective_on": "2026-01-01", "seats": 20}),
+    ):
+        expect(
+            await client.post(
+                f"/v1/{kind}/bulk", json={"rows": [{**customer_ref, **row}]}, headers=headers
+            ),
+            200,
+        )
+        listed = expect(await client.get(f"/v1/{kind}", headers=headers), 200)
+        usage_ids[kind] = listed["items"][0]["id"]
     profile = expect(
         await client.post("/v1/health-profiles", json=profile_body(), headers=headers), 201
     )
@@ -212,6 +229,9 @@ async def _create_a(client: httpx.AsyncClient, tenant: Tenant) -> AObjects:
             "touch": touch["id"],
             "goal": goal["id"],
             "milestones": milestones["id"],
+            "usage_day": usage_ids["usage-days"],
+            "usage_month": usage_ids["usage-months"],
+            "seat_count": usage_ids["seat-counts"],
             "health_profile": profile["id"],
             "health_override": override["id"],
             "reason_code": reason_code["id"],

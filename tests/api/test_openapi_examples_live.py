@@ -398,6 +398,9 @@ SIGNAL_ROWS: dict[str, tuple[str, dict[str, Any]]] = {
     "response_id": ("survey-responses", {"external_id": "s-1", "kind": "nps", "score": 9,
                                          "answered_on": "2026-03-10",
                                          "respondent": "cfo@northwind.example"}),
+    "usage_day_id": ("usage-days", {"day": "2026-03-10", "active_users": 37}),
+    "usage_month_id": ("usage-months", {"month": "2026-03", "monthly_active_users": 52}),
+    "seat_count_id": ("seat-counts", {"effective_on": "2026-01-01", "seats": 60}),
 }  # fmt: skip
 
 

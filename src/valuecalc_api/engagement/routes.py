@@ -17,6 +17,7 @@ from valuecalc_api.engagement.schemas import (
     TouchOut,
     TouchRow,
 )
+from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.models.touch import Touch
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table, one_decimal
@@ -35,6 +36,7 @@ add_row_routes(
         singular="touch",
         plural="touches",
         model=Touch,
+        entity=AuditEntity.touch,
         row=TouchRow,
         out=TouchOut,
         write=service.write_touches,

@@ -17,6 +17,7 @@ from valuecalc_api.goals.schemas import (
     GoalShareOut,
     GoalSummaryOut,
 )
+from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.models.goal import Goal
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
@@ -39,6 +40,7 @@ add_row_routes(
         singular="goal",
         plural="goals",
         model=Goal,
+        entity=AuditEntity.goal,
         row=GoalRow,
         out=GoalOut,
         write=service.write_goals,

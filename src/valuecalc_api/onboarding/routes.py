@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
+from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.models.onboarding import OnboardingMilestones
 from valuecalc_api.onboarding import service
 from valuecalc_api.onboarding.schemas import (
@@ -40,6 +41,7 @@ add_row_routes(
         singular="onboarding milestones",
         plural="onboarding milestones",
         model=OnboardingMilestones,
+        entity=AuditEntity.onboarding,
         row=MilestoneRow,
         out=MilestonesOut,
         write=service.write_milestones,

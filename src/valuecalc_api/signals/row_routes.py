@@ -1,11 +1,11 @@
-"""The four row endpoints every signal kind has, made once: a bulk write, a single write
-(the bulk code with one row), a cursor list and a read by id (SPEC 6).
+"""The row endpoints every signal kind has, made once: a bulk write, a single write (the bulk
+code with one row), a cursor list in JSON and in CSV, a read by id and the record's audit
+trail (SPEC 6).
 
 This module has no `from __future__ import annotations`: FastAPI reads the endpoints'
 annotations at registration, and here they are the kind's own classes.
 """
 
-import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -14,13 +14,13 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.convertors import Convertor, register_url_convertor
 
 from valuecalc_api.auth.dependencies import EditorDep, Principal, PrincipalDep
 from valuecalc_api.bulk_writes.row_errors import RowError
 from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.bulk_writes.schemas import bulk_body_schema
 from valuecalc_api.db import SessionDep
+from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.models.base import Base
 from valuecalc_api.pagination import (
     DEFAULT_LIMIT,
@@ -34,23 +34,15 @@ from valuecalc_api.problems import not_found
 from valuecalc_api.signals import repository as signals
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import SignalOutcome, applied, applied_one, require_signal_writer
+from valuecalc_api.signals.csv_out import (
+    CSV_MAX_ROWS,
+    RECORDS_CSV_OK,
+    CsvLimitQuery,
+    records_csv,
+)
+from valuecalc_api.signals.history import add_history_route, id_named
 from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, WRITE_ERRORS, CustomerQuery
 from valuecalc_api.signals.schemas import CustomerReference, SignalBulkResult
-
-
-class _RowIdConvertor(Convertor[str]):
-    """A row id in a path: any segment but `bulk` (validated as a UUID by the route)."""
-
-    regex = "(?!bulk$)[^/]+"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("row_id", _RowIdConvertor())
 
 BulkWrite = Callable[
     [AsyncSession, Principal, Sequence[Any], Sequence[RowError]], Awaitable[SignalOutcome]
@@ -66,6 +58,7 @@ class SignalKind:
     singular: str  # e.g. "touch": names the operations and the 404
     plural: str  # e.g. "touches"
     model: type[Base]
+    entity: AuditEntity  # the `entity_type` of the kind's audit events
     row: type[CustomerReference]
     out: type[BaseModel]
     write: BulkWrite
@@ -83,8 +76,8 @@ def _named(function: Any, name: str, doc: str | None = None) -> Any:
 
 
 def add_row_routes(router: APIRouter, kind: SignalKind, *, with_list: bool = True) -> None:
-    """Register the kind's bulk write, single write, list (unless `with_list`: the caller
-    has its own) and read by id on `router`."""
+    """Register the kind's bulk write, single write, list and its CSV (unless `with_list`:
+    the caller has its own), read by id and history on `router`."""
     name = kind.plural.replace("-", "_").replace(" ", "_")
     one = kind.singular.replace("-", "_").replace(" ", "_")
 
@@ -150,6 +143,39 @@ def add_row_routes(router: APIRouter, kind: SignalKind, *, with_list: bool = Tru
             responses=CUSTOMER_NOT_FOUND,
         )(_named(listed, f"list_{name}", f"The {kind.plural} in the order they were stored."))
 
+        async def listed_csv(
+            principal: PrincipalDep,
+            session: SessionDep,
+            limit: CsvLimitQuery = CSV_MAX_ROWS,
+            cursor: CursorQuery = None,
+            customer_id: CustomerQuery = None,
+        ) -> Response:
+            await check_customer(session, principal, customer_id)
+            found: Sequence[Any] = await signals.list_signal_rows(
+                session,
+                kind.model,
+                principal.organization_id,
+                principal.tracker_ids,
+                customer_id=customer_id,
+                limit=limit + 1,
+                after=position_after(cursor),
+            )
+            page = page_of(found, limit, kind.out.model_validate)
+            return records_csv(kind.out, page.items, page.next_cursor, f"{kind.plural}.csv")
+
+        router.get(
+            f"{kind.path}.csv",
+            response_class=Response,
+            responses=RECORDS_CSV_OK | CUSTOMER_NOT_FOUND,
+        )(
+            _named(
+                listed_csv,
+                f"list_{name}_csv",
+                f"The {kind.plural} as CSV: the JSON list's records and filters, up to "
+                "10,000 rows a file.",
+            )
+        )
+
     async def read(row_id: uuid.UUID, principal: PrincipalDep, session: SessionDep) -> Any:
         stored = await signals.get_signal_row(
             session, kind.model, principal.organization_id, row_id, principal.tracker_ids
@@ -158,19 +184,10 @@ def add_row_routes(router: APIRouter, kind: SignalKind, *, with_list: bool = Tru
             raise not_found(kind.singular)
         return kind.out.model_validate(stored)
 
-    # The path parameter carries the kind's name (`touch_id`, `goal_id`, …).
-    parameters = list(inspect.signature(read).parameters.values())
-    parameters[0] = parameters[0].replace(name=kind.id_parameter)
-    read.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
-
-    async def read_by_name(**arguments: Any) -> Any:
-        return await read(
-            arguments[kind.id_parameter], arguments["principal"], arguments["session"]
-        )
-
-    read_by_name.__signature__ = read.__signature__  # type: ignore[attr-defined]
     # `:row_id` keeps `{kind.path}/bulk` out of this route, so a GET there is a 405 whose
     # `Allow` names POST alone (the contract documents no GET on `/bulk`).
     router.get(f"{kind.path}/{{{kind.id_parameter}:row_id}}", response_model=kind.out)(
-        _named(read_by_name, f"get_{one}", f"One {kind.singular}, by its id.")
+        _named(id_named(read, kind.id_parameter), f"get_{one}", f"One {kind.singular}, by its id.")
     )
+
+    add_history_route(router, kind.path, kind.id_parameter, kind.singular, kind.model, kind.entity)

@@ -12,10 +12,13 @@ from valuecalc_api.auth.dependencies import EditorDep, PrincipalDep
 from valuecalc_api.bulk_writes.row_parsing import rows_of_body, validate_rows
 from valuecalc_api.bulk_writes.schemas import bulk_body_schema
 from valuecalc_api.db import SessionDep
+from valuecalc_api.models import SeatCount, UsageDay, UsageMonth
+from valuecalc_api.models.audit import AuditEntity
 from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 from valuecalc_api.signals.access import check_customer
 from valuecalc_api.signals.bulk import applied, require_signal_writer
 from valuecalc_api.signals.csv_out import CSV_OK, csv_table
+from valuecalc_api.signals.dated_lists import DatedKind, add_dated_routes
 from valuecalc_api.signals.route_parts import CUSTOMER_NOT_FOUND, WRITE_ERRORS, CustomerQuery
 from valuecalc_api.signals.schemas import SignalBulkResult
 from valuecalc_api.usage import service
@@ -24,10 +27,13 @@ from valuecalc_api.usage.schemas import (
     SEAT_ROWS_EXAMPLE,
     USAGE_DAY_ROWS_EXAMPLE,
     USAGE_MONTH_ROWS_EXAMPLE,
+    SeatCountOut,
     SeatRow,
+    UsageDayOut,
     UsageDayRow,
     UsageGroupBy,
     UsageGroupOut,
+    UsageMonthOut,
     UsageMonthRow,
     UsageReportOut,
 )
@@ -141,3 +147,20 @@ async def usage_report_csv(report: ReportDep) -> Response:
         for g in report.groups
     ]  # fmt: skip
     return csv_table(head, rows, f"usage-{report.month}.csv")
+
+
+for _kind in (
+    DatedKind(
+        "/usage-days", "usage_day_id", "usage day", "usage days", UsageDay, "day",
+        AuditEntity.usage_day, UsageDayOut,
+    ),
+    DatedKind(
+        "/usage-months", "usage_month_id", "usage month", "usage months", UsageMonth, "month",
+        AuditEntity.usage_month, UsageMonthOut,
+    ),
+    DatedKind(
+        "/seat-counts", "seat_count_id", "seat count", "seat counts", SeatCount, "effective_on",
+        AuditEntity.seat_count, SeatCountOut,
+    ),
+):  # fmt: skip
+    add_dated_routes(router, _kind)

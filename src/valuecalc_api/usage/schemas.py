@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt, field_validator
 
 from valuecalc_api.schema_types import DecimalStr, MonthStr, MonthText, OutputModel
 from valuecalc_api.signals.schemas import WHOLE_NUMBER, CustomerReference, Day, FeatureName
@@ -159,3 +160,76 @@ class UsageReportOut(OutputModel):
     group_by: UsageGroupBy
     monthly_actives_rule: str
     groups: list[UsageGroupOut]
+
+
+_CUSTOMER_ID = "0f5b8a4e-3c1d-4c5e-9a8e-1d2f3a4b5c6d"
+
+
+class UsageDayOut(OutputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "8c9d0e1f-2a3b-4c5d-9e6f-7a8b9c0d1e2f",
+                    "customer_id": _CUSTOMER_ID,
+                    "day": "2026-03-10",
+                    "active_users": 37,
+                    "feature_actives": {"alerts": 12, "dashboards": 30},
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    day: date
+    active_users: int
+    feature_actives: dict[str, int] = Field(
+        description="Active users per value feature that day (CSV: this object as JSON text)."
+    )
+
+
+class UsageMonthOut(OutputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a",
+                    "customer_id": _CUSTOMER_ID,
+                    "month": "2026-03",
+                    "monthly_active_users": 52,
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    month: MonthText
+    monthly_active_users: int
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month_of_day(cls, value: Any) -> Any:
+        # Stored as the month's first day.
+        return value.strftime("%Y-%m") if isinstance(value, date) else value
+
+
+class SeatCountOut(OutputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0e1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b",
+                    "customer_id": _CUSTOMER_ID,
+                    "effective_on": "2026-01-01",
+                    "seats": 60,
+                }
+            ]
+        }
+    )
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    effective_on: date
+    seats: int | None = Field(description="Purchased seats from this day; null for unlimited.")
