@@ -6,9 +6,6 @@ the history of a tracker it can see; a deleted tracker's history stays readable.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import uuid
 from datetime import datetime
@@ -18,66 +15,23 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from valuecalc_api.actors.header import MAX_ACTOR_CHARS, actor_id
 from valuecalc_api.audit import repository
+from valuecalc_api.audit.history_pages import (
+    ActorQuery,
+    actor_filter,
+    decode_cursor,
+    history_page,
+)
 from valuecalc_api.audit.repository import HistoryFilter
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
-from valuecalc_api.models.audit import AuditAction, AuditEntity, AuditEvent
+from valuecalc_api.models.audit import AuditAction, AuditEntity
 from valuecalc_api.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from valuecalc_api.problems import invalid, not_found
 from valuecalc_api.schema_types import MONTH_PARAMETER, month_param
 
 router = APIRouter(tags=["history"])
-
-ActorQuery = Annotated[
-    str | None,
-    Query(
-        min_length=1,
-        max_length=MAX_ACTOR_CHARS,
-        pattern=r"^[ -~]+$",  # printable ASCII, as the header's id
-        description="Only the changes made for this person: the id their calls sent in "
-        "`Valuecalc-Actor`.",
-        examples=["u_123"],
-    ),
-]
-
-
-def _actor_filter(actor: str | None) -> str | None:
-    return None if actor is None else actor_id(actor, field="query.actor")
-
-
-def _encode_cursor(event: AuditEvent) -> str:
-    raw = json.dumps([event.occurred_at.isoformat(), event.seq]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        occurred_at, seq = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(seq, int):
-            raise TypeError
-        return datetime.fromisoformat(occurred_at), seq
-    except (ValueError, TypeError, binascii.Error):
-        raise invalid(
-            [
-                {
-                    "field": "cursor",
-                    "code": "invalid_cursor",
-                    "message": "cursor is not one we issued.",
-                }
-            ]
-        ) from None
-
-
-def _page(events: list[AuditEvent], limit: int) -> Page[AuditEventOut]:
-    shown = events[:limit]
-    next_cursor = _encode_cursor(shown[-1]) if len(events) > limit else None
-    return Page[AuditEventOut](
-        items=[AuditEventOut.model_validate(event) for event in shown], next_cursor=next_cursor
-    )
 
 
 def _iso_only(value: Any) -> Any:
@@ -133,7 +87,7 @@ async def tracker_history(
     """Every recorded change to the tracker and what it contains, newest first."""
     principal.check_tracker(tracker_id)
     _check_window(since, until)
-    before = _decode_cursor(cursor) if cursor is not None else None
+    before = decode_cursor(cursor) if cursor is not None else None
     if not await repository.tracker_known(session, principal.organization_id, tracker_id):
         raise not_found("tracker")
     where = HistoryFilter(
@@ -144,12 +98,12 @@ async def tracker_history(
         month=month_param(month) if month is not None else None,
         since=since,
         until=until,
-        actor_id=_actor_filter(actor),
+        actor_id=actor_filter(actor),
     )
     events = await repository.list_events(
         session, principal.organization_id, tracker_id, where, limit=limit + 1, before=before
     )
-    return _page(list(events), limit)
+    return history_page(list(events), limit)
 
 
 @router.get(
@@ -169,7 +123,7 @@ async def measurement_history(
     cursor: CursorQuery = None,
 ) -> Page[AuditEventOut]:
     """Every change to one month's measurement of a calculation, newest first."""
-    before = _decode_cursor(cursor) if cursor is not None else None
+    before = decode_cursor(cursor) if cursor is not None else None
     tracker_id = await repository.tracker_of_calculation(
         session, principal.organization_id, calculation_id
     )
@@ -179,9 +133,9 @@ async def measurement_history(
         entity_type=AuditEntity.measurement,
         calculation_id=calculation_id,
         month=month_param(month),
-        actor_id=_actor_filter(actor),
+        actor_id=actor_filter(actor),
     )
     events = await repository.list_events(
         session, principal.organization_id, tracker_id, where, limit=limit + 1, before=before
     )
-    return _page(list(events), limit)
+    return history_page(list(events), limit)

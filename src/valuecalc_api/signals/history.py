@@ -19,7 +19,12 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.convertors import Convertor, register_url_convertor
 
-from valuecalc_api.audit.routes import ActorQuery, _actor_filter, _decode_cursor, _page
+from valuecalc_api.audit.history_pages import (
+    ActorQuery,
+    actor_filter,
+    decode_cursor,
+    history_page,
+)
 from valuecalc_api.audit.schemas import AuditEventOut
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.db import SessionDep
@@ -105,7 +110,7 @@ def add_history_route(
         limit: LimitQuery = DEFAULT_LIMIT,
         cursor: CursorQuery = None,
     ) -> Page[AuditEventOut]:
-        before = _decode_cursor(cursor) if cursor is not None else None
+        before = decode_cursor(cursor) if cursor is not None else None
         found = await signals.get_signal_row(
             session, model, principal.organization_id, row_id, principal.tracker_ids
         )
@@ -116,11 +121,11 @@ def add_history_route(
             principal.organization_id,
             entity,
             row_id,
-            actor_id=_actor_filter(actor),
+            actor_id=actor_filter(actor),
             limit=limit + 1,
             before=before,
         )
-        return _page(list(events), limit)
+        return history_page(list(events), limit)
 
     one = singular.replace("-", "_").replace(" ", "_")
     endpoint = id_named(history, id_parameter)
