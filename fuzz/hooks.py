@@ -63,7 +63,6 @@ SEMANTIC_CODES = {
     "thresholds_equal": "an indicator's full_at equal to its zero_at",
     "weight_not_positive": "an indicator weight of 0 or less",
     "duplicate_indicator": "two indicators of one kind",
-    "indicator_count": "a profile of fewer than 3 or more than 5 indicators",
     "cutoffs_out_of_order": "green_from below yellow_from",
     "cutoff_out_of_range": "a band cut-off outside 0..100",
     "too_many_points": "a history range of more points than allowed (from, to, every)",

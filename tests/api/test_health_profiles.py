@@ -38,6 +38,11 @@ async def test_a_profile_is_validated_on_save_with_422_naming_each_field(
     two = profile_body(indicators=[indicator("pulse", "1"), indicator("nps", "1")])
     response = await client.post("/v1/health-profiles", json=two, headers=tenant.admin)
     assert error_fields(response) == ["indicators"]
+    assert response.json()["errors"][0]["code"] == "indicator_count"
+    # The contract states the same 3-5, so a generated client can check it before sending.
+    documented = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    stated = documented["HealthProfileWrite"]["properties"]["indicators"]
+    assert (stated["minItems"], stated["maxItems"]) == (3, 5)
     listed = expect(await client.get("/v1/health-profiles", headers=tenant.admin), 200)
     assert listed["items"] == []  # nothing stored
 

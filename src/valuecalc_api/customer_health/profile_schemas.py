@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, StrictBool, StringConstraints, WithJsonS
 
 from valuecalc_api.actors.schemas import AUTHOR_EXAMPLE, AuthorOut
 from valuecalc_api.schema_types import TEXT_PATTERN, DecimalStr, InputModel, OutputModel
-from valuecalc_core.health.profile import MAX_INDICATORS, IndicatorKind
+from valuecalc_core.health.profile import MAX_INDICATORS, MIN_INDICATORS, IndicatorKind
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # A list item: the model's control-character rule applies to it, documented here, and it
@@ -88,7 +88,12 @@ class HealthProfileWrite(InputModel):
     name: Name
     is_default: StrictBool = False
     segments: list[Segment] = Field(default_factory=list, max_length=50)
-    indicators: list[IndicatorDefinition] = Field(max_length=MAX_INDICATORS + 5)
+    # The contract states the core's 3-5; up to 5 more are read so that the core answers a
+    # wrong count as `indicator_count` together with the profile's other problems.
+    indicators: list[IndicatorDefinition] = Field(
+        max_length=MAX_INDICATORS + 5,
+        json_schema_extra={"minItems": MIN_INDICATORS, "maxItems": MAX_INDICATORS},
+    )
     bands: BandCutoffsBody
 
 
