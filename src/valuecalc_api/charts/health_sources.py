@@ -15,13 +15,13 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import Query
-from fastapi.concurrency import run_in_threadpool
 
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.charts import health_charts
 from valuecalc_api.charts.chart_problems import currency_required
 from valuecalc_api.charts.service import ChartSource
 from valuecalc_api.charts.vega import ChartOptions, Spec
+from valuecalc_api.cpu_work import run_cpu
 from valuecalc_api.customer_health.days import Day
 from valuecalc_api.customer_health.score_routes import ProfileQuery, VersionQuery
 from valuecalc_api.customer_health.score_views import (
@@ -82,7 +82,7 @@ async def health_history_chart(
         )
         assert applied is not None  # a profile id was named
         bands = applied.definition.bands
-        spec = await run_in_threadpool(
+        spec = await run_cpu(
             health_charts.health_history,
             payload,
             format(bands.yellow_from, "f"),
@@ -117,7 +117,7 @@ async def health_contributions_chart(
         chosen = await chosen_profile(session, principal, profile_id, version)
         score = await customer_score(session, principal, customer_id, day, chosen)
         payload = score.model_dump(mode="json")
-        return await run_in_threadpool(health_charts.health_contributions, payload, options), ()
+        return await run_cpu(health_charts.health_contributions, payload, options), ()
 
     return ChartSource(
         kind=f"health.contributions.{customer_id}",

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fastapi.concurrency import run_in_threadpool
-
 from valuecalc_api.auth.dependencies import PrincipalDep
 from valuecalc_api.charts import revenue_charts
 from valuecalc_api.charts.service import ChartSource
 from valuecalc_api.charts.vega import ChartOptions, Spec
+from valuecalc_api.cpu_work import run_cpu
 from valuecalc_api.db import SessionDep
 from valuecalc_api.revenue import metrics_service
 from valuecalc_api.revenue.metrics_routes import (
@@ -41,7 +40,7 @@ async def renewal_waterfall_chart(
     async def build(options: ChartOptions) -> tuple[Spec, tuple[str, ...]]:
         rates = await metrics_service.renewals_due(session, principal, first, last, as_of)
         payload = renewal_rates_out(rates).model_dump(mode="json")
-        spec = await run_in_threadpool(revenue_charts.renewal_waterfall, payload, options)
+        spec = await run_cpu(revenue_charts.renewal_waterfall, payload, options)
         return spec, ()
 
     return ChartSource(
@@ -75,7 +74,7 @@ def _series_chart(kind: str) -> Callable[..., Awaitable[ChartSource]]:
             )
             payload = series_out(found).model_dump(mode="json")
             draw = revenue_charts.movements if kind == "movements" else revenue_charts.retention
-            return await run_in_threadpool(draw, payload, options), ()
+            return await run_cpu(draw, payload, options), ()
 
         return ChartSource(
             kind=f"revenue.{kind}",

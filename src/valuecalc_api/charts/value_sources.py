@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Query
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from valuecalc_api.auth.dependencies import Principal, PrincipalDep
@@ -23,6 +22,7 @@ from valuecalc_api.charts import value_charts
 from valuecalc_api.charts.chart_problems import currency_required, portfolio_empty
 from valuecalc_api.charts.service import ChartSource
 from valuecalc_api.charts.vega import ChartOptions, Spec
+from valuecalc_api.cpu_work import run_cpu
 from valuecalc_api.db import SessionDep
 from valuecalc_api.problems import not_found
 from valuecalc_api.reports import cached_reads
@@ -74,7 +74,7 @@ async def report_figures(
     def work() -> Payload:
         return tracker_report_payload(tracker_report(loaded.spec, month, annotations), loaded)
 
-    payload = await run_in_threadpool(work)
+    payload = await run_cpu(work)
     months = [Month.parse(m) for m in payload["months"]]
     marks = {
         calculation_id: (
@@ -206,7 +206,7 @@ async def portfolio_chart(
         month = asked or default_portfolio_as_of(trackers)
         if month is None:
             raise portfolio_empty()
-        report = await run_in_threadpool(
+        report = await run_cpu(
             lambda: portfolio_payload(
                 portfolio_report([t.spec for t in trackers], month), trackers, customer_id
             )
